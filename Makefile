@@ -1,0 +1,54 @@
+# The two commands: `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+LANGS := $(shell $(PYTHON) -c "import re;print(' '.join(re.search(r'languages: \[(.*)\]', open('forms_catalog/catalog.yaml').read()).group(1).replace(',', ' ').split()))")
+PO_LANGS := $(filter-out de,$(LANGS))
+MO_FILES := $(foreach l,$(PO_LANGS),translations/$(l)/LC_MESSAGES/ui.mo translations/$(l)/LC_MESSAGES/catalog.mo)
+
+.PHONY: run test check lint typecheck pytest translations translations-update clean venv
+
+run: $(STAMP) translations
+	$(VENV)/bin/kiosk run $(ARGS)
+
+test: $(STAMP) translations check pytest
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c "import venv, ensurepip" 2>/dev/null || { \
+	  echo "Python's venv module is missing. Install it with:"; \
+	  echo "  sudo apt-get update && sudo apt-get install -y python3-venv"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+# Compiled .mo files are build output (see .gitignore); the kiosk also reads .po directly.
+translations: $(MO_FILES)
+
+translations/%/LC_MESSAGES/ui.mo: translations/%/LC_MESSAGES/ui.po | $(STAMP)
+	$(VENV)/bin/pybabel compile --use-fuzzy=false -D ui -d translations -l $* 2>/dev/null || $(VENV)/bin/pybabel compile -D ui -d translations -l $*
+
+translations/%/LC_MESSAGES/catalog.mo: translations/%/LC_MESSAGES/catalog.po | $(STAMP)
+	$(VENV)/bin/pybabel compile -D catalog -d translations -l $*
+
+# Re-extract every string and merge into each language's PO files (changed German -> fuzzy).
+translations-update: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel-catalog.cfg --no-wrap --sort-by-file --omit-header -o translations/catalog.pot .
+	$(VENV)/bin/pybabel extract -F babel-ui.cfg -k N_ --no-wrap --sort-by-file --omit-header -o translations/ui.pot kiosk ui
+	$(PY) -m kiosk.catalog.po_update translations $(PO_LANGS)
+
+check: $(STAMP)
+	$(VENV)/bin/ruff check kiosk ui sync tests bench
+	$(VENV)/bin/mypy
+
+pytest: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+	find translations -name '*.mo' -delete

@@ -1,0 +1,373 @@
+"""Typed model of the form catalog.
+
+The same classes describe the YAML source an admin writes and the compiled
+catalog a terminal runs, so that what the editor's JSON Schema accepts is
+exactly what the kiosk understands. Every visitor-facing string is written in
+German (the source language); translations live in PO files and are attached at
+compile time by their ``msgctxt`` (see :mod:`kiosk.catalog.strings`).
+
+Unknown keys are errors (``extra="forbid"``) because a misspelt ``visble_if``
+that is silently ignored would show a field to everyone.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Identifier = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$"),
+    Field(description="Lower-case identifier: letters a-z, digits and _; starts with a letter."),
+]
+OptionValue = Annotated[
+    str,
+    StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-.]{0,62}$"),
+    Field(description="Stored value of an option: ASCII letters, digits, _ - ."),
+]
+GermanText = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
+Expression = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=2000),
+    Field(description="Condition or formula, e.g. `age(birth_date) >= 18 and status = 'asyl'`."),
+]
+DateBound = Annotated[
+    str,
+    StringConstraints(pattern=r"^(today|[+-]\d{1,4}[dmy]|\d{4}-\d{2}-\d{2})$"),
+    Field(
+        description="`today`, an offset from today such as `-18y`, `+6m`, `-30d`, or YYYY-MM-DD."
+    ),
+]
+
+FieldType = Literal[
+    "text",
+    "long_text",
+    "integer",
+    "decimal",
+    "money",
+    "date",
+    "yes_no",
+    "choice",
+    "multi_choice",
+    "country",
+    "nationality",
+    "phone",
+    "email",
+    "iban",
+    "postcode",
+    "person_name",
+    "place",
+    "address",
+    "consent",
+    "signature",
+    "attachment",
+    "note",
+    "group",
+]
+
+#: Keys of the visitor profile a field may be prefilled from and writes back to.
+ProfileKey = Literal[
+    "family_name",
+    "given_names",
+    "birth_name",
+    "birth_date",
+    "birth_place",
+    "birth_country",
+    "sex",
+    "nationality",
+    "address",
+    "phone",
+    "email",
+    "household",
+]
+
+CHOICE_TYPES: frozenset[str] = frozenset({"choice", "multi_choice"})
+CODELIST_TYPES: frozenset[str] = frozenset({"country", "nationality"})
+NUMBER_TYPES: frozenset[str] = frozenset({"integer", "decimal", "money"})
+TEXT_TYPES: frozenset[str] = frozenset({"text", "long_text"})
+#: Types that hold no answer of their own.
+DISPLAY_TYPES: frozenset[str] = frozenset({"note"})
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Option(_Strict):
+    """One answer of a choice field or a code list."""
+
+    value: OptionValue
+    label: GermanText
+    help: GermanText | None = None
+
+
+class Consent(_Strict):
+    """The full text a visitor agrees to; its version is recorded with the answer."""
+
+    text: GermanText
+    version: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+
+
+class Constraint(_Strict):
+    """A rule on one field's answer; ``.`` inside ``check`` is not used, name the field."""
+
+    check: Expression
+    message: GermanText
+
+
+class FormField(_Strict):
+    """A question, a repeat group, or a note shown between questions."""
+
+    id: Identifier
+    type: FieldType
+    label: GermanText
+    help: GermanText | None = None
+    required: bool = False
+    required_if: Expression | None = None
+    visible_if: Expression | None = None
+    constraints: list[Constraint] = Field(default_factory=list)
+    compute: Expression | None = Field(
+        default=None, description="Formula; the field becomes read-only and shows the result."
+    )
+    prefill: ProfileKey | None = None
+    # text-like
+    min_length: int | None = Field(default=None, ge=0, le=100000)
+    max_length: int | None = Field(default=None, ge=1, le=100000)
+    pattern: str | None = None
+    pattern_message: GermanText | None = None
+    # numbers
+    min: float | None = None
+    max: float | None = None
+    # dates
+    min_date: DateBound | None = None
+    max_date: DateBound | None = None
+    # choices
+    options: list[Option] | None = None
+    codelist: Identifier | None = None
+    extra_options: list[Option] | None = Field(
+        default=None, description="Country/nationality only: entries such as 'stateless'."
+    )
+    # address
+    foreign: bool = Field(default=False, description="Address abroad: no German postcode check.")
+    # consent
+    consent: Consent | None = None
+    # attachment
+    accept: list[str] | None = Field(default=None, description="Media types, e.g. image/jpeg.")
+    max_size_mb: float | None = Field(default=None, gt=0, le=50)
+    # group
+    fields: list[FormField] | None = None
+    min_items: int | None = Field(default=None, ge=0, le=50)
+    max_items: int | None = Field(default=None, ge=1, le=50)
+    item_label: GermanText | None = None
+
+    @model_validator(mode="after")
+    def _attributes_fit_type(self) -> FormField:
+        problems = list(_type_attribute_problems(self))
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def is_group(self) -> bool:
+        return self.type == "group"
+
+    @property
+    def holds_answer(self) -> bool:
+        return self.type not in DISPLAY_TYPES
+
+
+_ATTRS_BY_TYPE: dict[str, frozenset[str]] = {
+    "min_length": TEXT_TYPES | {"person_name", "place"},
+    "max_length": TEXT_TYPES | {"person_name", "place"},
+    "pattern": TEXT_TYPES,
+    "pattern_message": TEXT_TYPES,
+    "min": NUMBER_TYPES,
+    "max": NUMBER_TYPES,
+    "min_date": frozenset({"date"}),
+    "max_date": frozenset({"date"}),
+    "options": CHOICE_TYPES,
+    "codelist": CHOICE_TYPES,
+    "extra_options": CODELIST_TYPES,
+    "foreign": frozenset({"address"}),
+    "consent": frozenset({"consent"}),
+    "accept": frozenset({"attachment"}),
+    "max_size_mb": frozenset({"attachment"}),
+    "fields": frozenset({"group"}),
+    "min_items": frozenset({"group"}),
+    "max_items": frozenset({"group"}),
+    "item_label": frozenset({"group"}),
+}
+
+
+def _type_attribute_problems(f: FormField) -> list[str]:
+    out: list[str] = []
+    for attr, allowed in _ATTRS_BY_TYPE.items():
+        value = getattr(f, attr)
+        if value not in (None, False) and f.type not in allowed:
+            out.append(f"'{attr}' is not allowed on a field of type '{f.type}'")
+    if f.type in CHOICE_TYPES and (f.options is None) == (f.codelist is None):
+        out.append(f"a '{f.type}' field needs exactly one of 'options' or 'codelist'")
+    if f.type == "consent" and f.consent is None:
+        out.append("a 'consent' field needs 'consent' with its full text and version")
+    if f.type == "group" and not f.fields:
+        out.append("a 'group' field needs 'fields'")
+    if f.type == "note" and (f.required or f.required_if or f.compute or f.constraints):
+        out.append("a 'note' shows text only; it cannot be required, computed or constrained")
+    if f.min_length is not None and f.max_length is not None and f.min_length > f.max_length:
+        out.append("min_length is greater than max_length")
+    if f.min is not None and f.max is not None and f.min > f.max:
+        out.append("min is greater than max")
+    if f.min_items is not None and f.max_items is not None and f.min_items > f.max_items:
+        out.append("min_items is greater than max_items")
+    if f.pattern is not None:
+        try:
+            re.compile(f.pattern)
+        except re.error as exc:
+            out.append(f"pattern is not a valid regular expression: {exc}")
+    if f.compute is not None and f.type in {"group", "signature", "attachment", "consent"}:
+        out.append(f"a '{f.type}' field cannot be computed")
+    return out
+
+
+class Page(_Strict):
+    """One screen of a form."""
+
+    id: Identifier
+    title: GermanText
+    intro: GermanText | None = None
+    visible_if: Expression | None = None
+    fields: list[FormField] = Field(min_length=1)
+
+
+class Rule(_Strict):
+    """A cross-field rule; its message is shown on the fields it names."""
+
+    id: Identifier
+    check: Expression
+    message: GermanText
+    fields: list[Identifier] = Field(min_length=1)
+
+
+class Form(_Strict):
+    """One application, addressed to exactly one receiving office."""
+
+    id: Identifier
+    version: int = Field(ge=1)
+    office: Identifier
+    title: GermanText
+    description: GermanText
+    topics: list[Identifier] = Field(default_factory=list)
+    keywords: GermanText | None = Field(
+        default=None, description="Comma-separated search words, translated like any text."
+    )
+    info_sheet: Identifier | None = None
+    documents_needed: list[GermanText] = Field(default_factory=list)
+    next_steps: GermanText
+    pages: list[Page] = Field(min_length=1)
+    rules: list[Rule] = Field(default_factory=list)
+
+
+class Contact(_Strict):
+    address: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+    opening_hours: GermanText
+
+
+class Office(_Strict):
+    id: Identifier
+    name: GermanText
+    description: GermanText
+    icon: Identifier
+    contact: Contact
+    public_key: str | None = Field(
+        default=None, description="PEM of the office's RSA public key for sealing applications."
+    )
+
+
+class Offices(_Strict):
+    offices: list[Office] = Field(min_length=1)
+
+
+class Topic(_Strict):
+    id: Identifier
+    title: GermanText
+    description: GermanText
+    icon: Identifier
+    keywords: GermanText | None = None
+
+
+class Topics(_Strict):
+    topics: list[Topic] = Field(min_length=1)
+
+
+class InfoSection(_Strict):
+    id: Identifier
+    heading: GermanText
+    body: GermanText
+
+
+class InfoSheet(_Strict):
+    id: Identifier
+    office: Identifier
+    title: GermanText
+    url: str | None = Field(default=None, description="Online version, shown as a QR code.")
+    sections: list[InfoSection] = Field(min_length=1)
+
+
+class CodeList(_Strict):
+    id: Identifier
+    title: GermanText
+    options: list[Option] = Field(min_length=1)
+
+
+class CatalogHeader(_Strict):
+    """``catalog.yaml``: what the catalog is and which languages it promises."""
+
+    id: Identifier
+    title: GermanText
+    version: int = Field(ge=1)
+    source_language: Literal["de"] = "de"
+    languages: list[Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")]] = Field(
+        min_length=1
+    )
+
+
+class Catalog(_Strict):
+    """The whole catalog after loading: the unit that is compiled, hashed and signed."""
+
+    header: CatalogHeader
+    offices: list[Office]
+    topics: list[Topic]
+    info_sheets: list[InfoSheet]
+    codelists: list[CodeList]
+    forms: list[Form]
+
+    def office(self, office_id: str) -> Office:
+        return next(o for o in self.offices if o.id == office_id)
+
+    def form(self, form_id: str) -> Form:
+        return next(f for f in self.forms if f.id == form_id)
+
+    def codelist(self, codelist_id: str) -> CodeList:
+        return next(c for c in self.codelists if c.id == codelist_id)
+
+    def info_sheet(self, sheet_id: str) -> InfoSheet:
+        return next(s for s in self.info_sheets if s.id == sheet_id)
+
+
+def iter_fields(fields: list[FormField]) -> list[FormField]:
+    """All fields of a list, group children after their group (one level deep)."""
+    out: list[FormField] = []
+    for f in fields:
+        out.append(f)
+        if f.fields:
+            out.extend(f.fields)
+    return out
+
+
+def form_fields(form: Form) -> list[FormField]:
+    return [f for page in form.pages for f in page.fields]

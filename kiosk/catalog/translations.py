@@ -1,0 +1,103 @@
+"""Catalog translations from PO files: what is translated, what is missing, what is broken.
+
+An entry counts as translated only when it is not fuzzy, not empty and its
+msgid is still the current German text: a translation of an older wording is
+stale, and the visitor sees German rather than an outdated promise.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.messages.catalog import Catalog as PoCatalog
+from babel.messages.pofile import PoFileError, read_po
+
+from kiosk.catalog.issues import Issue
+
+CATALOG_DOMAIN = "catalog"
+_PLACEHOLDER = re.compile(r"\{[a-z_][a-z0-9_]*\}")
+
+
+@dataclass
+class LanguageCoverage:
+    lang: str
+    total: int
+    translated: int
+    missing: list[str] = field(default_factory=list)  # contexts
+
+    @property
+    def percent(self) -> float:
+        return 100.0 if self.total == 0 else round(100.0 * self.translated / self.total, 1)
+
+
+def po_path(translations_root: Path, lang: str, domain: str = CATALOG_DOMAIN) -> Path:
+    return translations_root / lang / "LC_MESSAGES" / f"{domain}.po"
+
+
+def language_name(lang: str) -> str | None:
+    try:
+        return Locale.parse(lang).get_display_name("en")
+    except (ValueError, UnknownLocaleError):
+        return None
+
+
+def read_catalog_po(path: Path, display: str, lang: str) -> tuple[PoCatalog | None, list[Issue]]:
+    if not path.exists():
+        return None, []
+    try:
+        with path.open("rb") as fh:
+            return read_po(fh, locale=lang, abort_invalid=True), []
+    except PoFileError as exc:
+        line = getattr(exc, "lineno", 1) or 1
+        return None, [Issue(display, int(line), lang, f"broken PO file: {exc}")]
+    except (OSError, ValueError, UnknownLocaleError) as exc:
+        return None, [Issue(display, 1, lang, f"cannot read the PO file: {exc}")]
+
+
+def collect_translations(
+    strings: dict[str, str],
+    translations_root: Path,
+    lang: str,
+    display_root: Path,
+) -> tuple[dict[str, str], LanguageCoverage, list[Issue]]:
+    """Translations of *strings* (ctx -> German) for *lang*, its coverage and any problems."""
+    path = po_path(translations_root, lang)
+    display = _display(path, display_root)
+    po, issues = read_catalog_po(path, display, lang)
+    found: dict[str, str] = {}
+    if po is not None:
+        for message in po:
+            if not message.id or message.context is None:
+                continue
+            ctx = message.context
+            german = strings.get(ctx)
+            text = message.string
+            if german is None or message.fuzzy or not isinstance(text, str) or not text.strip():
+                continue
+            if message.id != german:
+                continue  # stale: translated from an older German text
+            if set(_PLACEHOLDER.findall(german)) != set(_PLACEHOLDER.findall(text)):
+                issues.append(
+                    Issue(
+                        display,
+                        message.lineno or 1,
+                        ctx,
+                        "the translation must keep the placeholders "
+                        + (", ".join(sorted(set(_PLACEHOLDER.findall(german)))) or "(none)"),
+                    )
+                )
+                continue
+            found[ctx] = text
+    missing = [ctx for ctx in strings if ctx not in found]
+    coverage = LanguageCoverage(lang, len(strings), len(found), missing)
+    return found, coverage, issues
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,43 @@
+"""``kiosk run``: start the touch application."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kiosk.catalog.build import build_catalog
+from kiosk.cli.common import add_catalog_path, add_home
+from kiosk.paths import default_catalog_dir, home_dir
+from kiosk.platform_check import check_qt
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("run", help="start the kiosk (full screen unless --windowed)")
+    add_home(p)
+    add_catalog_path(p)
+    p.add_argument("--windowed", action="store_true", help="a normal window, for development")
+    p.add_argument(
+        "--smoke",
+        action="store_true",
+        help="start, show the first screen, and exit 0 once it has been painted",
+    )
+    p.set_defaults(handler=cmd_run)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    problem = check_qt()
+    if problem:
+        print(problem, file=sys.stderr)
+        return 3
+    home = home_dir(args.home)
+    root = Path(args.path) if args.path else default_catalog_dir()
+    result = build_catalog(root, Path(args.translations) if args.translations else None)
+    if result.catalog is None or result.errors:
+        for issue in result.errors:
+            print(issue, file=sys.stderr)
+        print(f"{root}: the catalog has errors; the kiosk cannot start", file=sys.stderr)
+        return 1
+    from ui.app import run_app  # Qt is imported only here
+
+    return run_app(result.catalog, home=home, windowed=args.windowed, smoke=args.smoke)

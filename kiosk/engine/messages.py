@@ -1,0 +1,96 @@
+"""Validation messages: one German source text per problem, translated through gettext.
+
+The engine reports a :class:`Message` with the text in the visitor's language
+and the German text beside it, so staff and the receiving office can read what
+the visitor was told.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.i18n import N_, gettext_for
+
+#: Problem code -> German source text (the msgid). Placeholders are named.
+TEXTS: dict[str, str] = {
+    "required": N_("Bitte füllen Sie dieses Feld aus."),
+    "required_choice": N_("Bitte wählen Sie eine Antwort."),
+    "required_consent": N_("Bitte bestätigen Sie, dass Sie zustimmen."),
+    "required_signature": N_("Bitte unterschreiben Sie hier."),
+    "required_items": N_("Bitte fügen Sie mindestens {min} Einträge hinzu."),
+    "too_many_items": N_("Bitte fügen Sie höchstens {max} Einträge hinzu."),
+    "invalid_type": N_("Diese Antwort hat nicht die richtige Form."),
+    "too_short": N_("Bitte schreiben Sie mindestens {min} Zeichen."),
+    "too_long": N_("Bitte schreiben Sie höchstens {max} Zeichen."),
+    "bad_character": N_("Das Zeichen „{char}“ ist hier nicht erlaubt."),
+    "name_character": N_(
+        "Das Zeichen „{char}“ ist in Namen nicht erlaubt. Bitte schreiben Sie den Namen "
+        "in lateinischen Buchstaben, so wie er in Ihrem Pass steht."
+    ),
+    "place_character": N_(
+        "Das Zeichen „{char}“ ist hier nicht erlaubt. Bitte schreiben Sie in lateinischen "
+        "Buchstaben."
+    ),
+    "pattern": N_("Diese Angabe hat nicht die erwartete Form."),
+    "not_integer": N_("Bitte geben Sie eine ganze Zahl ein."),
+    "not_number": N_("Bitte geben Sie eine Zahl ein."),
+    "money_cents": N_(
+        "Bitte geben Sie den Betrag in Euro mit höchstens zwei Nachkommastellen ein."
+    ),
+    "below_min": N_("Die Zahl muss mindestens {min} sein."),
+    "above_max": N_("Die Zahl darf höchstens {max} sein."),
+    "not_date": N_("Bitte wählen Sie ein gültiges Datum."),
+    "date_before": N_("Das Datum darf nicht vor dem {date} liegen."),
+    "date_after": N_("Das Datum darf nicht nach dem {date} liegen."),
+    "not_option": N_("Bitte wählen Sie eine der angebotenen Antworten."),
+    "duplicate_option": N_("Jede Antwort kann nur einmal gewählt werden."),
+    "not_country": N_("Bitte wählen Sie ein Land aus der Liste."),
+    "phone": N_("Bitte geben Sie eine gültige Telefonnummer ein, zum Beispiel 0231 1234567."),
+    "email": N_("Bitte geben Sie eine gültige E-Mail-Adresse ein, zum Beispiel name@beispiel.de."),
+    "iban": N_("Diese IBAN ist nicht gültig. Bitte prüfen Sie jede Ziffer."),
+    "postcode": N_("Bitte geben Sie eine deutsche Postleitzahl mit 5 Ziffern ein."),
+    "house_number": N_("Bitte geben Sie eine Hausnummer ein, zum Beispiel 12 oder 12a."),
+    "address_street": N_("Bitte geben Sie die Straße ein."),
+    "address_city": N_("Bitte geben Sie den Ort ein."),
+    "signature": N_(
+        "Die Unterschrift konnte nicht gelesen werden. Bitte unterschreiben Sie noch einmal."
+    ),
+    "attachment_type": N_("Diese Art von Datei wird nicht angenommen."),
+    "attachment_size": N_("Die Datei ist zu groß. Erlaubt sind höchstens {max} MB."),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A validation finding before it is put into words."""
+
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+    #: Text from the catalog (constraint or rule message) instead of a built-in code.
+    catalog_text: tuple[str, str] | None = None  # (visitor language, German)
+
+
+@dataclass(frozen=True)
+class Message:
+    """A finding on one field, worded for the visitor and in German for staff."""
+
+    path: str
+    code: str
+    text: str
+    text_de: str
+
+
+def render(path: str, problem: Problem, lang: str) -> Message:
+    """Word *problem* in *lang* and in German."""
+    if problem.catalog_text is not None:
+        text, text_de = problem.catalog_text
+        return Message(path, problem.code, text, text_de)
+    msgid = TEXTS[problem.code]
+    params = {k: str(v) for k, v in problem.params.items()}
+    translated = gettext_for(lang).gettext(msgid)
+    try:
+        text = translated.format(**params)
+    except (KeyError, IndexError, ValueError):
+        text = msgid.format(**params)  # a broken translation must not hide the message
+    return Message(path, problem.code, text, msgid.format(**params))

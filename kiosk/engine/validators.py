@@ -1,0 +1,487 @@
+"""Per-type checks of one answer: turn what the visitor gave into a typed value or a problem.
+
+Each field of a form gets one :class:`FieldChecker`, prepared when the form is
+compiled, so that checking an answer does no lookups beyond the value itself.
+Libraries made for the job do the hard parts: phone numbers (libphonenumber
+metadata via ``phonenumbers``), IBANs (``schwifty``, per-country length and
+checksum), e-mail syntax (``email-validator``).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
+
+from kiosk.catalog.model import FormField
+from kiosk.engine.expressions import is_answered
+from kiosk.engine.messages import Problem
+from kiosk.names import check_type_a, check_type_b
+
+Checked = tuple[Any, Problem | None]
+
+DEFAULT_MAX_LENGTH = {"text": 200, "long_text": 2000, "person_name": 120, "place": 120}
+MONEY_MAX = Decimal("10000000")
+DEFAULT_ATTACHMENT_TYPES = ("image/jpeg", "image/png", "application/pdf")
+DEFAULT_ATTACHMENT_MB = 10.0
+SIGNATURE_MAX_BYTES = 512 * 1024
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+_POSTCODE = re.compile(r"^(?!00)\d{5}$")
+_HOUSE_NUMBER = re.compile(r"^\d{1,5}\s?[a-zA-Z]?(\s?[-/]\s?\d{0,5}\s?[a-zA-Z]?)?$")
+#: Format characters that may appear in ordinary writing: ZWNJ is part of Persian
+#: spelling, ZWJ of several scripts. Bidi overrides and isolates are not.
+_ALLOWED_FORMAT = frozenset({"\u200c", "\u200d"})
+
+
+def resolve_date_bound(spec: str, today: dt.date) -> dt.date:
+    """``today``, ``-18y``, ``+6m``, ``-30d`` or an ISO date, relative to *today*."""
+    if spec == "today":
+        return today
+    if spec[0] in "+-":
+        amount, unit = int(spec[:-1]), spec[-1]
+        if unit == "d":
+            return today + dt.timedelta(days=amount)
+        months = amount * (12 if unit == "y" else 1)
+        year, month0 = divmod(today.month - 1 + months, 12)
+        year += today.year
+        day = today.day
+        while True:
+            try:
+                return dt.date(year, month0 + 1, day)
+            except ValueError:
+                day -= 1  # 29 Feb + 1y, 31 Mar + 1m
+    return dt.date.fromisoformat(spec)
+
+
+def _bad_text_char(text: str, allow_newlines: bool) -> str | None:
+    """The first character that has no place in a typed answer (controls, bidi overrides)."""
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat == "Cc":
+            if allow_newlines and ch in "\n\t":
+                continue
+            return ch
+        if cat == "Cf" and ch not in _ALLOWED_FORMAT:
+            return ch
+        if cat in {"Cs", "Co", "Cn"}:
+            return ch
+    return None
+
+
+def _show_char(ch: str) -> str:
+    if unicodedata.category(ch)[0] in {"C", "Z"} or unicodedata.combining(ch):
+        return f"U+{ord(ch):04X}"
+    return ch
+
+
+def _as_text(raw: Any) -> str | None:
+    return raw if isinstance(raw, str) else None
+
+
+def _decimal(raw: Any) -> Decimal | None:
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, int | Decimal):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        return Decimal(repr(raw))
+    if isinstance(raw, str):
+        s = raw.strip().replace(" ", "").replace("\u00a0", "")
+        # "1.234,56" is German for 1234.56; a lone comma is a decimal comma
+        s = s.replace(".", "").replace(",", ".") if "," in s and "." in s else s.replace(",", ".")
+        if not re.fullmatch(r"[+-]?\d{1,15}(\.\d{1,10})?", s):
+            return None
+        try:
+            return Decimal(s)
+        except InvalidOperation:  # pragma: no cover - regex guards
+            return None
+    return None
+
+
+def _fmt_number(d: Decimal | float) -> str:
+    value = Decimal(str(d))
+    return format(value.normalize(), "f") if value == value.to_integral() else str(value)
+
+
+@dataclass
+class FieldChecker:
+    """Checks one field's answers; built once per field when a form is compiled."""
+
+    field: FormField
+    options: frozenset[str] | None
+    check: Callable[[Any, dt.date], Checked]
+
+
+def build_checker(f: FormField, options: frozenset[str] | None) -> FieldChecker:
+    maker = _MAKERS[f.type]
+    return FieldChecker(f, options, maker(f, options))
+
+
+# --------------------------------------------------------------------- makers
+
+
+def _text_checker(
+    f: FormField, options: frozenset[str] | None
+) -> Callable[[Any, dt.date], Checked]:
+    multiline = f.type == "long_text"
+    max_len = f.max_length or DEFAULT_MAX_LENGTH[f.type]
+    min_len = f.min_length or 0
+    pattern = re.compile(f.pattern) if f.pattern else None
+
+    def check(raw: Any, today: dt.date) -> Checked:
+        s = _as_text(raw)
+        if s is None:
+            return None, Problem("invalid_type")
+        s = unicodedata.normalize("NFC", s.strip())
+        if not multiline and ("\n" in s or "\r" in s):
+            return None, Problem("bad_character", {"char": "U+000A"})
+        if len(s) > max_len:
+            return None, Problem("too_long", {"max": max_len})
+        bad = _bad_text_char(s, allow_newlines=multiline)
+        if bad is not None:
+            return None, Problem("bad_character", {"char": _show_char(bad)})
+        if len(s) < min_len:
+            return None, Problem("too_short", {"min": min_len})
+        if pattern is not None and not pattern.fullmatch(s):
+            return None, Problem("pattern")
+        return s, None
+
+    return check
+
+
+def _latin_name_checker(
+    f: FormField, options: frozenset[str] | None
+) -> Callable[[Any, dt.date], Checked]:
+    max_len = f.max_length or DEFAULT_MAX_LENGTH[f.type]
+    min_len = f.min_length or 0
+    person = f.type == "person_name"
+    return _latin_checker(max_len, min_len, person)
+
+
+def _latin_checker(max_len: int, min_len: int, person: bool) -> Callable[[Any, dt.date], Checked]:
+    din = check_type_a if person else check_type_b
+    code = "name_character" if person else "place_character"
+
+    def check(raw: Any, today: dt.date) -> Checked:
+        s = _as_text(raw)
+        if s is None:
+            return None, Problem("invalid_type")
+        s = " ".join(s.split())  # names keep single spaces only
+        if len(s) > max_len:
+            return None, Problem("too_long", {"max": max_len})
+        result = din(s)
+        if result.bad_char is not None:
+            return None, Problem(code, {"char": _show_char(result.bad_char)})
+        if len(result.text) < min_len:
+            return None, Problem("too_short", {"min": min_len})
+        return result.text, None
+
+    return check
+
+
+def _number_checker(
+    f: FormField, options: frozenset[str] | None
+) -> Callable[[Any, dt.date], Checked]:
+    kind = f.type
+    lo = Decimal(str(f.min)) if f.min is not None else (Decimal(0) if kind == "money" else None)
+    hi = Decimal(str(f.max)) if f.max is not None else (MONEY_MAX if kind == "money" else None)
+
+    def check(raw: Any, today: dt.date) -> Checked:
+        value = _decimal(raw)
+        if value is None:
+            return None, Problem("not_integer" if kind == "integer" else "not_number")
+        if kind == "integer" and value != value.to_integral_value():
+            return None, Problem("not_integer")
+        if kind == "money" and value.as_tuple().exponent < -2:  # type: ignore[operator]
+            return None, Problem("money_cents")
+        if lo is not None and value < lo:
+            return None, Problem("below_min", {"min": _fmt_number(lo)})
+        if hi is not None and value > hi:
+            return None, Problem("above_max", {"max": _fmt_number(hi)})
+        if kind == "integer":
+            return Decimal(int(value)), None
+        if kind == "money":
+            return value.quantize(Decimal("0.01")), None
+        return value, None
+
+    return check
+
+
+def _date_checker(
+    f: FormField, options: frozenset[str] | None
+) -> Callable[[Any, dt.date], Checked]:
+    lo_spec, hi_spec = f.min_date, f.max_date
+
+    def check(raw: Any, today: dt.date) -> Checked:
+        if isinstance(raw, dt.datetime):
+            value = raw.date()
+        elif isinstance(raw, dt.date):
+            value = raw
+        elif isinstance(raw, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw.strip()):
+            try:
+                value = dt.date.fromisoformat(raw.strip())
+            except ValueError:
+                return None, Problem("not_date")
+        else:
+            return None, Problem("not_date")
+        if lo_spec is not None and value < (lo := resolve_date_bound(lo_spec, today)):
+            return None, Problem("date_before", {"date": lo.isoformat()})
+        if hi_spec is not None and value > (hi := resolve_date_bound(hi_spec, today)):
+            return None, Problem("date_after", {"date": hi.isoformat()})
+        return value, None
+
+    return check
+
+
+def _bool_checker(
+    f: FormField, options: frozenset[str] | None
+) -> Callable[[Any, dt.date], Checked]:
+    def check(raw: Any, today: dt.date) -> Checked:
+        if isinstance(raw, bool):
+            return raw, None
+        return None, Problem("invalid_type")
+
+    return check
+
+
+def _choice_checker(
+    f: FormField, options: frozenset[str] | None
+) -> Callable[[Any, dt.date], Checked]:
+    allowed = options or frozenset()
+    code = "not_country" if f.type in {"country", "nationality"} else "not_option"
+
+    def check(raw: Any, today: dt.date) -> Checked:
+        if not isinstance(raw, str) or raw not in allowed:
+            return None, Problem(code)
+        return raw, None
+
+    return check
+
+
+def _multi_checker(
+    f: FormField, options: frozenset[str] | None
+) -> Callable[[Any, dt.date], Checked]:
+    allowed = options or frozenset()
+
+    def check(raw: Any, today: dt.date) -> Checked:
+        if not isinstance(raw, list | tuple) or not all(isinstance(v, str) for v in raw):
+            return None, Problem("invalid_type")
+        if len(set(raw)) != len(raw):
+            return None, Problem("duplicate_option")
+        if any(v not in allowed for v in raw):
+            return None, Problem("not_option")
+        return list(raw), None
+
+    return check
+
+
+def _phone_checker(
+    f: FormField, options: frozenset[str] | None
+) -> Callable[[Any, dt.date], Checked]:
+    def check(raw: Any, today: dt.date) -> Checked:
+        s = _as_text(raw)
+        if s is None or len(s) > 40 or _bad_text_char(s, allow_newlines=False):
+            return None, Problem("phone")
+        s = s.strip()
+        if s.startswith("00"):
+            s = "+" + s[2:]
+        try:
+            number = phonenumbers.parse(s, "DE")
+        except phonenumbers.NumberParseException:
+            return None, Problem("phone")
+        if not phonenumbers.is_valid_number(number):
+            return None, Problem("phone")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
+
+    return check
+
+
+def _email_checker(
+    f: FormField, options: frozenset[str] | None
+) -> Callable[[Any, dt.date], Checked]:
+    def check(raw: Any, today: dt.date) -> Checked:
+        s = _as_text(raw)
+        if s is None or len(s) > 254 or _bad_text_char(s, allow_newlines=False):
+            return None, Problem("email")
+        try:
+            result = validate_email(s.strip(), check_deliverability=False)
+        except EmailNotValidError:
+            return None, Problem("email")
+        return result.normalized, None
+
+    return check
+
+
+def _iban_checker(
+    f: FormField, options: frozenset[str] | None
+) -> Callable[[Any, dt.date], Checked]:
+    def check(raw: Any, today: dt.date) -> Checked:
+        s = _as_text(raw)
+        if s is None or len(s) > 64 or not re.fullmatch(r"[A-Za-z0-9 ]+", s.strip() or "-"):
+            return None, Problem("iban")
+        try:
+            iban = IBAN(s, validate_bban=True)
+        except SchwiftyException:
+            return None, Problem("iban")
+        return str(iban.compact), None
+
+    return check
+
+
+def _postcode_checker(
+    f: FormField, options: frozenset[str] | None
+) -> Callable[[Any, dt.date], Checked]:
+    def check(raw: Any, today: dt.date) -> Checked:
+        s = _as_text(raw)
+        if s is None or not _POSTCODE.fullmatch(s.strip()):
+            return None, Problem("postcode")
+        return s.strip(), None
+
+    return check
+
+
+_ADDRESS_KEYS = frozenset({"street", "house_number", "postcode", "city", "extra", "country"})
+
+
+def _address_checker(
+    f: FormField, options: frozenset[str] | None
+) -> Callable[[Any, dt.date], Checked]:
+    foreign = f.foreign
+    place = _latin_checker(120, 1, person=False)
+    postcode = _postcode_checker(f, None)
+    free_postcode = _latin_checker(12, 1, person=False)
+
+    def check(raw: Any, today: dt.date) -> Checked:
+        if not isinstance(raw, Mapping) or set(raw) - _ADDRESS_KEYS:
+            return None, Problem("invalid_type")
+        out: dict[str, str] = {}
+        for key, missing_code, checker in (
+            ("street", "address_street", place),
+            ("city", "address_city", place),
+        ):
+            if not is_answered(raw.get(key)):
+                return None, Problem(missing_code)
+            value, problem = checker(raw[key], today)
+            if problem:
+                return None, problem
+            out[key] = value
+        number = raw.get("house_number")
+        if is_answered(number):
+            if not isinstance(number, str) or not _HOUSE_NUMBER.fullmatch(number.strip()):
+                return None, Problem("house_number")
+            out["house_number"] = number.strip()
+        elif not foreign:
+            return None, Problem("house_number")
+        code = raw.get("postcode")
+        if not foreign or is_answered(code):
+            value, problem = (free_postcode if foreign else postcode)(code, today)
+            if problem:
+                return None, problem
+            out["postcode"] = value
+        if is_answered(raw.get("extra")):
+            value, problem = place(raw["extra"], today)
+            if problem:
+                return None, problem
+            out["extra"] = value
+        if foreign:
+            country = raw.get("country")
+            if not isinstance(country, str) or country not in (options or frozenset()):
+                return None, Problem("not_country")
+            out["country"] = country
+        return out, None
+
+    return check
+
+
+def _signature_checker(
+    f: FormField, options: frozenset[str] | None
+) -> Callable[[Any, dt.date], Checked]:
+    prefix = "data:image/png;base64,"
+
+    def check(raw: Any, today: dt.date) -> Checked:
+        if not isinstance(raw, str) or not raw.startswith(prefix):
+            return None, Problem("signature")
+        payload = raw[len(prefix) :]
+        if len(payload) > SIGNATURE_MAX_BYTES * 4 // 3 + 4:
+            return None, Problem("signature")
+        try:
+            data = base64.b64decode(payload, validate=True)
+        except (binascii.Error, ValueError):
+            return None, Problem("signature")
+        if not data.startswith(_PNG_MAGIC) or len(data) < 64:
+            return None, Problem("signature")
+        return raw, None
+
+    return check
+
+
+def _attachment_checker(
+    f: FormField, options: frozenset[str] | None
+) -> Callable[[Any, dt.date], Checked]:
+    accept = frozenset(f.accept or DEFAULT_ATTACHMENT_TYPES)
+    max_mb = f.max_size_mb or DEFAULT_ATTACHMENT_MB
+    max_bytes = int(max_mb * 1024 * 1024)
+
+    def check(raw: Any, today: dt.date) -> Checked:
+        if not isinstance(raw, Mapping):
+            return None, Problem("invalid_type")
+        media_type, size, digest = raw.get("media_type"), raw.get("size"), raw.get("sha256")
+        name = raw.get("filename")
+        if not isinstance(name, str) or not isinstance(digest, str):
+            return None, Problem("invalid_type")
+        if not re.fullmatch(r"[0-9a-f]{64}", digest) or _bad_text_char(name, False):
+            return None, Problem("invalid_type")
+        if media_type not in accept:
+            return None, Problem("attachment_type")
+        if not isinstance(size, int) or isinstance(size, bool) or not 0 < size <= max_bytes:
+            return None, Problem("attachment_size", {"max": _fmt_number(max_mb)})
+        return dict(raw), None
+
+    return check
+
+
+def _no_answer(f: FormField, options: frozenset[str] | None) -> Callable[[Any, dt.date], Checked]:
+    def check(raw: Any, today: dt.date) -> Checked:
+        return None, None
+
+    return check
+
+
+_MAKERS: dict[
+    str, Callable[[FormField, frozenset[str] | None], Callable[[Any, dt.date], Checked]]
+] = {
+    "text": _text_checker,
+    "long_text": _text_checker,
+    "integer": _number_checker,
+    "decimal": _number_checker,
+    "money": _number_checker,
+    "date": _date_checker,
+    "yes_no": _bool_checker,
+    "consent": _bool_checker,
+    "choice": _choice_checker,
+    "country": _choice_checker,
+    "nationality": _choice_checker,
+    "multi_choice": _multi_checker,
+    "phone": _phone_checker,
+    "email": _email_checker,
+    "iban": _iban_checker,
+    "postcode": _postcode_checker,
+    "person_name": _latin_name_checker,
+    "place": _latin_name_checker,
+    "address": _address_checker,
+    "signature": _signature_checker,
+    "attachment": _attachment_checker,
+    "note": _no_answer,
+    "group": _no_answer,
+}

@@ -1,0 +1,52 @@
+"""Gettext for the kiosk's own texts (the ``ui`` domain).
+
+Compiled ``.mo`` files are build output and not committed; when one is missing
+or older than its ``.po`` (a fresh checkout, an edited translation), the PO file
+is compiled in memory so that a visitor never sees German where a translation
+exists.
+"""
+
+from __future__ import annotations
+
+import gettext
+import io
+from functools import cache
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from kiosk.paths import translations_dir
+
+SOURCE_LANGUAGE = "de"
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+    """Mark a string for extraction without translating it yet."""
+    return message
+
+
+@cache
+def translations(
+    lang: str, domain: str = "ui", root: Path | None = None
+) -> gettext.NullTranslations:
+    """The translations for *lang*; German (the source) and unknown languages pass through."""
+    if lang == SOURCE_LANGUAGE:
+        return gettext.NullTranslations()
+    base = (root or translations_dir()) / lang / "LC_MESSAGES"
+    po, mo = base / f"{domain}.po", base / f"{domain}.mo"
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as fh:
+            return gettext.GNUTranslations(fh)
+    if po.exists():
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=lang, domain=domain)
+        buf = io.BytesIO()
+        write_mo(buf, catalog, use_fuzzy=False)
+        buf.seek(0)
+        return gettext.GNUTranslations(buf)
+    return gettext.NullTranslations()
+
+
+def gettext_for(lang: str) -> gettext.NullTranslations:
+    return translations(lang, "ui")

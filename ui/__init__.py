@@ -1,0 +1,1 @@
+"""The touch application (Qt Widgets). Talks to the core in ``kiosk/`` only."""
