@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml
 translations: $(MO_FILES)
 
 translations/%/LC_MESSAGES/ui.mo: translations/%/LC_MESSAGES/ui.po | $(STAMP)
-	$(VENV)/bin/pybabel compile --use-fuzzy=false -D ui -d translations -l $* 2>/dev/null || $(VENV)/bin/pybabel compile -D ui -d translations -l $*
+	$(VENV)/bin/pybabel compile -D ui -d translations -l $*
 
 translations/%/LC_MESSAGES/catalog.mo: translations/%/LC_MESSAGES/catalog.po | $(STAMP)
 	$(VENV)/bin/pybabel compile -D catalog -d translations -l $*
@@ -39,11 +39,12 @@ translations/%/LC_MESSAGES/catalog.mo: translations/%/LC_MESSAGES/catalog.po | $
 # Re-extract every string and merge into each language's PO files (changed German -> fuzzy).
 translations-update: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel-catalog.cfg --no-wrap --sort-by-file --omit-header -o translations/catalog.pot .
-	$(VENV)/bin/pybabel extract -F babel-ui.cfg -k N_ --no-wrap --sort-by-file --omit-header -o translations/ui.pot kiosk ui
+	$(VENV)/bin/pybabel extract -F babel-ui.cfg -k N_ --no-wrap --sort-by-file --omit-header -o translations/ui.pot .
 	$(PY) -m kiosk.catalog.po_update translations $(PO_LANGS)
 
 check: $(STAMP)
 	$(VENV)/bin/ruff check kiosk ui sync tests bench
+	$(VENV)/bin/ruff format --check kiosk ui sync
 	$(VENV)/bin/mypy
 
 pytest: $(STAMP)

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from pydantic import ValidationError
 
 from kiosk.catalog.model import Catalog
 from kiosk.engine.form import CompiledForm, compile_form
@@ -22,9 +25,11 @@ def canonical_json(data: Any) -> bytes:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def content_hash(catalog_dump: dict[str, Any], translations: dict[str, dict[str, str]]) -> str:
-    body = canonical_json({"catalog": catalog_dump, "translations": translations})
+def _hash(body: bytes) -> str:
     return "sha256:" + hashlib.sha256(body).hexdigest()
+
+
+_ENVELOPE = re.compile(rb'^\{"content_hash":"(sha256:[0-9a-f]{64})","format":(\d+),"payload":')
 
 
 @dataclass
@@ -36,8 +41,13 @@ class CompiledCatalog:
 
     @classmethod
     def create(cls, catalog: Catalog, translations: dict[str, dict[str, str]]) -> CompiledCatalog:
-        dump = catalog.model_dump(mode="json")
-        return cls(catalog, translations, content_hash(dump, translations))
+        return cls(catalog, translations, _hash(cls._payload(catalog, translations)))
+
+    @staticmethod
+    def _payload(catalog: Catalog, translations: dict[str, dict[str, str]]) -> bytes:
+        return canonical_json(
+            {"catalog": catalog.model_dump(mode="json"), "translations": translations}
+        )
 
     # ------------------------------------------------------------ lookups
     @property
@@ -61,27 +71,33 @@ class CompiledCatalog:
 
     # ------------------------------------------------------- serialisation
     def to_json(self) -> bytes:
-        return canonical_json(
-            {
-                "format": FORMAT_VERSION,
-                "content_hash": self.content_hash,
-                "catalog": self.catalog.model_dump(mode="json"),
-                "translations": self.translations,
-            }
-        )
+        """One JSON document whose hash covers the exact bytes of its ``payload``.
+
+        Verifying the hash then needs no re-serialisation, which matters when a
+        terminal installs a catalog of hundreds of forms in many languages.
+        """
+        payload = self._payload(self.catalog, self.translations)
+        head = canonical_json({"content_hash": _hash(payload), "format": FORMAT_VERSION})
+        return head[:-1] + b',"payload":' + payload + b"}"
 
     @classmethod
     def from_json(cls, data: bytes) -> CompiledCatalog:
         """Load a compiled catalog; raise ValueError if it is malformed or its hash is off."""
-        try:
-            doc = json.loads(data)
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise ValueError(f"not a compiled catalog: {exc}") from None
-        if not isinstance(doc, dict) or doc.get("format") != FORMAT_VERSION:
-            raise ValueError("not a compiled catalog of a format this kiosk knows")
-        catalog = Catalog.model_validate(doc["catalog"])
-        translations = doc.get("translations") or {}
-        expected = content_hash(catalog.model_dump(mode="json"), translations)
-        if doc.get("content_hash") != expected:
+        match = _ENVELOPE.match(data)
+        if match is None or not data.endswith(b"}"):
+            raise ValueError("not a compiled catalog (the envelope is missing)")
+        if int(match.group(2)) != FORMAT_VERSION:
+            raise ValueError(f"compiled catalog format {int(match.group(2))} is not known here")
+        payload = data[match.end() : -1]
+        expected = match.group(1).decode()
+        if _hash(payload) != expected:
             raise ValueError("the catalog's content hash does not match its content")
+        try:
+            doc = json.loads(payload)
+            catalog = Catalog.model_validate(doc["catalog"])
+        except (UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise ValueError(f"not a compiled catalog: {exc}") from None
+        except ValidationError as exc:
+            raise ValueError(f"the compiled catalog does not fit the model: {exc}") from None
+        translations = doc.get("translations") or {}
         return cls(catalog, translations, expected)

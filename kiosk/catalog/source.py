@@ -1,21 +1,25 @@
 """Reading catalog YAML files while remembering where every value came from.
 
 Admins need to be told ``wbs.yaml:112: pages[income].fields[rent].max: ...``,
-not a Python traceback, so each file is parsed with ruamel.yaml (which keeps
-line numbers) into plain Python data plus a map from value paths to lines.
+not a Python traceback, so each file is composed into a node tree by libyaml
+(through PyYAML, which keeps every node's position) and turned into plain
+Python data plus a map from value paths to lines.
+
+Plain scalars are typed by the YAML 1.2 core schema, not PyYAML's YAML 1.1
+rules, so an option ``no`` stays the text "no" and ``2024-01-31`` stays text,
+as the model expects. Duplicate keys, which YAML parsers silently collapse,
+are errors.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import BaseModel, ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from kiosk.catalog.issues import Issue
 from kiosk.catalog.model import CatalogHeader, CodeList, Form, InfoSheet, Offices, Topics
@@ -88,52 +92,81 @@ def classify(relative: Path) -> str | None:
     return None
 
 
-def _plain(node: Any, loc: Loc, lines: dict[Loc, int]) -> Any:
-    """Convert ruamel's round-trip nodes to plain data, recording each value's line."""
-    if isinstance(node, CommentedMap):
-        out: dict[Any, Any] = {}
-        for key in node:
-            child_loc = loc + (str(key),)
-            key_line, _ = node.lc.key(key)
-            lines[child_loc] = key_line + 1
-            out[str(key)] = _plain(node[key], child_loc, lines)
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_NULL = re.compile(r"^(~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^[-+]?[0-9]+$")
+_FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
+
+
+class _DuplicateKeyError(ValueError):
+    def __init__(self, key: str, line: int) -> None:
+        super().__init__(f"the key '{key}' appears twice in the same mapping")
+        self.line = line
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    value: str = node.value
+    if node.style is not None:  # quoted or block scalars are always text
+        return value
+    if _NULL.match(value):
+        return None
+    if value in _BOOL:
+        return _BOOL[value]
+    if _INT.match(value):
+        return int(value)
+    if _FLOAT.match(value):
+        return float(value)
+    return value
+
+
+def _plain(node: yaml.Node, loc: Loc, lines: dict[Loc, int]) -> Any:
+    """Convert a composed node to plain data, recording each value's line."""
+    if isinstance(node, yaml.MappingNode):
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = str(_scalar(key_node)) if isinstance(key_node, yaml.ScalarNode) else "?"
+            if key in out:
+                raise _DuplicateKeyError(key, key_node.start_mark.line + 1)
+            child_loc = loc + (key,)
+            lines[child_loc] = key_node.start_mark.line + 1
+            out[key] = _plain(value_node, child_loc, lines)
         return out
-    if isinstance(node, CommentedSeq):
+    if isinstance(node, yaml.SequenceNode):
         items = []
-        for index, value in enumerate(node):
-            line, _ = node.lc.item(index)
-            lines[loc + (index,)] = line + 1
-            items.append(_plain(value, loc + (index,), lines))
+        for index, item in enumerate(node.value):
+            lines[loc + (index,)] = item.start_mark.line + 1
+            items.append(_plain(item, loc + (index,), lines))
         return items
-    if isinstance(node, dt.datetime | dt.date):
-        return node.isoformat()  # dates are written as text in the model
-    if isinstance(node, bool):
-        return bool(node)
-    if isinstance(node, int):
-        return int(node)
-    if isinstance(node, float):
-        return float(node)
-    if isinstance(node, str):
-        return str(node)
-    return node
+    assert isinstance(node, yaml.ScalarNode)
+    return _scalar(node)
 
 
 def read_source(source: SourceFile, text: str | None = None) -> list[Issue]:
     """Parse and validate *source* in place; return the problems found."""
-    yaml = YAML(typ="rt")
     try:
-        raw = yaml.load(text if text is not None else source.path.read_text(encoding="utf-8"))
-    except MarkedYAMLError as exc:
+        content = text if text is not None else source.path.read_text(encoding="utf-8")
+        node = yaml.compose(content, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         what = " ".join(p for p in (exc.context, exc.problem) if p)
         return [Issue(source.display, line, "(yaml)", f"not valid YAML: {what}")]
-    except (YAMLError, UnicodeDecodeError) as exc:
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
         return [Issue(source.display, 1, "(yaml)", f"not valid YAML: {exc}")]
     except OSError as exc:
         return [Issue(source.display, 1, "(file)", f"cannot read the file: {exc.strerror}")]
     source.lines = {(): 1}
-    source.data = _plain(raw, (), source.lines)
+    try:
+        source.data = _plain(node, (), source.lines) if node is not None else None
+    except _DuplicateKeyError as exc:
+        return [Issue(source.display, exc.line, "(yaml)", str(exc))]
+    except RecursionError:
+        return [
+            Issue(
+                source.display, 1, "(yaml)", "the file nests too deeply (or uses a recursive alias)"
+            )
+        ]
     if not isinstance(source.data, dict):
         return [
             Issue(source.display, 1, "(top)", "the file must hold a mapping (key: value lines)")

@@ -7,6 +7,7 @@ stale, and the visitor sees German rather than an outdated promise.
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,19 @@ from kiosk.catalog.issues import Issue
 
 CATALOG_DOMAIN = "catalog"
 _PLACEHOLDER = re.compile(r"\{[a-z_][a-z0-9_]*\}")
+_QUOTED = r'"(?:[^"\\]|\\.)*"'
+_PO_KEYWORD = r"(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)"
+_PO_LINE = re.compile(rf"^(?:#.*|(?:#~ )?{_PO_KEYWORD} {_QUOTED}|(?:#~ )?{_QUOTED})$")
+
+
+def po_syntax_problems(text: str) -> list[tuple[int, str]]:
+    """Lines a PO parser would misread; Babel's parser is lenient and may silently drop them."""
+    problems = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if stripped and not _PO_LINE.match(stripped):
+            problems.append((number, f"line is not valid PO syntax: {stripped[:60]!r}"))
+    return problems
 
 
 @dataclass
@@ -48,12 +62,17 @@ def read_catalog_po(path: Path, display: str, lang: str) -> tuple[PoCatalog | No
     if not path.exists():
         return None, []
     try:
-        with path.open("rb") as fh:
-            return read_po(fh, locale=lang, abort_invalid=True), []
+        raw = path.read_bytes()
+        problems = po_syntax_problems(raw.decode("utf-8"))
+        if problems:
+            return None, [
+                Issue(display, line, lang, f"broken PO file: {msg}") for line, msg in problems
+            ]
+        return read_po(io.BytesIO(raw), locale=lang, abort_invalid=True), []
     except PoFileError as exc:
         line = getattr(exc, "lineno", 1) or 1
         return None, [Issue(display, int(line), lang, f"broken PO file: {exc}")]
-    except (OSError, ValueError, UnknownLocaleError) as exc:
+    except (OSError, ValueError, UnknownLocaleError, UnicodeDecodeError) as exc:
         return None, [Issue(display, 1, lang, f"cannot read the PO file: {exc}")]
 
 

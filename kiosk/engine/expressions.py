@@ -281,7 +281,7 @@ class Scope:
         list_vt = LIST_OF.get(info.vt)
         if list_vt is None:
             raise ExprError(f"'{ref.dotted}' cannot be used in a formula ({info.vt.value})")
-        return RefInfo(list_vt, key=info.key, options=info.options)
+        return RefInfo(list_vt, key=group, options=info.options)
 
 
 @dataclass

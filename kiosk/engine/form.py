@@ -511,7 +511,15 @@ class _Compiler:
         for key, spec in specs.items():
             deps = set(spec.deps)
             for child in spec.children:
-                deps |= {d for d in child.deps if not d.startswith(f"{key}.")}
+                if key in child.deps:
+                    self.issues.append(
+                        (
+                            child.loc,
+                            f"a field inside repeat group '{key}' cannot use the "
+                            f"list '{key}.…' of its own group; name the field directly",
+                        )
+                    )
+                deps |= {d for d in child.deps if d != key and not d.startswith(f"{key}.")}
             graph[key] = {d.split(".")[0] for d in deps}
             if spec.children:
                 spec.children = self._order_children(spec)
@@ -539,7 +547,10 @@ class _Compiler:
                     cycle = stack[stack.index(dep) :] + [dep]
                     if frozenset(cycle) not in reported:
                         reported.add(frozenset(cycle))
-                        self.issues.append((loc_of(node), "cycle: " + " -> ".join(reversed(cycle))))
+                        chain = " -> ".join(cycle)
+                        self.issues.append(
+                            (loc_of(dep), f"cycle: {chain} (each one uses the next)")
+                        )
                 elif state.get(dep) is None:
                     visit(dep)
             stack.pop()

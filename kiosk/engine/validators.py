@@ -37,8 +37,8 @@ DEFAULT_ATTACHMENT_TYPES = ("image/jpeg", "image/png", "application/pdf")
 DEFAULT_ATTACHMENT_MB = 10.0
 SIGNATURE_MAX_BYTES = 512 * 1024
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-_POSTCODE = re.compile(r"^(?!00)\d{5}$")
-_HOUSE_NUMBER = re.compile(r"^\d{1,5}\s?[a-zA-Z]?(\s?[-/]\s?\d{0,5}\s?[a-zA-Z]?)?$")
+_POSTCODE = re.compile(r"^(?!00)[0-9]{5}$")
+_HOUSE_NUMBER = re.compile(r"^[0-9]{1,5} ?[a-zA-Z]?( ?[-/] ?[0-9]{0,5} ?[a-zA-Z]?)?$")
 #: Format characters that may appear in ordinary writing: ZWNJ is part of Persian
 #: spelling, ZWJ of several scripts. Bidi overrides and isolates are not.
 _ALLOWED_FORMAT = frozenset({"\u200c", "\u200d"})
@@ -89,6 +89,12 @@ def _as_text(raw: Any) -> str | None:
     return raw if isinstance(raw, str) else None
 
 
+def ascii_digits(text: str) -> str:
+    """Arabic-Indic, Persian and other decimal digits as 0-9: keyboards in the visitor's
+    script type them, and the office's systems expect ASCII."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+
+
 def _decimal(raw: Any) -> Decimal | None:
     if isinstance(raw, bool):
         return None
@@ -97,10 +103,10 @@ def _decimal(raw: Any) -> Decimal | None:
     if isinstance(raw, float):
         return Decimal(repr(raw))
     if isinstance(raw, str):
-        s = raw.strip().replace(" ", "").replace("\u00a0", "")
+        s = ascii_digits(raw.strip()).replace(" ", "").replace("\u00a0", "")
         # "1.234,56" is German for 1234.56; a lone comma is a decimal comma
         s = s.replace(".", "").replace(",", ".") if "," in s and "." in s else s.replace(",", ".")
-        if not re.fullmatch(r"[+-]?\d{1,15}(\.\d{1,10})?", s):
+        if not re.fullmatch(r"[+-]?[0-9]{1,15}(\.[0-9]{1,10})?", s):
             return None
         try:
             return Decimal(s)
@@ -228,7 +234,7 @@ def _date_checker(
             value = raw.date()
         elif isinstance(raw, dt.date):
             value = raw
-        elif isinstance(raw, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw.strip()):
+        elif isinstance(raw, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", raw.strip()):
             try:
                 value = dt.date.fromisoformat(raw.strip())
             except ValueError:
@@ -344,9 +350,12 @@ def _postcode_checker(
 ) -> Callable[[Any, dt.date], Checked]:
     def check(raw: Any, today: dt.date) -> Checked:
         s = _as_text(raw)
-        if s is None or not _POSTCODE.fullmatch(s.strip()):
+        if s is None:
             return None, Problem("postcode")
-        return s.strip(), None
+        s = ascii_digits(s.strip())
+        if not _POSTCODE.fullmatch(s):
+            return None, Problem("postcode")
+        return s, None
 
     return check
 
@@ -378,9 +387,12 @@ def _address_checker(
             out[key] = value
         number = raw.get("house_number")
         if is_answered(number):
-            if not isinstance(number, str) or not _HOUSE_NUMBER.fullmatch(number.strip()):
+            if not isinstance(number, str):
                 return None, Problem("house_number")
-            out["house_number"] = number.strip()
+            number = ascii_digits(number.strip())
+            if not _HOUSE_NUMBER.fullmatch(number):
+                return None, Problem("house_number")
+            out["house_number"] = number
         elif not foreign:
             return None, Problem("house_number")
         code = raw.get("postcode")

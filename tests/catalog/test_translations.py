@@ -1,0 +1,175 @@
+"""Translations: Babel extraction, PO merge, compile, and use in the built catalog."""
+
+from __future__ import annotations
+
+import gettext
+import subprocess
+import sys
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+from kiosk.catalog.build import build_catalog, missing_translation_issues
+from kiosk.catalog.po_update import update_language
+from tests.conftest import FORM_YAML, write_catalog
+
+PYBABEL = str(Path(sys.executable).with_name("pybabel"))
+
+
+def extract(root: Path) -> Path:
+    """Run the real `pybabel extract` with the project's extraction method."""
+    cfg = root / "babel.cfg"
+    cfg.write_text("[kiosk_catalog: forms_catalog/**.yaml]\n", encoding="utf-8")
+    pot = root / "translations" / "catalog.pot"
+    pot.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run(
+        [PYBABEL, "extract", "-F", str(cfg), "--no-wrap", "-o", str(pot), "."],
+        cwd=root,
+        check=True,
+        capture_output=True,
+    )
+    return pot
+
+
+def test_extractor_gives_every_string_a_stable_context(tmp_path: Path) -> None:
+    write_catalog(tmp_path)
+    with extract(tmp_path).open("rb") as fh:
+        pot = read_po(fh)
+    by_ctx = {m.context: m for m in pot if m.id}
+    label = by_ctx["form:test_form:age:label"]
+    assert label.id == "Alter"
+    assert label.auto_comments == ["integer"]
+    assert ("forms_catalog/amt/test_form.yaml", 18) in label.locations
+    assert by_ctx["form:test_form:status:option:b"].id == "B"
+    assert by_ctx["office:amt:opening_hours"].id == "Montag 8 bis 12 Uhr"
+    assert by_ctx["topic:money:description"].id == "Ich brauche Geld."
+    result = build_catalog(tmp_path / "forms_catalog")
+    assert {s.ctx for _, s in result.strings} == set(by_ctx)
+
+
+def test_round_trip_extract_translate_compile_load(tmp_path: Path) -> None:
+    write_catalog(tmp_path)
+    extract(tmp_path)
+    po_file = update_language(tmp_path / "translations", "en", "catalog")
+    with po_file.open("rb") as fh:
+        po = read_po(fh, locale="en")
+    for message in po:
+        if message.id:
+            message.string = f"EN {message.id}"
+    with po_file.open("wb") as fh:
+        write_po(fh, po, width=0)
+    # compile to .mo and read it with the standard library, as gettext users would
+    mo_file = po_file.with_suffix(".mo")
+    with mo_file.open("wb") as fh:
+        write_mo(fh, po)
+    with mo_file.open("rb") as fh:
+        mo = gettext.GNUTranslations(fh)
+    assert mo.pgettext("form:test_form:age:label", "Alter") == "EN Alter"
+    # and the catalog build picks the translations up from the PO file
+    result = build_catalog(tmp_path / "forms_catalog")
+    assert result.catalog is not None
+    assert result.coverage["en"].percent == 100.0
+    assert result.catalog.t("en", "form:test_form:age:label", "Alter") == "EN Alter"
+    assert result.catalog.t("de", "form:test_form:age:label", "Alter") == "Alter"
+
+
+def test_rewording_german_marks_the_translation_fuzzy(tmp_path: Path) -> None:
+    write_catalog(tmp_path)
+    extract(tmp_path)
+    po_file = update_language(tmp_path / "translations", "en", "catalog")
+    with po_file.open("rb") as fh:
+        po = read_po(fh, locale="en")
+    for message in po:
+        if message.id:
+            message.string = f"EN {message.id}"
+    with po_file.open("wb") as fh:
+        write_po(fh, po, width=0)
+
+    write_catalog(
+        tmp_path, {"amt/test_form.yaml": FORM_YAML.replace("label: Alter", "label: Ihr Alter")}
+    )
+    extract(tmp_path)
+    update_language(tmp_path / "translations", "en", "catalog")
+    with po_file.open("rb") as fh:
+        po = read_po(fh, locale="en")
+    entry = po.get("Ihr Alter", context="form:test_form:age:label")
+    assert entry is not None and entry.fuzzy
+    assert entry.string == "EN Alter"
+    assert '#| msgid "Alter"' in po_file.read_text(encoding="utf-8")  # what changed, for review
+    unchanged = po.get("Name", context="form:test_form:name:label")
+    assert unchanged is not None and not unchanged.fuzzy
+    # a fuzzy entry is not used: the visitor sees German until a translator confirms it
+    result = build_catalog(tmp_path / "forms_catalog")
+    assert result.catalog is not None
+    assert result.catalog.t("en", "form:test_form:age:label", "Ihr Alter") == "Ihr Alter"
+    assert "form:test_form:age:label" in result.coverage["en"].missing
+
+
+def test_stale_translation_is_not_used(tmp_path: Path) -> None:
+    """A PO entry whose msgid is an older German text counts as missing."""
+    root = write_catalog(tmp_path)
+    po_dir = tmp_path / "translations" / "en" / "LC_MESSAGES"
+    po_dir.mkdir(parents=True)
+    (po_dir / "catalog.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgctxt "form:test_form:age:label"\nmsgid "Lebensalter"\nmsgstr "Age"\n',
+        encoding="utf-8",
+    )
+    result = build_catalog(root)
+    assert result.catalog is not None
+    assert result.catalog.t("en", "form:test_form:age:label", "Alter") == "Alter"
+
+
+def test_missing_translations_reported_per_language(tmp_path: Path) -> None:
+    result = build_catalog(write_catalog(tmp_path))
+    warnings = missing_translation_issues(result, severity="warning")
+    assert [str(w) for w in warnings] == [
+        "translations/en/LC_MESSAGES/catalog.po:1: en: warning: "
+        f"{result.coverage['en'].total} of {result.coverage['en'].total} catalog strings "
+        "not translated (0.0% done)"
+    ]
+    errors = missing_translation_issues(result, severity="error")
+    assert any(
+        str(e) == "forms_catalog/amt/test_form.yaml:18: form:test_form:age:label: "
+        "no translation into 'en'"
+        for e in errors
+    )
+
+
+def test_broken_po_file_is_reported_with_its_line(tmp_path: Path) -> None:
+    root = write_catalog(tmp_path)
+    po_dir = tmp_path / "translations" / "en" / "LC_MESSAGES"
+    po_dir.mkdir(parents=True)
+    (po_dir / "catalog.po").write_text(
+        'msgid ""\nmsgstr ""\n\nmsgid "a"\nmsgstr "b"\n"broken\n', encoding="utf-8"
+    )
+    result = build_catalog(root)
+    (issue,) = [i for i in result.errors if i.file.endswith("catalog.po")]
+    assert issue.line == 6 and "broken PO file" in issue.message
+
+
+def test_lost_placeholder_is_an_error(tmp_path: Path) -> None:
+    root = write_catalog(
+        tmp_path,
+        {"amt/test_form.yaml": FORM_YAML.replace("label: Alter", "label: Alter in {unit}")},
+    )
+    po_dir = tmp_path / "translations" / "en" / "LC_MESSAGES"
+    po_dir.mkdir(parents=True)
+    (po_dir / "catalog.po").write_text(
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgctxt "form:test_form:age:label"\nmsgid "Alter in {unit}"\nmsgstr "Age in units"\n',
+        encoding="utf-8",
+    )
+    result = build_catalog(root)
+    assert any("must keep the placeholders {unit}" in i.message for i in result.errors)
+
+
+def test_shipped_po_files_are_marked_as_drafts() -> None:
+    root = Path(__file__).resolve().parents[2] / "translations"
+    files = sorted(root.glob("*/LC_MESSAGES/*.po"))
+    assert len(files) >= 14
+    for path in files:
+        with path.open("rb") as fh:
+            po = read_po(fh)
+        assert "draft" in (po.language_team or ""), path

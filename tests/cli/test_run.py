@@ -1,0 +1,47 @@
+"""`kiosk run` starts a real window (offscreen here) and `--home` keeps state apart."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kiosk.paths import home_dir
+from kiosk.platform_check import apt_line, missing_qt_libraries_message
+
+KIOSK = str(Path(sys.executable).with_name("kiosk"))
+
+
+def test_run_smoke_reaches_the_welcome_screen(tmp_path: Path) -> None:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    done = subprocess.run(
+        [KIOSK, "run", "--smoke", "--home", str(tmp_path / "home")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "welcome screen shown" in done.stdout
+    assert (tmp_path / "home").is_dir()
+
+
+def test_home_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KIOSK_HOME", str(tmp_path / "env"))
+    assert home_dir() == tmp_path / "env"
+    assert home_dir(tmp_path / "flag") == tmp_path / "flag"
+    monkeypatch.delenv("KIOSK_HOME")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert home_dir().is_relative_to(tmp_path / "xdg")
+
+
+def test_missing_library_names_the_package() -> None:
+    message = missing_qt_libraries_message(
+        ImportError("libGL.so.1: cannot open shared object file: No such file or directory")
+    )
+    assert "Debian package libgl1" in message
+    assert apt_line() in message
+    assert "libxcb-cursor0" in apt_line() and "libegl1" in apt_line()
