@@ -367,3 +367,44 @@ class TestSignatureAndAttachment:
         assert run(f, {**good, "size": 2 * 1024 * 1024})[1] == "attachment_size"
         assert run(f, {**good, "sha256": "x"})[1] == "invalid_type"
         assert run(f, "pass.jpg")[1] == "invalid_type"
+
+
+# ---------------------------------------------------------------- adversarial matrix
+
+HOSTILE = {
+    "100k": "A" * 100_000,
+    "nul": "Anna\x00",
+    "bidi_override": "\u202eANNA",
+    "zwj": "Ann\u200da",
+    "emoji": "Anna 😀",
+    "mixed_scripts": "Anna Анна آنا",
+}
+#: What free text may legitimately hold: Persian spelling needs ZWJ/ZWNJ, and visitors
+#: write in their own scripts. Everything else rejects every hostile string.
+TEXT_ACCEPTS = {"zwj", "emoji", "mixed_scripts"}
+ALL_TYPES = ["text", "long_text", "integer", "decimal", "money", "date", "yes_no", "choice",
+             "multi_choice", "country", "nationality", "phone", "email", "iban", "postcode",
+             "person_name", "place", "address", "consent", "signature", "attachment"]
+
+
+def _field_for(type_: str) -> FormField:
+    extra: dict[str, Any] = {}
+    if type_ in {"choice", "multi_choice"}:
+        extra["options"] = [Option(value="a", label="A")]
+    if type_ == "consent":
+        extra["consent"] = Consent(text="T", version="1")
+    return field(type_, **extra)
+
+
+@pytest.mark.parametrize("type_", ALL_TYPES)
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_input_in_every_field_type(type_: str, name: str) -> None:
+    raw = HOSTILE[name]
+    options = frozenset({"a"}) | country_codes()
+    for candidate in (raw, [raw], {"street": raw, "house_number": raw, "postcode": raw, "city": raw}):
+        value, code = run(_field_for(type_), candidate, options)
+        accepted = code is None
+        expected = type_ in {"text", "long_text"} and name in TEXT_ACCEPTS and candidate is raw
+        assert accepted == expected, (type_, name, type(candidate).__name__, code)
+        if accepted:
+            assert value == raw
