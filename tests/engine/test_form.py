@@ -262,8 +262,27 @@ def test_messages_in_visitor_language_with_german_beside(demo: CompiledCatalog) 
     result = form.validate({"family_name": "Шевченко"}, "uk", TODAY, translate=demo.t)
     (message,) = result.for_path("family_name")
     assert message.text_de.startswith("Das Zeichen „Ш“ ist in Namen nicht erlaubt.")
-    assert "Ш" in message.text
+    assert "Ш" in message.text and message.text != message.text_de
     assert "{" not in message.text
+    # a catalog message (a rule) comes in the visitor's language too
+    rule = form.validate({"household": [{}] * 9}, "ar", TODAY, translate=demo.t).for_path("household")
+    texts = {m.text_de: m.text for m in rule}
+    german = "Bitte geben Sie höchstens 8 weitere Personen an."
+    assert german in texts and texts[german] != german
+
+
+def test_every_engine_message_is_translated_in_every_language(demo: CompiledCatalog) -> None:
+    from kiosk.engine.messages import TEXTS, Problem, render
+
+    params = {"min": 2, "max": 5, "char": "Ш", "date": "2026-11-21"}
+    for lang in demo.languages:
+        if lang == "de":
+            continue
+        for code, german in TEXTS.items():
+            message = render("f", Problem(code, {k: v for k, v in params.items()
+                                                 if "{" + k + "}" in german}), lang)
+            assert message.text != message.text_de, (lang, code)
+            assert "{" not in message.text, (lang, code)
 
 
 def test_demo_forms_compile(demo: CompiledCatalog) -> None:
