@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import importlib
 import re
+import sys
+from collections.abc import Mapping
 
 #: Debian packages the kiosk needs to run Qt (offscreen, on X11 and for the keyboard).
 QT_RUNTIME_PACKAGES = (
@@ -74,6 +76,19 @@ def missing_qt_libraries_message(error: BaseException) -> str:
     first = f"Qt cannot start: {text}"
     hint = f"\nThe library {lib} comes with the Debian package {package}." if package else ""
     return f"{first}{hint}\nInstall everything the kiosk needs with:\n  {apt_line()}"
+
+
+def check_display(environ: Mapping[str, str]) -> str | None:
+    """None when Qt has somewhere to draw; otherwise what to do about it."""
+    if sys.platform != "linux":
+        return None
+    if environ.get("QT_QPA_PLATFORM") or environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"):
+        return None
+    return (
+        "No display found (neither DISPLAY nor WAYLAND_DISPLAY is set). Start the kiosk "
+        "from the terminal's graphical session, or for a check without a screen set "
+        "QT_QPA_PLATFORM=offscreen."
+    )
 
 
 def check_qt() -> str | None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from kiosk.catalog.build import build_catalog
 from kiosk.cli.common import add_catalog_path, add_home
 from kiosk.paths import default_catalog_dir, home_dir
-from kiosk.platform_check import check_qt
+from kiosk.platform_check import check_display, check_qt
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -26,7 +27,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    problem = check_qt()
+    problem = check_display(os.environ) or check_qt()
     if problem:
         print(problem, file=sys.stderr)
         return 3
