@@ -9,8 +9,8 @@ this one inventory, so they can never disagree about what must be translated.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import NamedTuple
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
 
 from kiosk.catalog.model import (
     CatalogHeader,
@@ -218,19 +218,16 @@ def header_strings(header: CatalogHeader) -> Iterator[CatalogString]:
     yield CatalogString("catalog:title", header.title, ("title",), "catalog title")
 
 
+_BY_KIND: dict[type, Callable[[Any], Iterator[CatalogString]]] = {
+    Form: form_strings,
+    Offices: offices_strings,
+    Topics: topics_strings,
+    InfoSheet: info_strings,
+    CodeList: codelist_strings,
+    CatalogHeader: header_strings,
+}
+
+
 def document_strings(doc: object) -> Iterator[CatalogString]:
     """Strings of any loaded catalog document."""
-    if isinstance(doc, Form):
-        yield from form_strings(doc)
-    elif isinstance(doc, Offices):
-        yield from offices_strings(doc)
-    elif isinstance(doc, Topics):
-        yield from topics_strings(doc)
-    elif isinstance(doc, InfoSheet):
-        yield from info_strings(doc)
-    elif isinstance(doc, CodeList):
-        yield from codelist_strings(doc)
-    elif isinstance(doc, CatalogHeader):
-        yield from header_strings(doc)
-    else:  # pragma: no cover - programming error
-        raise TypeError(f"not a catalog document: {type(doc).__name__}")
+    return _BY_KIND[type(doc)](doc)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
@@ -32,6 +33,19 @@ def extract(root: Path) -> Path:
     return pot
 
 
+def translate_everything(root: Path) -> tuple[Path, Catalog]:
+    """Merge the template into an English PO file and "translate" every entry."""
+    po_file = update_language(root / "translations", "en", "catalog")
+    with po_file.open("rb") as fh:
+        po = read_po(fh, locale="en")
+    for message in po:
+        if message.id:
+            message.string = f"EN {message.id}"
+    with po_file.open("wb") as fh:
+        write_po(fh, po, width=0)
+    return po_file, po
+
+
 def test_extractor_gives_every_string_a_stable_context(tmp_path: Path) -> None:
     write_catalog(tmp_path)
     with extract(tmp_path).open("rb") as fh:
@@ -51,14 +65,7 @@ def test_extractor_gives_every_string_a_stable_context(tmp_path: Path) -> None:
 def test_round_trip_extract_translate_compile_load(tmp_path: Path) -> None:
     write_catalog(tmp_path)
     extract(tmp_path)
-    po_file = update_language(tmp_path / "translations", "en", "catalog")
-    with po_file.open("rb") as fh:
-        po = read_po(fh, locale="en")
-    for message in po:
-        if message.id:
-            message.string = f"EN {message.id}"
-    with po_file.open("wb") as fh:
-        write_po(fh, po, width=0)
+    po_file, po = translate_everything(tmp_path)
     # compile to .mo and read it with the standard library, as gettext users would
     mo_file = po_file.with_suffix(".mo")
     with mo_file.open("wb") as fh:
@@ -77,14 +84,7 @@ def test_round_trip_extract_translate_compile_load(tmp_path: Path) -> None:
 def test_rewording_german_marks_the_translation_fuzzy(tmp_path: Path) -> None:
     write_catalog(tmp_path)
     extract(tmp_path)
-    po_file = update_language(tmp_path / "translations", "en", "catalog")
-    with po_file.open("rb") as fh:
-        po = read_po(fh, locale="en")
-    for message in po:
-        if message.id:
-            message.string = f"EN {message.id}"
-    with po_file.open("wb") as fh:
-        write_po(fh, po, width=0)
+    po_file, _ = translate_everything(tmp_path)
 
     write_catalog(
         tmp_path, {"amt/test_form.yaml": FORM_YAML.replace("label: Alter", "label: Ihr Alter")}

@@ -48,9 +48,13 @@ def test_missing_library_names_the_package() -> None:
 
 
 def test_no_display_gets_advice_not_a_crash(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}}
-    done = subprocess.run([KIOSK, "run", "--home", str(tmp_path)], capture_output=True,
-                          text=True, env=env, timeout=60)
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}
+    }
+    done = subprocess.run(
+        [KIOSK, "run", "--home", str(tmp_path)], capture_output=True, text=True, env=env, timeout=60
+    )
     assert done.returncode == 3
     assert "No display found" in done.stderr and "QT_QPA_PLATFORM=offscreen" in done.stderr

@@ -265,7 +265,9 @@ def test_messages_in_visitor_language_with_german_beside(demo: CompiledCatalog) 
     assert "Ш" in message.text and message.text != message.text_de
     assert "{" not in message.text
     # a catalog message (a rule) comes in the visitor's language too
-    rule = form.validate({"household": [{}] * 9}, "ar", TODAY, translate=demo.t).for_path("household")
+    rule = form.validate({"household": [{}] * 9}, "ar", TODAY, translate=demo.t).for_path(
+        "household"
+    )
     texts = {m.text_de: m.text for m in rule}
     german = "Bitte geben Sie höchstens 8 weitere Personen an."
     assert german in texts and texts[german] != german
@@ -279,8 +281,11 @@ def test_every_engine_message_is_translated_in_every_language(demo: CompiledCata
         if lang == "de":
             continue
         for code, german in TEXTS.items():
-            message = render("f", Problem(code, {k: v for k, v in params.items()
-                                                 if "{" + k + "}" in german}), lang)
+            message = render(
+                "f",
+                Problem(code, {k: v for k, v in params.items() if "{" + k + "}" in german}),
+                lang,
+            )
             assert message.text != message.text_de, (lang, code)
             assert "{" not in message.text, (lang, code)
 
