@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
+from kiosk.catalog.cache import load_catalog_cached
+from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.paths import default_catalog_dir
+from kiosk.store import Store, StoreError
 
 
 def add_home(parser: argparse.ArgumentParser) -> None:
@@ -29,3 +34,27 @@ def add_catalog_path(parser: argparse.ArgumentParser) -> None:
         help="folder with <lang>/LC_MESSAGES/catalog.po "
         "(default: translations/ beside the catalog)",
     )
+
+
+def load_catalog(args: argparse.Namespace, home: Path) -> CompiledCatalog | None:
+    """The catalog for a terminal command, from the cache in *home* when possible;
+    None (after printing every problem) when it has errors."""
+    root = Path(args.path) if args.path else default_catalog_dir()
+    translations = Path(args.translations) if args.translations else None
+    result = load_catalog_cached(root, translations, home / "cache")
+    if result.catalog is None or result.errors:
+        for issue in result.errors:
+            print(issue, file=sys.stderr)
+        print(f"{root}: the catalog has errors; run `kiosk catalog validate`", file=sys.stderr)
+        return None
+    return result.catalog
+
+
+def open_store(home: Path) -> Store | None:
+    """The terminal's database, or None after a plain explanation of why it cannot open."""
+    path = home / "kiosk.sqlite3"
+    try:
+        return Store(path)
+    except StoreError as exc:
+        print(f"{path}: {exc.message}\n  ({exc.kind}: {exc.detail})", file=sys.stderr)
+        return None

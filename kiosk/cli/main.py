@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from kiosk.cli import catalog_cmd, run_cmd
+from kiosk.cli import catalog_cmd, office_cmd, run_cmd, simulate_cmd
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,6 +20,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     catalog_cmd.register(sub)
     run_cmd.register(sub)
+    simulate_cmd.register(sub)
+    office_cmd.register(sub)
     return parser
 
 

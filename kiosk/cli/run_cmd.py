@@ -5,11 +5,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
-from kiosk.catalog.build import build_catalog
-from kiosk.cli.common import add_catalog_path, add_home
-from kiosk.paths import default_catalog_dir, home_dir
+from kiosk.cli.common import add_catalog_path, add_home, load_catalog
+from kiosk.paths import home_dir
 from kiosk.platform_check import check_display, check_qt
 
 
@@ -32,13 +30,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return 3
     home = home_dir(args.home)
-    root = Path(args.path) if args.path else default_catalog_dir()
-    result = build_catalog(root, Path(args.translations) if args.translations else None)
-    if result.catalog is None or result.errors:
-        for issue in result.errors:
-            print(issue, file=sys.stderr)
-        print(f"{root}: the catalog has errors; the kiosk cannot start", file=sys.stderr)
+    catalog = load_catalog(args, home)
+    if catalog is None:
         return 1
     from ui.app import run_app  # Qt is imported only here
 
-    return run_app(result.catalog, home=home, windowed=args.windowed, smoke=args.smoke)
+    return run_app(catalog, home=home, windowed=args.windowed, smoke=args.smoke)

@@ -1,0 +1,76 @@
+"""``kiosk simulate``: many visitors through the core, for load, crash and leak tests."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from kiosk.cli.common import add_catalog_path, add_home, load_catalog, open_store
+from kiosk.crypto.sealing import write_key_pair
+from kiosk.paths import home_dir
+from kiosk.session.clock import FakeClock
+from kiosk.session.terminal import Terminal
+from kiosk.simulation.driver import simulate
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("simulate", help="drive N complete visitor sessions through the core")
+    add_home(p)
+    add_catalog_path(p)
+    p.add_argument("--visitors", type=int, required=True, metavar="N")
+    p.add_argument("--seed", type=int, default=0, metavar="S")
+    p.add_argument(
+        "--leave-drafts",
+        type=int,
+        default=0,
+        metavar="K",
+        help="K of the visitors choose 'continue later' instead of submitting",
+    )
+    p.add_argument(
+        "--report",
+        metavar="FILE",
+        help="write JSON with the references, resume codes and every answer typed",
+    )
+    p.set_defaults(handler=cmd_simulate)
+
+
+def ensure_demo_keys(home: Path, offices: list[str], has_key: dict[str, bool]) -> None:
+    """Offices without a key in the catalog get a demo key pair in the home folder."""
+    folder = home / "office_keys"
+    for office in offices:
+        if not has_key[office] and not (folder / f"{office}.pub.pem").exists():
+            write_key_pair(folder, office)
+            print(f"made a demo key pair for office '{office}' in {folder}", file=sys.stderr)
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    if args.visitors < 0 or args.leave_drafts < 0:
+        print("--visitors and --leave-drafts must not be negative", file=sys.stderr)
+        return 2
+    home = home_dir(args.home)
+    catalog = load_catalog(args, home)
+    store = open_store(home)
+    if catalog is None or store is None:
+        return 1
+    offices = catalog.catalog.offices
+    ensure_demo_keys(home, [o.id for o in offices], {o.id: bool(o.public_key) for o in offices})
+    clock = FakeClock(start=time.time())
+    terminal = Terminal(store, catalog, home, clock=clock)
+    report = simulate(
+        terminal, clock, visitors=args.visitors, seed=args.seed, leave_drafts=args.leave_drafts
+    )
+    if args.report:
+        Path(args.report).write_text(
+            json.dumps(report.as_json(), ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+    rate = len(report.submitted) / report.seconds if report.seconds else 0.0
+    print(
+        f"{len(report.submitted)} submitted, {len(report.parked)} left as drafts, "
+        f"{report.skipped} skipped, {report.seconds:.1f} s ({rate:.1f} applications/s)",
+        file=sys.stderr,
+    )
+    store.close()
+    return 0

@@ -1,0 +1,1 @@
+"""Keys, encryption at rest, key wrapping and sealing for offices."""

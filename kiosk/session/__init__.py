@@ -1,0 +1,1 @@
+"""A visitor's session: answers, autosave, idle timeout, continue later, submit, wipe."""

@@ -1,0 +1,1 @@
+"""Driving the core as visitors would, without a screen: load tests, crash tests, demos."""

@@ -1,0 +1,5 @@
+"""The terminal's local SQLite store: drafts, outbox, resume tickets, audit log, counters."""
+
+from kiosk.store.database import Store, StoreError
+
+__all__ = ["Store", "StoreError"]

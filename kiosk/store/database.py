@@ -1,0 +1,165 @@
+"""Opening the store: pragmas, migrations, and errors a person can act on.
+
+SQLite reports a full disk, a read-only file system or a damaged file as
+generic exceptions; they are turned into :class:`StoreError` with a kind and a
+plain message, so the kiosk can show staff what happened (and keep the
+visitor's answers in memory) instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Callable, Iterator
+from functools import wraps
+from pathlib import Path
+from typing import ParamSpec, TypeVar
+
+import sqlite_utils
+
+from kiosk.i18n import N_
+from kiosk.store.migrations import LATEST, MIGRATIONS
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+MESSAGES = {
+    "disk_full": N_("Der Speicher des Terminals ist voll. Bitte wenden Sie sich an das Personal."),
+    "read_only": N_(
+        "Das Terminal kann gerade nicht speichern. Bitte wenden Sie sich an das Personal."
+    ),
+    "corrupt": N_(
+        "Die Datenbank des Terminals ist beschädigt. Bitte wenden Sie sich an das Personal."
+    ),
+    "newer_schema": N_(
+        "Die Datenbank stammt von einer neueren Version der Kiosk-Software. "
+        "Bitte wenden Sie sich an das Personal."
+    ),
+    "unavailable": N_(
+        "Das Terminal kann gerade nicht speichern. Bitte wenden Sie sich an das Personal."
+    ),
+}
+
+
+class StoreError(RuntimeError):
+    """A storage problem with a kind (see MESSAGES) and technical detail for staff."""
+
+    def __init__(self, kind: str, detail: str) -> None:
+        super().__init__(f"{kind}: {detail}")
+        self.kind = kind
+        self.detail = detail
+
+    @property
+    def message(self) -> str:
+        """German text for the screen; the UI translates it through gettext."""
+        return MESSAGES[self.kind]
+
+
+def classify(exc: sqlite3.Error) -> StoreError:
+    text = str(exc).lower()
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code == sqlite3.SQLITE_FULL or "disk is full" in text or "database or disk is full" in text:
+        return StoreError("disk_full", str(exc))
+    if code == sqlite3.SQLITE_READONLY or "readonly" in text or "read-only" in text:
+        return StoreError("read_only", str(exc))
+    if (
+        code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+        or "not a database" in text
+        or ("malformed" in text)
+    ):
+        return StoreError("corrupt", str(exc))
+    return StoreError("unavailable", str(exc))
+
+
+@contextlib.contextmanager
+def translated_errors() -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise classify(exc) from exc
+
+
+def guarded(fn: Callable[P, R]) -> Callable[P, R]:
+    """Turn SQLite errors in a store method into :class:`StoreError`."""
+
+    @wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with translated_errors():
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def connect(path: Path, *, read_only: bool = False) -> sqlite_utils.Database:
+    """A connection with the pragmas the kiosk relies on."""
+    uri = f"file:{path}?mode={'ro' if read_only else 'rwc'}"
+    conn = sqlite3.connect(uri, uri=True, timeout=10, check_same_thread=False)
+    db = sqlite_utils.Database(conn)
+    with translated_errors():
+        db.execute("PRAGMA foreign_keys = ON")
+        if not read_only:
+            db.execute("PRAGMA journal_mode = WAL")
+        # drafts: durable against a crashed process; submits switch to FULL (see outbox)
+        db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA secure_delete = ON")  # deleted drafts leave no old pages behind
+    return db
+
+
+def schema_version(db: sqlite_utils.Database) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: sqlite_utils.Database, target: int = LATEST) -> int:
+    """Bring *db* up to *target*; refuse a schema newer than this code knows."""
+    with translated_errors():
+        current = schema_version(db)
+        if current > LATEST:
+            raise StoreError(
+                "newer_schema",
+                f"database schema version {current}, this software knows up to {LATEST}",
+            )
+        for version in range(current + 1, target + 1):
+            with db.atomic():
+                MIGRATIONS[version - 1](db)
+                db.execute(f"PRAGMA user_version = {version}")
+        return schema_version(db)
+
+
+class Store:
+    """The open database with its repositories; one per process."""
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        from kiosk.store.repositories import (
+            AuditLog,
+            CatalogSnapshots,
+            Drafts,
+            Outbox,
+            Settings,
+            Tickets,
+            UsageCounters,
+        )
+
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = connect(path, read_only=read_only)
+        if not read_only:
+            migrate(self.db)
+        else:
+            with translated_errors():
+                if schema_version(self.db) > LATEST:
+                    raise StoreError("newer_schema", "database schema is newer than this software")
+        self.settings = Settings(self.db)
+        self.drafts = Drafts(self.db)
+        self.outbox = Outbox(self.db)
+        self.tickets = Tickets(self.db)
+        self.audit = AuditLog(self.db)
+        self.counters = UsageCounters(self.db)
+        self.snapshots = CatalogSnapshots(self.db)
+
+    @guarded
+    def integrity_ok(self) -> bool:
+        return bool(self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+
+    def close(self) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            self.db.conn.close()

@@ -1,0 +1,99 @@
+"""Numbered schema migrations; ``PRAGMA user_version`` records how far a database is.
+
+Never edit a released migration: add the next one. Every step runs in one
+transaction, so a terminal that loses power mid-upgrade starts again from the
+last complete version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    db.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    db.execute(
+        """CREATE TABLE drafts (
+            id TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL,
+            form_id TEXT NOT NULL,
+            form_version INTEGER NOT NULL,
+            catalog_hash TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('active', 'parked')),
+            blob BLOB NOT NULL,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE outbox (
+            id TEXT PRIMARY KEY,
+            reference TEXT NOT NULL UNIQUE,
+            form_id TEXT NOT NULL,
+            form_version INTEGER NOT NULL,
+            office TEXT NOT NULL,
+            application_date TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            payload TEXT NOT NULL,
+            payload_sha256 TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending'
+        )"""
+    )
+
+
+def _v2(db: sqlite_utils.Database) -> None:
+    db.execute("ALTER TABLE drafts ADD COLUMN recovery_wrap BLOB")
+    db.execute("ALTER TABLE drafts ADD COLUMN ticket_id TEXT")
+    db.execute(
+        """CREATE TABLE resume_tickets (
+            id TEXT PRIMARY KEY,
+            session_id TEXT NOT NULL,
+            wrapped_key BLOB NOT NULL,
+            created_at REAL NOT NULL,
+            expires_at REAL NOT NULL,
+            failures INTEGER NOT NULL DEFAULT 0,
+            locked_until REAL NOT NULL DEFAULT 0,
+            locked INTEGER NOT NULL DEFAULT 0
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at REAL NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT ''
+        )"""
+    )
+
+
+def _v3(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE usage_counters (
+            day TEXT NOT NULL,
+            event TEXT NOT NULL,
+            language TEXT NOT NULL,
+            form_id TEXT NOT NULL,
+            office TEXT NOT NULL,
+            count INTEGER NOT NULL,
+            PRIMARY KEY (day, event, language, form_id, office)
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE catalog_snapshots (
+            hash TEXT PRIMARY KEY,
+            data BLOB NOT NULL,
+            stored_at REAL NOT NULL
+        )"""
+    )
+    db.execute("ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE outbox ADD COLUMN last_error TEXT")
+    db.execute("CREATE INDEX drafts_by_state ON drafts (state, updated_at)")
+    db.execute("CREATE INDEX drafts_by_ticket ON drafts (ticket_id)")
+    db.execute("CREATE INDEX outbox_by_state ON outbox (state)")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
+LATEST = len(MIGRATIONS)

@@ -1,0 +1,389 @@
+"""One small class per table; each method is a complete, atomic step.
+
+Nothing here sees plaintext answers: drafts arrive encrypted, applications
+arrive sealed, and the audit log and counters take only ids and counts.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from kiosk.store.database import guarded
+
+
+class _Repo:
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+
+class Settings(_Repo):
+    @guarded
+    def get(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", [key]).fetchone()
+        return str(row[0]) if row else default
+
+    @guarded
+    def set(self, key: str, value: str) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+
+
+@dataclass(frozen=True)
+class DraftRow:
+    id: str
+    session_id: str
+    form_id: str
+    form_version: int
+    catalog_hash: str
+    state: str
+    blob: bytes
+    created_at: float
+    updated_at: float
+    recovery_wrap: bytes | None
+    ticket_id: str | None
+
+
+_DRAFT_COLUMNS = (
+    "id, session_id, form_id, form_version, catalog_hash, state, blob, created_at, updated_at, "
+    "recovery_wrap, ticket_id"
+)
+
+
+def _draft(row: sqlite3.Row | tuple[Any, ...]) -> DraftRow:
+    return DraftRow(*row)
+
+
+class Drafts(_Repo):
+    @guarded
+    def save(
+        self,
+        *,
+        draft_id: str,
+        session_id: str,
+        form_id: str,
+        form_version: int,
+        catalog_hash: str,
+        blob: bytes,
+        recovery_wrap: bytes | None,
+        now: float,
+    ) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO drafts (id, session_id, form_id, form_version, catalog_hash, state, "
+                "blob, created_at, updated_at, recovery_wrap) "
+                "VALUES (?, ?, ?, ?, ?, 'active', ?, ?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET blob = excluded.blob, "
+                "updated_at = excluded.updated_at, recovery_wrap = excluded.recovery_wrap",
+                [
+                    draft_id,
+                    session_id,
+                    form_id,
+                    form_version,
+                    catalog_hash,
+                    blob,
+                    now,
+                    now,
+                    recovery_wrap,
+                ],
+            )
+
+    @guarded
+    def get(self, draft_id: str) -> DraftRow | None:
+        row = self.db.execute(
+            f"SELECT {_DRAFT_COLUMNS} FROM drafts WHERE id = ?", [draft_id]
+        ).fetchone()
+        return _draft(row) if row else None
+
+    @guarded
+    def for_session(self, session_id: str) -> list[DraftRow]:
+        rows = self.db.execute(
+            f"SELECT {_DRAFT_COLUMNS} FROM drafts WHERE session_id = ? ORDER BY created_at",
+            [session_id],
+        ).fetchall()
+        return [_draft(r) for r in rows]
+
+    @guarded
+    def for_ticket(self, ticket_id: str) -> list[DraftRow]:
+        rows = self.db.execute(
+            f"SELECT {_DRAFT_COLUMNS} FROM drafts WHERE ticket_id = ? ORDER BY created_at",
+            [ticket_id],
+        ).fetchall()
+        return [_draft(r) for r in rows]
+
+    @guarded
+    def active(self) -> list[DraftRow]:
+        """Drafts of sessions that never ended: what an unclean stop left behind."""
+        rows = self.db.execute(
+            f"SELECT {_DRAFT_COLUMNS} FROM drafts WHERE state = 'active' ORDER BY updated_at DESC"
+        ).fetchall()
+        return [_draft(r) for r in rows]
+
+    @guarded
+    def delete_session(self, session_id: str) -> int:
+        with self.db.atomic():
+            cur = self.db.execute(
+                "DELETE FROM drafts WHERE session_id = ? AND state = 'active'", [session_id]
+            )
+            return int(cur.rowcount)
+
+    @guarded
+    def delete(self, draft_id: str) -> None:
+        with self.db.atomic():
+            self.db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
+
+    @guarded
+    def delete_older_active(self, before: float) -> int:
+        """Crash leftovers past the recovery window."""
+        with self.db.atomic():
+            cur = self.db.execute(
+                "DELETE FROM drafts WHERE state = 'active' AND updated_at < ?", [before]
+            )
+            return int(cur.rowcount)
+
+    @guarded
+    def count(self, state: str | None = None) -> int:
+        if state is None:
+            return int(self.db.execute("SELECT count(*) FROM drafts").fetchone()[0])
+        return int(
+            self.db.execute("SELECT count(*) FROM drafts WHERE state = ?", [state]).fetchone()[0]
+        )
+
+
+@dataclass(frozen=True)
+class TicketRow:
+    id: str
+    session_id: str
+    wrapped_key: bytes
+    created_at: float
+    expires_at: float
+    failures: int
+    locked_until: float
+    locked: bool
+
+
+class Tickets(_Repo):
+    @guarded
+    def park(
+        self,
+        *,
+        ticket_id: str,
+        session_id: str,
+        wrapped_key: bytes,
+        now: float,
+        expires_at: float,
+    ) -> int:
+        """Create the ticket and hand it the session's drafts, in one transaction."""
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO resume_tickets (id, session_id, wrapped_key, created_at, expires_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [ticket_id, session_id, wrapped_key, now, expires_at],
+            )
+            cur = self.db.execute(
+                "UPDATE drafts SET state = 'parked', ticket_id = ?, recovery_wrap = NULL "
+                "WHERE session_id = ? AND state = 'active'",
+                [ticket_id, session_id],
+            )
+            return int(cur.rowcount)
+
+    @guarded
+    def get(self, ticket_id: str) -> TicketRow | None:
+        row = self.db.execute(
+            "SELECT id, session_id, wrapped_key, created_at, expires_at, failures, locked_until, "
+            "locked FROM resume_tickets WHERE id = ?",
+            [ticket_id],
+        ).fetchone()
+        if row is None:
+            return None
+        tid, session_id, wrapped, created, expires, failures, locked_until, locked = row
+        return TicketRow(
+            str(tid),
+            str(session_id),
+            bytes(wrapped),
+            float(created),
+            float(expires),
+            int(failures),
+            float(locked_until),
+            bool(locked),
+        )
+
+    @guarded
+    def record_failure(self, ticket_id: str, *, locked_until: float, locked: bool) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE resume_tickets SET failures = failures + 1, locked_until = ?, locked = ? "
+                "WHERE id = ?",
+                [locked_until, int(locked), ticket_id],
+            )
+
+    @guarded
+    def redeem(self, ticket_id: str, new_session_id: str) -> None:
+        """The drafts become the new session's active drafts; the ticket is spent."""
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE drafts SET state = 'active', ticket_id = NULL, session_id = ? "
+                "WHERE ticket_id = ?",
+                [new_session_id, ticket_id],
+            )
+            self.db.execute("DELETE FROM resume_tickets WHERE id = ?", [ticket_id])
+
+    @guarded
+    def purge_expired(self, now: float) -> int:
+        """Expired tickets and their drafts: gone for good."""
+        with self.db.atomic():
+            self.db.execute(
+                "DELETE FROM drafts WHERE ticket_id IN "
+                "(SELECT id FROM resume_tickets WHERE expires_at <= ?)",
+                [now],
+            )
+            cur = self.db.execute("DELETE FROM resume_tickets WHERE expires_at <= ?", [now])
+            return int(cur.rowcount)
+
+    @guarded
+    def count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM resume_tickets").fetchone()[0])
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: str
+    reference: str
+    form_id: str
+    form_version: int
+    office: str
+    application_date: str
+    created_at: float
+    payload: str
+    payload_sha256: str
+    state: str = "pending"
+
+
+class Outbox(_Repo):
+    @guarded
+    def add(self, item: OutboxItem, *, remove_draft: str | None) -> None:
+        """Store a sealed application and drop its draft, durably, in one transaction."""
+        self.db.execute("PRAGMA synchronous = FULL")
+        try:
+            with self.db.atomic():
+                self.db.execute(
+                    "INSERT INTO outbox (id, reference, form_id, form_version, office, "
+                    "application_date, created_at, payload, payload_sha256, state) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        item.id,
+                        item.reference,
+                        item.form_id,
+                        item.form_version,
+                        item.office,
+                        item.application_date,
+                        item.created_at,
+                        item.payload,
+                        item.payload_sha256,
+                        item.state,
+                    ],
+                )
+                if remove_draft is not None:
+                    self.db.execute("DELETE FROM drafts WHERE id = ?", [remove_draft])
+        finally:
+            self.db.execute("PRAGMA synchronous = NORMAL")
+
+    @guarded
+    def get(self, reference: str) -> OutboxItem | None:
+        row = self.db.execute(
+            "SELECT id, reference, form_id, form_version, office, application_date, created_at, "
+            "payload, payload_sha256, state FROM outbox WHERE reference = ?",
+            [reference],
+        ).fetchone()
+        return OutboxItem(*row) if row else None
+
+    @guarded
+    def references(self) -> list[str]:
+        return [str(r[0]) for r in self.db.execute("SELECT reference FROM outbox").fetchall()]
+
+    @guarded
+    def counts_by_state(self) -> dict[str, int]:
+        rows = self.db.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall()
+        return {str(state): int(n) for state, n in rows}
+
+
+class AuditLog(_Repo):
+    """Who did what and when; never what a visitor answered."""
+
+    @guarded
+    def write(self, *, at: float, actor: str, action: str, detail: str = "") -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO audit_log (at, actor, action, detail) VALUES (?, ?, ?, ?)",
+                [at, actor, action, detail],
+            )
+
+    @guarded
+    def entries(self) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT at, actor, action, detail FROM audit_log ORDER BY id"))
+
+
+class UsageCounters(_Repo):
+    """Counts per day, event, language, form and office; nothing that identifies a person."""
+
+    @guarded
+    def bump(
+        self, *, day: str, event: str, language: str, form_id: str = "", office: str = ""
+    ) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO usage_counters (day, event, language, form_id, office, count) "
+                "VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT(day, event, language, form_id, office) "
+                "DO UPDATE SET count = count + 1",
+                [day, event, language, form_id, office],
+            )
+
+    @guarded
+    def rows(self) -> list[dict[str, Any]]:
+        return list(self.db.query("SELECT * FROM usage_counters ORDER BY day, event, language"))
+
+
+class CatalogSnapshots(_Repo):
+    """Compiled catalogs that open drafts were started on, so they reopen unchanged."""
+
+    @guarded
+    def keep(self, content_hash: str, data: bytes, now: float) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT OR IGNORE INTO catalog_snapshots (hash, data, stored_at) VALUES (?, ?, ?)",
+                [content_hash, data, now],
+            )
+
+    @guarded
+    def has(self, content_hash: str) -> bool:
+        return (
+            self.db.execute(
+                "SELECT 1 FROM catalog_snapshots WHERE hash = ?", [content_hash]
+            ).fetchone()
+            is not None
+        )
+
+    @guarded
+    def get(self, content_hash: str) -> bytes | None:
+        row = self.db.execute(
+            "SELECT data FROM catalog_snapshots WHERE hash = ?", [content_hash]
+        ).fetchone()
+        return bytes(row[0]) if row else None
+
+    @guarded
+    def purge_unused(self, keep: str) -> int:
+        """Snapshots no draft needs any more (the current catalog's is kept)."""
+        with self.db.atomic():
+            cur = self.db.execute(
+                "DELETE FROM catalog_snapshots WHERE hash != ? AND hash NOT IN "
+                "(SELECT DISTINCT catalog_hash FROM drafts)",
+                [keep],
+            )
+            return int(cur.rowcount)
