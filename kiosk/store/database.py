@@ -142,6 +142,11 @@ class Store:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self.db = connect(path, read_only=read_only)
+        with translated_errors():
+            verdict = self.db.execute("PRAGMA quick_check").fetchone()[0]
+        if verdict != "ok":
+            self.close()
+            raise StoreError("corrupt", f"quick_check: {verdict}")
         if not read_only:
             migrate(self.db)
         else:
