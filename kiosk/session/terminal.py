@@ -105,6 +105,7 @@ class Terminal:
         # whatever is still 'active' now was left by a process that did not end cleanly
         self._leftovers = {row.session_id for row in store.drafts.active()}
         self.housekeeping()
+        self.keep_catalog(catalog)  # now, not at a visitor's first keystroke
 
     def _terminal_id(self) -> str:
         value = self.store.settings.get("terminal_id")

@@ -50,6 +50,10 @@ class PinRejectedError(ValueError):
     """The PIN chosen for "continue later" is not 4 to 6 digits."""
 
 
+class NothingToContinueError(ValueError):
+    """ "Continue later" with no form started: there is nothing to keep."""
+
+
 @dataclass(frozen=True)
 class Receipt:
     """What the visitor takes away; kept only in the session's memory."""
@@ -356,6 +360,8 @@ class VisitorSession:
         config = self.terminal.config
         if not (pin.isascii() and pin.isdigit() and config.pin_min <= len(pin) <= config.pin_max):
             raise PinRejectedError(f"the PIN must have {config.pin_min} to {config.pin_max} digits")
+        if not self.drafts:
+            raise NothingToContinueError("no form has been started in this session")
         for draft in self.drafts.values():
             draft.dirty = True
         self.flush()

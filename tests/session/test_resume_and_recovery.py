@@ -13,7 +13,7 @@ from kiosk.session.clock import FakeClock
 from kiosk.session.codes import is_valid, new_resume_code, normalise
 from kiosk.session.staff import StaffGrant
 from kiosk.session.terminal import ResumeError, ResumeProblem, Terminal
-from kiosk.session.visitor import PinRejectedError, ResumeTicket
+from kiosk.session.visitor import NothingToContinueError, PinRejectedError, ResumeTicket
 from tests.session.test_visitor_session import SOZIALTICKET, fill
 
 GRANT = StaffGrant("anna.k", "staff", 0.0)
@@ -118,6 +118,12 @@ class TestContinueLater:
         with pytest.raises(PinRejectedError):
             session.continue_later(pin)
         assert not session.ended
+
+    def test_nothing_to_continue(self, terminal: Terminal) -> None:
+        session = terminal.start_session("de")
+        with pytest.raises(NothingToContinueError):
+            session.continue_later("1234")
+        assert terminal.store.tickets.count() == 0
 
     def test_resumed_draft_keeps_its_form_version_after_a_catalog_update(
         self, make_terminal: Callable[..., Terminal], tmp_path: Path, demo: CompiledCatalog
