@@ -32,7 +32,7 @@ def _hash(body: bytes) -> str:
 _ENVELOPE = re.compile(rb'^\{"content_hash":"(sha256:[0-9a-f]{64})","format":(\d+),"payload":')
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity: one object per loaded catalog
 class CompiledCatalog:
     catalog: Catalog
     translations: dict[str, dict[str, str]]

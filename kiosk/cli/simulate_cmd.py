@@ -9,10 +9,9 @@ import time
 from pathlib import Path
 
 from kiosk.cli.common import add_catalog_path, add_home, load_catalog, open_store
-from kiosk.crypto.sealing import write_key_pair
 from kiosk.paths import home_dir
 from kiosk.session.clock import FakeClock
-from kiosk.session.terminal import Terminal
+from kiosk.session.terminal import Terminal, ensure_demo_office_keys
 from kiosk.simulation.driver import simulate
 
 
@@ -37,15 +36,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=cmd_simulate)
 
 
-def ensure_demo_keys(home: Path, offices: list[str], has_key: dict[str, bool]) -> None:
-    """Offices without a key in the catalog get a demo key pair in the home folder."""
-    folder = home / "office_keys"
-    for office in offices:
-        if not has_key[office] and not (folder / f"{office}.pub.pem").exists():
-            write_key_pair(folder, office)
-            print(f"made a demo key pair for office '{office}' in {folder}", file=sys.stderr)
-
-
 def cmd_simulate(args: argparse.Namespace) -> int:
     if args.visitors < 0 or args.leave_drafts < 0:
         print("--visitors and --leave-drafts must not be negative", file=sys.stderr)
@@ -55,8 +45,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     store = open_store(home)
     if catalog is None or store is None:
         return 1
-    offices = catalog.catalog.offices
-    ensure_demo_keys(home, [o.id for o in offices], {o.id: bool(o.public_key) for o in offices})
+    for office in ensure_demo_office_keys(home, catalog):
+        print(
+            f"made a demo key pair for office '{office}' in {home / 'office_keys'}", file=sys.stderr
+        )
     clock = FakeClock(start=time.time())
     terminal = Terminal(store, catalog, home, clock=clock)
     report = simulate(

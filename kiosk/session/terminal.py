@@ -19,6 +19,7 @@ from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.catalog.model import Form, Office
 from kiosk.crypto import aead, keywrap
 from kiosk.crypto.keywrap import ScryptParams
+from kiosk.crypto.sealing import write_key_pair
 from kiosk.session.clock import Clock, SystemClock, local_date
 from kiosk.session.codes import RESUME_LENGTH, is_valid, normalise
 from kiosk.session.staff import StaffGrant
@@ -285,6 +286,21 @@ class Terminal:
             f"no sealing key for office '{office.id}': add public_key to the catalog or run "
             f"`kiosk office keygen {office.id}`"
         )
+
+
+def ensure_demo_office_keys(home: Path, catalog: CompiledCatalog) -> list[str]:
+    """Offices without a key in the catalog get a demo key pair in HOME/office_keys.
+
+    For the demo catalog and development only: in production every office's
+    public key is in the signed catalog and this finds nothing to do.
+    """
+    made = []
+    folder = home / "office_keys"
+    for office in catalog.catalog.offices:
+        if not office.public_key and not (folder / f"{office.id}.pub.pem").exists():
+            write_key_pair(folder, office.id)
+            made.append(office.id)
+    return made
 
 
 def _terminal_secret(path: Path) -> bytes:

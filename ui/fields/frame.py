@@ -1,0 +1,302 @@
+"""A question on screen: label in the visitor's language, the German term beside it,
+help behind an info button, the input, and the engine's messages in both languages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from kiosk.catalog.model import CHOICE_TYPES, CodeList, Form, FormField
+from kiosk.catalog.strings import codelist_ctx, field_ctx, option_ctx
+from kiosk.engine.messages import Message
+from kiosk.engine.validators import resolve_date_bound
+from ui import texts
+from ui.fields.inputs import (
+    AddressInput,
+    AttachmentInput,
+    ChoiceInput,
+    ConsentInput,
+    DateInput,
+    Input,
+    ListChoiceInput,
+    SignatureInput,
+    TextInput,
+    YesNoInput,
+    country_options,
+)
+from ui.tr import Tr
+from ui.widgets import button, german_label, label, ltr_isolate
+
+MAX_BUTTON_OPTIONS = 8
+
+
+class FieldContext:
+    """What every field widget of one form needs to know."""
+
+    def __init__(self, tr: Tr, form: Form, today: dt.date) -> None:
+        self.tr = tr
+        self.form = form
+        self.today = today
+        self.codelists: dict[str, CodeList] = {c.id: c for c in tr.catalog.catalog.codelists}
+
+    def text(self, key: str, attr: str, german: str) -> str:
+        return self.tr.cat(field_ctx(self.form.id, key, attr), german)
+
+    def options(self, f: FormField, key: str) -> list[tuple[str, str]]:
+        if f.options is not None:
+            return [
+                (o.value, self.tr.cat(option_ctx(self.form.id, key, o.value), o.label))
+                for o in f.options
+            ]
+        cl = self.codelists.get(f.codelist or "")
+        if cl is None:
+            return []
+        return [(o.value, self.tr.cat(codelist_ctx(cl.id, o.value), o.label)) for o in cl.options]
+
+
+def make_input(f: FormField, key: str, ctx: FieldContext) -> Input | None:
+    tr, name = ctx.tr, key
+    if f.type in {
+        "text",
+        "long_text",
+        "integer",
+        "decimal",
+        "money",
+        "phone",
+        "email",
+        "iban",
+        "postcode",
+        "person_name",
+        "place",
+    }:
+        return TextInput(f.type, name, ctx.text(key, "label", f.label))
+    if f.type == "yes_no":
+        return YesNoInput(tr, name)
+    if f.type in CHOICE_TYPES:
+        options = ctx.options(f, key)
+        if f.type == "choice" and len(options) > MAX_BUTTON_OPTIONS:
+            return ListChoiceInput(options, tr, name)
+        return ChoiceInput(options, f.type == "multi_choice", name)
+    if f.type in {"country", "nationality"}:
+        extra = [
+            (o.value, tr.cat(option_ctx(ctx.form.id, key, o.value), o.label))
+            for o in f.extra_options or ()
+        ]
+        return ListChoiceInput(country_options(tr.lang, extra), tr, name)
+    if f.type == "date":
+        low = (
+            resolve_date_bound(f.min_date, ctx.today)
+            if f.min_date
+            else ctx.today.replace(year=ctx.today.year - 120)
+        )
+        high = (
+            resolve_date_bound(f.max_date, ctx.today)
+            if f.max_date
+            else ctx.today.replace(year=ctx.today.year + 10)
+        )
+        return DateInput(tr, name, low, high, ctx.today)
+    if f.type == "address":
+        return AddressInput(tr, name, f.foreign)
+    if f.type == "consent" and f.consent is not None:
+        return ConsentInput(tr, ctx.text(key, "consent", f.consent.text), name)
+    if f.type == "signature":
+        return SignatureInput(tr, name)
+    if f.type == "attachment":
+        return AttachmentInput(tr, name, f.accept or ["image/jpeg", "image/png", "application/pdf"])
+    return None
+
+
+class FieldFrame(QFrame):
+    """One question. Emits ``changed`` and ``left`` with its path."""
+
+    changed = Signal(str)
+    left = Signal(str)
+
+    def __init__(self, f: FormField, key: str, path: str, ctx: FieldContext) -> None:
+        super().__init__()
+        self.field, self.key, self.path, self.ctx = f, key, path, ctx
+        tr = ctx.tr
+        self.setProperty("field_path", path)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 8)
+        head = QHBoxLayout()
+        self.title = ctx.text(key, "label", f.label)
+        self.label = label(self.title, "subtitle" if f.type != "note" else "")
+        head.addWidget(self.label, 1)
+        self.help_text = ctx.text(key, "help", f.help) if f.help else ""
+        self.help_button: QWidget | None = None
+        if self.help_text:
+            self.help_button = button("ⓘ", f"{path}.help", checkable=True)
+            self.help_button.setAccessibleName(f"{tr(texts.HELP)}: {self.title}")
+            self.help_button.setFixedSize(56, 56)
+            head.addWidget(self.help_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(head)
+        if not tr.german:
+            self.german = german_label(f.label, tr)
+            layout.addWidget(self.german)
+        self.help = label(self.help_text, "muted")
+        self.help.setVisible(False)
+        layout.addWidget(self.help)
+        if self.help_button is not None:
+            self.help_button.toggled.connect(self.help.setVisible)
+        self.input = make_input(f, path, ctx)
+        self.computed: QLabel | None = None
+        if f.compute is not None:
+            self.computed = label(tr(texts.COMPUTED), "subtitle")
+            self.computed.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+            layout.addWidget(self.computed)
+            self.input = None
+        elif self.input is not None:
+            layout.addWidget(self.input)
+            self.input.changed.connect(lambda: self.changed.emit(self.path))
+            self.input.left.connect(lambda: self.left.emit(self.path))
+        self.errors = label("", "error")
+        self.errors.setVisible(False)
+        layout.addWidget(self.errors)
+
+    def value(self) -> Any:
+        return self.input.value() if self.input is not None else None
+
+    def set_value(self, value: Any) -> None:
+        if self.input is not None:
+            self.input.set_value(value)
+
+    def set_required(self, required: bool) -> None:
+        suffix = " *" if required else ""
+        self.label.setText(self.title + suffix)
+        self.label.setAccessibleName(
+            self.title + (f" ({self.ctx.tr(texts.REQUIRED)})" if required else "")
+        )
+
+    def set_computed(self, value: Any) -> None:
+        if self.computed is not None:
+            shown = self.ctx.tr(texts.COMPUTED) if value is None else str(value)
+            self.computed.setText(ltr_isolate(shown))
+
+    def set_messages(self, messages: list[Message]) -> None:
+        if not messages:
+            self.errors.setVisible(False)
+            self.errors.setText("")
+            return
+        lines = []
+        for m in messages:
+            lines.append(m.text if m.text == m.text_de else f"{m.text}\n{m.text_de}")
+        self.errors.setText("\n".join(lines))
+        self.errors.setAccessibleName(self.errors.text())
+        self.errors.setVisible(True)
+
+    def speech_text(self) -> str:
+        return f"{self.title}. {self.help_text}".strip()
+
+
+class GroupFrame(QFrame):
+    """A repeat group: a card per item with its questions, add and remove buttons."""
+
+    changed = Signal(str)
+    left = Signal(str)
+
+    def __init__(
+        self, f: FormField, ctx: FieldContext, make_child: Callable[..., FieldFrame]
+    ) -> None:
+        super().__init__()
+        self.field, self.ctx, self.make_child = f, ctx, make_child
+        self.path = f.id
+        tr = ctx.tr
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 8)
+        self.title = ctx.text(f.id, "label", f.label)
+        layout.addWidget(label(self.title, "subtitle"))
+        if not tr.german:
+            layout.addWidget(german_label(f.label, tr))
+        self.item_label = ctx.text(f.id, "item_label", f.item_label) if f.item_label else self.title
+        self.items_box = QVBoxLayout()
+        layout.addLayout(self.items_box)
+        self.add = button(
+            f"+ {tr(texts.ADD_ITEM)}: {self.item_label}", f"{f.id}.add", on_click=self.add_item
+        )
+        layout.addWidget(self.add)
+        self.errors = label("", "error")
+        self.errors.setVisible(False)
+        layout.addWidget(self.errors)
+        self.items: list[dict[str, FieldFrame]] = []
+        self.cards: list[QFrame] = []
+
+    def add_item(self, values: dict[str, Any] | None = None, *, notify: bool = True) -> None:
+        index = len(self.items)
+        card = QFrame()
+        card.setObjectName("card")
+        box = QVBoxLayout(card)
+        head = QHBoxLayout()
+        head.addWidget(
+            label(
+                self.ctx.tr(texts.ITEM_NUMBER, label=self.item_label, number=index + 1), "subtitle"
+            ),
+            1,
+        )
+        remove = button(
+            self.ctx.tr(texts.REMOVE_ITEM),
+            f"{self.field.id}[{index}].remove",
+            on_click=partial(self.remove_item, index),
+        )
+        remove.setAccessibleName(f"{self.ctx.tr(texts.REMOVE_ITEM)}: {self.item_label} {index + 1}")
+        head.addWidget(remove)
+        box.addLayout(head)
+        frames: dict[str, FieldFrame] = {}
+        for child in self.field.fields or ():
+            frame = self.make_child(
+                child, f"{self.field.id}.{child.id}", f"{self.field.id}[{index}].{child.id}"
+            )
+            frame.changed.connect(self.changed.emit)
+            frame.left.connect(self.left.emit)
+            if values and child.id in values:
+                frame.set_value(values[child.id])
+            box.addWidget(frame)
+            frames[child.id] = frame
+        self.items_box.addWidget(card)
+        self.items.append(frames)
+        self.cards.append(card)
+        self._limits()
+        if notify:
+            self.changed.emit(self.path)
+
+    def remove_item(self, index: int) -> None:
+        values = self.value()
+        del values[index]
+        self.set_value(values)
+        self.changed.emit(self.path)
+
+    def _limits(self) -> None:
+        self.add.setEnabled(self.field.max_items is None or len(self.items) < self.field.max_items)
+
+    def value(self) -> list[dict[str, Any]]:
+        return [
+            {k: v for k, frame in item.items() if (v := frame.value()) is not None}
+            for item in self.items
+        ]
+
+    def set_value(self, value: Any) -> None:
+        for card in self.cards:
+            card.setParent(None)
+            card.deleteLater()
+        self.items, self.cards = [], []
+        for item in value if isinstance(value, list) else []:
+            self.add_item(item if isinstance(item, dict) else {}, notify=False)
+        self._limits()
+
+    def frames(self) -> list[FieldFrame]:
+        return [frame for item in self.items for frame in item.values()]
+
+    def set_messages(self, messages: list[Message]) -> None:
+        if not messages:
+            self.errors.setVisible(False)
+            return
+        self.errors.setText(
+            "\n".join(m.text if m.text == m.text_de else f"{m.text}\n{m.text_de}" for m in messages)
+        )
+        self.errors.setAccessibleName(self.errors.text())
+        self.errors.setVisible(True)

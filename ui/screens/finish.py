@@ -1,0 +1,213 @@
+"""Review before submitting, and the done screen with the reference and its QR code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
+
+from kiosk.catalog.codelists import country_names
+from kiosk.catalog.compiled import CompiledCatalog
+from kiosk.catalog.model import CHOICE_TYPES, Form, FormField
+from kiosk.catalog.strings import codelist_ctx, field_ctx, form_ctx, option_ctx, page_ctx
+from kiosk.engine.form import CompiledForm
+from kiosk.session.visitor import Receipt
+from ui import texts
+from ui.screens.base import Screen, ScreenEnv
+from ui.tr import Tr
+from ui.widgets import button, german_label, label, ltr_isolate, qr_pixmap, scroll
+
+
+def show_answer(
+    tr: Tr, catalog: CompiledCatalog, form: Form, f: FormField, key: str, value: Any, german: bool
+) -> str:
+    """An answer as words: option labels, dates, yes/no, addresses (in German if *german*)."""
+    lang_tr = Tr("de", catalog) if german else tr
+
+    def option(v: str) -> str:
+        for o in f.options or f.extra_options or ():
+            if o.value == v:
+                return lang_tr.cat(option_ctx(form.id, key, v), o.label)
+        for cl in catalog.catalog.codelists:
+            if cl.id == f.codelist:
+                for o in cl.options:
+                    if o.value == v:
+                        return lang_tr.cat(codelist_ctx(cl.id, v), o.label)
+        if f.type in {"country", "nationality"} or f.foreign:
+            return country_names(lang_tr.lang).get(v, v)
+        return v
+
+    if value is None:
+        return lang_tr(texts.NOT_ANSWERED)
+    if f.type in {"yes_no"}:
+        return lang_tr(texts.YES if value else texts.NO)
+    if f.type == "consent":
+        return lang_tr(texts.I_AGREE) if value else lang_tr(texts.NOT_ANSWERED)
+    if f.type in CHOICE_TYPES or f.type in {"country", "nationality"}:
+        return ", ".join(option(v) for v in (value if isinstance(value, list) else [value]))
+    if f.type == "date" and isinstance(value, dt.date | str):
+        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+        return lang_tr.date(day)
+    if f.type == "address" and isinstance(value, dict):
+        parts = [
+            value.get("street", ""),
+            value.get("house_number", ""),
+            value.get("postcode", ""),
+            value.get("city", ""),
+            value.get("extra", ""),
+        ]
+        if value.get("country"):
+            parts.append(option(value["country"]))
+        return ", ".join(p for p in parts if p)
+    if f.type == "signature":
+        return "✓"
+    if f.type == "attachment" and isinstance(value, dict):
+        return str(value.get("filename", "✓"))
+    if isinstance(value, Decimal):
+        return ltr_isolate(format(value, "f"))
+    if f.type in {"phone", "iban", "postcode", "email", "integer", "decimal", "money"}:
+        return ltr_isolate(str(value))
+    return str(value)
+
+
+class ReviewScreen(Screen):
+    """Every answer, in the visitor's language with the German beside; "change" opens the page."""
+
+    name = "review"
+
+    def __init__(
+        self,
+        env: ScreenEnv,
+        catalog: CompiledCatalog,
+        form: Form,
+        compiled: CompiledForm,
+        answers: dict[str, Any],
+        today: dt.date,
+        *,
+        on_change: Callable[[str], None],
+        on_submit: Callable[[], None],
+    ) -> None:
+        super().__init__(env)
+        tr = self.t
+        self.set_title(tr(texts.REVIEW_TITLE), None)
+        state = compiled.evaluate(answers, today)
+        inner = QWidget()
+        box = QVBoxLayout(inner)
+        box.addWidget(label(tr.cat(form_ctx(form.id, "title"), form.title), "subtitle"))
+        for page in form.pages:
+            if page.id not in state.visible_pages:
+                continue
+            card = QFrame()
+            card.setObjectName("card")
+            card_box = QVBoxLayout(card)
+            head = QHBoxLayout()
+            head.addWidget(
+                label(tr.cat(page_ctx(form.id, page.id, "title"), page.title), "subtitle"), 1
+            )
+            change = button(
+                tr(texts.CHANGE), f"change-{page.id}", on_click=partial(on_change, page.id)
+            )
+            change.setAccessibleName(f"{tr(texts.CHANGE)}: {page.title}")
+            head.addWidget(change)
+            card_box.addLayout(head)
+            for f in page.fields:
+                if f.id not in state.visible or not f.holds_answer:
+                    continue
+                if f.type == "group":
+                    items = state.values.get(f.id) or []
+                    card_box.addWidget(
+                        label(tr.cat(field_ctx(form.id, f.id, "label"), f.label), "subtitle")
+                    )
+                    for n, item in enumerate(items, start=1):
+                        card_box.addWidget(label(f"{n}.", "muted"))
+                        for child in f.fields or ():
+                            self._row(
+                                card_box,
+                                catalog,
+                                form,
+                                child,
+                                f"{f.id}.{child.id}",
+                                item.get(child.id),
+                                compact=True,
+                            )
+                    continue
+                value = state.values.get(f.id)
+                if value is None and f.compute is None and f.id not in state.required:
+                    continue
+                self._row(card_box, catalog, form, f, f.id, value)
+            box.addWidget(card)
+        box.addStretch(1)
+        self.body.addWidget(scroll(inner), 1)
+        self.footer.addStretch(1)
+        self.submit = button(tr(texts.SUBMIT), "submit", primary=True, on_click=on_submit)
+        self.footer.addWidget(self.submit)
+
+    def _row(
+        self,
+        box: QVBoxLayout,
+        catalog: CompiledCatalog,
+        form: Form,
+        f: FormField,
+        key: str,
+        value: Any,
+        compact: bool = False,
+    ) -> None:
+        tr = self.t
+        raw = value
+        title = tr.cat(field_ctx(form.id, key, "label"), f.label)
+        text = show_answer(tr, catalog, form, f, key, raw, german=False)
+        row = label(f"{title}: {text}")
+        row.setProperty("answer_key", key)
+        box.addWidget(row)
+        if not tr.german:
+            german = show_answer(tr, catalog, form, f, key, raw, german=True)
+            box.addWidget(german_label(f"{f.label}: {german}", tr))
+
+
+class DoneScreen(Screen):
+    """The reference in big letters, its QR code, print, another application, finish."""
+
+    name = "done"
+
+    def __init__(
+        self,
+        env: ScreenEnv,
+        receipt: Receipt,
+        *,
+        on_print: Callable[[], None],
+        on_another: Callable[[], None],
+        on_finish: Callable[[], None],
+    ) -> None:
+        super().__init__(env, with_start_over=False)
+        tr = self.t
+        self.set_title(tr(texts.DONE_TITLE))
+        self.body.addWidget(label(receipt.form_title, "subtitle"))
+        if not tr.german:
+            self.body.addWidget(german_label(receipt.form_title_de, tr))
+        self.body.addWidget(label(tr(texts.DONE_REFERENCE)))
+        reference = label(ltr_isolate(receipt.reference), "reference", selectable=True)
+        reference.setAccessibleName(receipt.reference)
+        reference.setProperty("reference", receipt.reference)
+        self.body.addWidget(reference)
+        qr = label("", "qr", wrap=False)
+        qr.setPixmap(qr_pixmap(receipt.reference, 260))
+        qr.setObjectName("done-qr")
+        qr.setAccessibleName(receipt.reference)
+        self.body.addWidget(qr)
+        self.body.addWidget(label(tr(texts.DONE_TEXT)))
+        self.print_note = label(tr(texts.PRINT_UNAVAILABLE), "error")
+        self.print_note.setVisible(False)
+        self.body.addWidget(self.print_note)
+        self.body.addStretch(1)
+        self.footer.addWidget(button(f"⎙ {tr(texts.PRINT)}", "print", on_click=on_print))
+        self.footer.addStretch(1)
+        self.footer.addWidget(button(tr(texts.ANOTHER_FORM), "another", on_click=on_another))
+        self.footer.addWidget(button(tr(texts.FINISH), "finish", primary=True, on_click=on_finish))
+        self._spoken = f"{self._title}. {tr(texts.DONE_REFERENCE)} {receipt.reference}"
+
+    def speech_text(self) -> str:
+        return self._spoken

@@ -1,0 +1,213 @@
+"""Choosing a language, finding the right application, reading its info sheet."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+
+from kiosk.catalog.model import Form
+from kiosk.catalog.strings import form_ctx, info_ctx, office_ctx, topic_ctx
+from kiosk.i18n import gettext_for
+from ui import texts
+from ui.screens.base import Screen, ScreenEnv
+from ui.tr import native_name
+from ui.widgets import Card, button, label, qr_pixmap, scroll
+
+
+class WelcomeScreen(Screen):
+    """Every language in its own name and script; big buttons, no flags."""
+
+    name = "welcome"
+
+    def __init__(
+        self,
+        env: ScreenEnv,
+        languages: list[str],
+        on_choose: Callable[[str], None],
+        on_code: Callable[[], None],
+    ) -> None:
+        super().__init__(env, with_language=False, with_start_over=False)
+        greeting = [gettext_for(lang).gettext(texts.CHOOSE_LANGUAGE) for lang in languages]
+        self.set_title(" · ".join(dict.fromkeys(greeting[:4])))
+        grid = QGridLayout()
+        for index, lang in enumerate(languages):
+            b = button(native_name(lang), f"lang-{lang}", on_click=partial(on_choose, lang))
+            b.setMinimumHeight(env.theme.px(84))
+            b.setLayoutDirection(
+                Qt.LayoutDirection.RightToLeft
+                if lang in {"ar", "fa"}
+                else Qt.LayoutDirection.LeftToRight
+            )
+            grid.addWidget(b, index // 2, index % 2)
+        inner = QWidget()
+        inner.setLayout(grid)
+        self.body.addWidget(scroll(inner))
+        code = button(f"⟲ {self.t(texts.HAVE_CODE)}", "have_code", on_click=on_code)
+        self.footer.addWidget(code)
+
+
+class HomeScreen(Screen):
+    """Topics in plain words, offices, and a search in the visitor's language and German."""
+
+    name = "home"
+
+    def __init__(
+        self,
+        env: ScreenEnv,
+        on_topic: Callable[[str], None],
+        on_office: Callable[[str], None],
+        on_search: Callable[[str], None],
+    ) -> None:
+        super().__init__(env)
+        tr, catalog = self.t, env.tr.catalog.catalog
+        self.set_title(tr(texts.HOME_TITLE))
+        search_row = QHBoxLayout()
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText(tr(texts.SEARCH_HINT))
+        self.search.setAccessibleName(tr(texts.SEARCH))
+        self.search.returnPressed.connect(lambda: on_search(self.search.text()))
+        search_row.addWidget(self.search, 1)
+        search_row.addWidget(
+            button(
+                f"⌕ {tr(texts.SEARCH)}", "search_go", on_click=lambda: on_search(self.search.text())
+            )
+        )
+        self.body.addLayout(search_row)
+        inner = QWidget()
+        box = QVBoxLayout(inner)
+        box.addWidget(label(tr(texts.TOPICS), "subtitle"))
+        grid = QGridLayout()
+        for i, t in enumerate(catalog.topics):
+            card = Card(
+                f"topic-{t.id}",
+                t.icon,
+                tr.cat(topic_ctx(t.id, "title"), t.title),
+                tr.cat(topic_ctx(t.id, "description"), t.description),
+            )
+            card.clicked.connect(lambda tid=t.id: on_topic(tid))
+            grid.addWidget(card, i // 2, i % 2)
+        box.addLayout(grid)
+        box.addWidget(label(tr(texts.OFFICES), "subtitle"))
+        grid = QGridLayout()
+        for i, o in enumerate(catalog.offices):
+            name = tr.cat(office_ctx(o.id, "name"), o.name)
+            card = Card(
+                f"office-{o.id}",
+                o.icon,
+                name,
+                tr.cat(office_ctx(o.id, "description"), o.description),
+                german=None if tr.german else o.name,
+                rtl=tr.rtl,
+            )
+            card.clicked.connect(lambda oid=o.id: on_office(oid))
+            grid.addWidget(card, i // 2, i % 2)
+        box.addLayout(grid)
+        self.body.addWidget(scroll(inner), 1)
+
+
+class FormListScreen(Screen):
+    """The applications of a topic, an office or a search, each with its info sheet."""
+
+    name = "forms"
+
+    def __init__(
+        self,
+        env: ScreenEnv,
+        title: str,
+        forms: list[Form],
+        on_start: Callable[[str], None],
+        on_info: Callable[[str], None],
+        on_back: Callable[[], None],
+    ) -> None:
+        super().__init__(env)
+        tr = self.t
+        self.set_title(title)
+        inner = QWidget()
+        box = QVBoxLayout(inner)
+        if not forms:
+            box.addWidget(label(tr(texts.NO_RESULTS), "subtitle"))
+        for form in forms:
+            office = env.tr.catalog.catalog.office(form.office)
+            card = Card(
+                f"form-{form.id}",
+                office.icon,
+                tr.cat(form_ctx(form.id, "title"), form.title),
+                tr.cat(form_ctx(form.id, "description"), form.description),
+                german=None if tr.german else form.title,
+                rtl=tr.rtl,
+            )
+            card.clicked.connect(lambda fid=form.id: on_start(fid))
+            box.addWidget(card)
+            row = QHBoxLayout()
+            row.addStretch(1)
+            if form.info_sheet:
+                info = button(
+                    f"ℹ {tr(texts.INFO)}",
+                    f"info-{form.id}",
+                    on_click=partial(on_info, form.id),
+                )
+                info.setAccessibleName(f"{tr(texts.INFO)}: {card.accessibleName()}")
+                row.addWidget(info)
+            start = button(
+                tr(texts.START_FORM),
+                f"start-{form.id}",
+                primary=True,
+                on_click=partial(on_start, form.id),
+            )
+            start.setAccessibleName(f"{tr(texts.START_FORM)}: {card.accessibleName()}")
+            row.addWidget(start)
+            box.addLayout(row)
+        box.addStretch(1)
+        self.body.addWidget(scroll(inner), 1)
+        self.footer.addWidget(button(tr(texts.BACK), "back", on_click=on_back))
+        self.footer.addStretch(1)
+
+
+class InfoSheetScreen(Screen):
+    """An office's info sheet, readable on screen, with a QR code to the online version."""
+
+    name = "info"
+
+    def __init__(
+        self,
+        env: ScreenEnv,
+        sheet_id: str,
+        form_id: str,
+        on_start: Callable[[str], None],
+        on_back: Callable[[], None],
+    ) -> None:
+        super().__init__(env)
+        tr = self.t
+        sheet = env.tr.catalog.catalog.info_sheet(sheet_id)
+        self.set_title(tr.cat(info_ctx(sheet.id, "title"), sheet.title), sheet.title)
+        inner = QWidget()
+        box = QVBoxLayout(inner)
+        spoken = []
+        for section in sheet.sections:
+            heading = tr.cat(info_ctx(sheet.id, section.id, "heading"), section.heading)
+            body = tr.cat(info_ctx(sheet.id, section.id, "body"), section.body)
+            box.addWidget(label(heading, "subtitle"))
+            box.addWidget(label(body))
+            spoken.append(f"{heading}. {body}")
+        if sheet.url:
+            qr = label("", "qr", wrap=False)
+            qr.setPixmap(qr_pixmap(sheet.url, 220))
+            qr.setObjectName("info-qr")
+            qr.setAccessibleName(tr(texts.ONLINE_VERSION))
+            box.addWidget(label(tr(texts.ONLINE_VERSION), "muted"))
+            box.addWidget(qr)
+        box.addStretch(1)
+        self.body.addWidget(scroll(inner), 1)
+        self._spoken = " ".join(spoken)
+        self.footer.addWidget(button(tr(texts.BACK), "back", on_click=on_back))
+        self.footer.addStretch(1)
+        self.footer.addWidget(
+            button(tr(texts.START_FORM), "start", primary=True, on_click=lambda: on_start(form_id))
+        )
+
+    def speech_text(self) -> str:
+        return f"{self._title}. {self._spoken}"

@@ -1,0 +1,542 @@
+"""The kiosk window: the visitor journey from the language choice to the receipt.
+
+The window owns the screens and the visitor's language and display settings;
+the visitor's data lives in the session, which only the core thread touches.
+Every screen is built for the moment and thrown away when the visitor moves on,
+and a wipe throws away all of them, so no widget keeps a previous visitor's
+answers.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import time
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.catalog.compiled import CompiledCatalog
+from kiosk.catalog.model import Form
+from kiosk.catalog.search import search_forms
+from kiosk.catalog.strings import office_ctx, topic_ctx
+from kiosk.engine.form import CompiledForm
+from kiosk.session.clock import local_date
+from kiosk.session.idle import IdlePhase, IdleState
+from kiosk.session.terminal import NoOfficeKeyError, ResumeError, ResumeProblem, Terminal
+from kiosk.session.visitor import (
+    FormDraft,
+    NothingToContinueError,
+    PinRejectedError,
+    Receipt,
+    ResumeTicket,
+    SubmitBlockedError,
+    VisitorSession,
+)
+from kiosk.store import StoreError
+from ui import texts
+from ui.core import CoreRunner
+from ui.idle import IdleOverlay
+from ui.keyboard import KeyboardPanel
+from ui.screens.base import Screen, ScreenEnv
+from ui.screens.codes import ContinueLaterScreen, ResumeScreen
+from ui.screens.finish import DoneScreen, ReviewScreen
+from ui.screens.form import FormScreen
+from ui.screens.start import FormListScreen, HomeScreen, InfoSheetScreen, WelcomeScreen
+from ui.speech import Speaker
+from ui.theme import Theme
+from ui.tr import KEYBOARD_LOCALES, Tr
+
+POLL_MS = 400
+NO_SESSION_TIMEOUT = 60.0  # a code or message left on screen goes away after a minute
+
+RESUME_MESSAGES = {
+    ResumeProblem.INVALID_CODE: texts.RESUME_INVALID,
+    ResumeProblem.UNKNOWN_CODE: texts.RESUME_UNKNOWN,
+    ResumeProblem.EXPIRED: texts.RESUME_EXPIRED,
+    ResumeProblem.LOCKED: texts.RESUME_LOCKED,
+    ResumeProblem.FORM_GONE: texts.RESUME_FORM_GONE,
+}
+
+
+class OpenForm:
+    """The form being filled in, as the UI holds it (immutable parts + a copy of the answers)."""
+
+    def __init__(self, draft: FormDraft) -> None:
+        self.catalog: CompiledCatalog = draft.catalog
+        self.form: Form = draft.form
+        self.compiled: CompiledForm = draft.compiled
+        self.answers: dict[str, Any] = copy.deepcopy(draft.answers)
+        self.page = draft.page
+
+
+class KioskWindow(QWidget):
+    def __init__(
+        self,
+        terminal: Terminal,
+        core: CoreRunner,
+        *,
+        speaker: Speaker | None = None,
+        keyboard: bool = False,
+        kiosk_mode: bool = False,
+    ) -> None:
+        super().__init__()
+        self.terminal, self.core = terminal, core
+        self.catalog = terminal.catalog
+        self.speaker = speaker
+        self.kiosk_mode = kiosk_mode
+        self.setObjectName("kiosk-window")
+        self.setWindowTitle(self.catalog.catalog.header.title)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        self.stack = QStackedWidget()
+        layout.addWidget(self.stack, 1)
+        self.keyboard: KeyboardPanel | None = None
+        if keyboard:
+            panel = KeyboardPanel()
+            if panel.ok:
+                self.keyboard = panel
+                layout.addWidget(panel)
+        self.overlay = IdleOverlay(self, self.still_here)
+        self.lang = "de"
+        self.theme = Theme()
+        self.session: VisitorSession | None = None
+        self.open: OpenForm | None = None
+        self.current: Screen | None = None
+        self.back_to_list: Any = None
+        self.last_activity = time.monotonic()
+        self._last_touch_sent = 0.0
+        self.poll_timer = QTimer(self)
+        self.poll_timer.timeout.connect(self.poll)
+        self.poll_timer.start(POLL_MS)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        self.apply_theme()
+        self.show_welcome()
+
+    # ---------------------------------------------------------------- plumbing
+    @property
+    def t(self) -> Tr:
+        catalog = self.open.catalog if self.open is not None else self.catalog
+        return Tr(self.lang, catalog)
+
+    def env(self) -> ScreenEnv:
+        return ScreenEnv(
+            tr=self.t,
+            theme=self.theme,
+            speech=bool(self.speaker and self.speaker.available),
+            go_language=self.show_language_choice,
+            set_large=self.set_large,
+            set_contrast=self.set_contrast,
+            speak=self.speak,
+            start_over=self.start_over,
+        )
+
+    def set_screen(self, screen: Screen) -> None:
+        old = self.current
+        self.current = screen
+        self.stack.addWidget(screen)
+        self.stack.setCurrentWidget(screen)
+        if old is not None:
+            self.stack.removeWidget(old)
+            old.setParent(None)
+            old.deleteLater()
+
+    def apply_theme(self) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.setStyleSheet(self.theme.stylesheet())
+
+    def apply_language(self) -> None:
+        tr = self.t
+        QApplication.setLayoutDirection(tr.direction)
+        self.setLayoutDirection(tr.direction)
+        if self.keyboard is not None:
+            self.keyboard.set_locale(KEYBOARD_LOCALES.get(self.lang, "en_GB"))
+
+    def session_call(self, fn: Any, on_done: Any = None, on_error: Any = None) -> None:
+        """Run ``fn(session)`` on the core thread if a session is open."""
+        session = self.session
+        if session is None:
+            return
+        self.core.run(lambda: fn(session), on_done, on_error or self.storage_problem)
+
+    def storage_problem(self, error: BaseException) -> None:
+        if isinstance(error, StoreError):
+            self.show_message(self.t(error.message))
+            return
+        raise error
+
+    def show_message(self, text: str) -> None:
+        if self.current is not None:
+            box = self.current.findChild(QWidget, "message")
+            if box is None:
+                from ui.widgets import label
+
+                box = label(text, "error")
+                box.setObjectName("error")
+                box.setProperty("kiosk_id", "message")
+                self.current.heading.addWidget(box)
+            box.setText(text)  # type: ignore[attr-defined]
+            box.setAccessibleName(text)
+
+    # ---------------------------------------------------------------- activity and idle
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() in {
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.KeyPress,
+            QEvent.Type.TouchBegin,
+        }:
+            self.last_activity = time.monotonic()
+            if self.session is not None and self.last_activity - self._last_touch_sent > 1.0:
+                self._last_touch_sent = self.last_activity
+                self.session_call(lambda s: s.touch())
+        return False
+
+    def poll(self) -> None:
+        if self.session is not None:
+            self.session_call(lambda s: s.poll(), self.on_idle_state)
+        elif (
+            self.current is not None
+            and self.current.name != "welcome"
+            and time.monotonic() - self.last_activity > NO_SESSION_TIMEOUT
+        ):
+            self.wipe()
+
+    def on_idle_state(self, state: IdleState) -> None:
+        if state.phase is IdlePhase.WARNING:
+            self.overlay.show_warning(self.t, state.seconds_left)
+        elif state.phase is IdlePhase.EXPIRED:
+            self.wipe()
+        else:
+            self.overlay.hide()
+
+    def still_here(self) -> None:
+        self.overlay.hide()
+        self.session_call(lambda s: s.extend())
+
+    # ---------------------------------------------------------------- accessibility
+    def set_large(self, on: bool) -> None:
+        self.theme = Theme(large_text=on, high_contrast=self.theme.high_contrast)
+        self.apply_theme()
+
+    def set_contrast(self, on: bool) -> None:
+        self.theme = Theme(large_text=self.theme.large_text, high_contrast=on)
+        self.apply_theme()
+
+    def speak(self, text: str) -> None:
+        if self.speaker is not None:
+            self.speaker.say(text, self.lang)
+
+    # ---------------------------------------------------------------- welcome and language
+    def show_welcome(self) -> None:
+        self.lang = "de"
+        self.apply_language()
+        self.set_screen(
+            WelcomeScreen(
+                self.env(), self.catalog.languages, self.choose_language, self.show_resume
+            )
+        )
+
+    def show_language_choice(self) -> None:
+        """The language button: choose again; a running session keeps its answers."""
+        screen = WelcomeScreen(
+            self.env(), self.catalog.languages, self.switch_language, self.show_resume
+        )
+        self.set_screen(screen)
+
+    def choose_language(self, lang: str) -> None:
+        self.lang = lang
+        self.apply_language()
+        self.core.run(
+            lambda: self.terminal.start_session(lang), self._session_started, self.storage_problem
+        )
+
+    def _session_started(self, session: VisitorSession) -> None:
+        self.session = session
+        self.show_home()
+
+    def switch_language(self, lang: str) -> None:
+        if self.session is None:
+            self.choose_language(lang)
+            return
+        self.lang = lang
+        self.apply_language()
+        self.session_call(lambda s: setattr(s, "language", lang))
+        if self.open is not None and self.form_screen is not None:
+            self.open.answers = self.form_screen.answers
+            self.show_form(self.form_screen.page)
+        else:
+            self.show_home()
+
+    # ---------------------------------------------------------------- finding a form
+    def show_home(self) -> None:
+        self.open = None
+        self.set_screen(HomeScreen(self.env(), self.show_topic, self.show_office, self.show_search))
+        code = self._code_button()
+        if self.current is not None:
+            self.current.footer.addWidget(code)
+
+    def _code_button(self) -> QWidget:
+        from ui.widgets import button
+
+        return button(f"⟲ {self.t(texts.HAVE_CODE)}", "have_code", on_click=self.show_resume)
+
+    def _forms(self, predicate: Any) -> list[Form]:
+        return [f for f in self.catalog.catalog.forms if predicate(f)]
+
+    def show_topic(self, topic_id: str) -> None:
+        topic = next(t for t in self.catalog.catalog.topics if t.id == topic_id)
+        title = self.t.cat(topic_ctx(topic.id, "title"), topic.title)
+        self._show_list(
+            title, self._forms(lambda f: topic_id in f.topics), lambda: self.show_topic(topic_id)
+        )
+
+    def show_office(self, office_id: str) -> None:
+        office = self.catalog.catalog.office(office_id)
+        title = self.t.cat(office_ctx(office.id, "name"), office.name)
+        self._show_list(
+            title, self._forms(lambda f: f.office == office_id), lambda: self.show_office(office_id)
+        )
+
+    def show_search(self, query: str) -> None:
+        ids = search_forms(self.catalog, self.lang, query)
+        forms = [self.catalog.catalog.form(i) for i in ids]
+        self._show_list(f"{self.t(texts.SEARCH)}: {query}", forms, lambda: self.show_search(query))
+
+    def _show_list(self, title: str, forms: list[Form], again: Any) -> None:
+        self.back_to_list = again
+        self.set_screen(
+            FormListScreen(self.env(), title, forms, self.open_form, self.show_info, self.show_home)
+        )
+
+    def show_info(self, form_id: str) -> None:
+        form = self.catalog.catalog.form(form_id)
+        assert form.info_sheet is not None
+        self.set_screen(
+            InfoSheetScreen(
+                self.env(),
+                form.info_sheet,
+                form_id,
+                self.open_form,
+                self.back_to_list or self.show_home,
+            )
+        )
+
+    # ---------------------------------------------------------------- filling in
+    @property
+    def form_screen(self) -> FormScreen | None:
+        return self.current if isinstance(self.current, FormScreen) else None
+
+    def open_form(self, form_id: str) -> None:
+        self.session_call(lambda s: OpenForm(s.open_form(form_id)), self._form_opened)
+
+    def _form_opened(self, opened: OpenForm) -> None:
+        self.open = opened
+        self.show_form(opened.page)
+
+    def today(self) -> dt.date:
+        return local_date(self.terminal.clock)
+
+    def show_form(self, page: str) -> None:
+        assert self.open is not None
+        o = self.open
+        self.set_screen(
+            FormScreen(
+                self.env(),
+                o.catalog,
+                o.form,
+                o.compiled,
+                o.answers,
+                page,
+                self.today(),
+                persist=self.persist,
+                on_page=self.page_changed,
+                on_leave=self.leave_form,
+                on_review=self.show_review,
+                on_continue_later=self.show_continue_later,
+            )
+        )
+
+    def persist(self, key: str, value: Any) -> None:
+        if self.open is not None and self.form_screen is not None:
+            self.open.answers = self.form_screen.answers
+        self.session_call(lambda s: s.answer(key, value))
+
+    def page_changed(self, page: str) -> None:
+        if self.open is not None:
+            self.open.page = page
+        self.session_call(lambda s: s.go_to_page(page))
+
+    def leave_form(self) -> None:
+        (self.back_to_list or self.show_home)()
+
+    def show_review(self) -> None:
+        assert self.open is not None
+        if self.form_screen is not None:
+            self.open.answers = self.form_screen.answers
+        o = self.open
+        self.set_screen(
+            ReviewScreen(
+                self.env(),
+                o.catalog,
+                o.form,
+                o.compiled,
+                o.answers,
+                self.today(),
+                on_change=self.show_form,
+                on_submit=self.submit,
+            )
+        )
+
+    def submit(self) -> None:
+        if self.current is not None:
+            button = self.current.findChild(QWidget, "primary")
+            if button is not None:
+                button.setEnabled(False)
+        self.session_call(lambda s: s.submit(), self.show_done, self.submit_failed)
+
+    def submit_failed(self, error: BaseException) -> None:
+        if isinstance(error, SubmitBlockedError) and self.open is not None:
+            first = error.result.messages[0].path.split("[", 1)[0]
+            page = next(p.id for p in self.open.form.pages if any(f.id == first for f in p.fields))
+            self.show_form(page)
+            if self.form_screen is not None:
+                self.form_screen.go_next()  # shows every message of that page
+            return
+        if isinstance(error, NoOfficeKeyError):
+            self.show_message(self.t(texts.NO_KEY))
+            return
+        self.storage_problem(error)
+
+    def show_done(self, receipt: Receipt) -> None:
+        self.open = None
+        screen = DoneScreen(
+            self.env(),
+            receipt,
+            on_print=self.print_receipt,
+            on_another=self.show_home,
+            on_finish=self.finish,
+        )
+        self.set_screen(screen)
+
+    def print_receipt(self) -> None:
+        # Printing arrives with the documents; until then the QR code and the reference
+        # on screen are the receipt, and the visitor is told so.
+        if isinstance(self.current, DoneScreen):
+            self.current.print_note.setVisible(True)
+
+    def finish(self) -> None:
+        self.wipe("finished")
+
+    def start_over(self) -> None:
+        self.wipe("start_over")
+
+    # ---------------------------------------------------------------- continue later / resume
+    def show_continue_later(self) -> None:
+        if self.form_screen is not None and self.open is not None:
+            self.open.answers = self.form_screen.answers
+        screen = ContinueLaterScreen(
+            self.env(),
+            on_pin=self.park,
+            on_back=lambda: self.show_form(self.open.page) if self.open else self.show_home(),
+        )
+        self.set_screen(screen)
+
+    def park(self, pin: str) -> None:
+        self.session_call(lambda s: s.continue_later(pin), self._parked, self._park_failed)
+
+    def _parked(self, ticket: ResumeTicket) -> None:
+        screen = self.current
+        self.session = None  # the core ended it: key and answers are gone
+        self.open = None
+        self.overlay.hide()
+        if isinstance(screen, ContinueLaterScreen):
+            screen.show_code(ticket.code, ticket.expires_at, self.finish)
+
+    def _park_failed(self, error: BaseException) -> None:
+        if isinstance(self.current, ContinueLaterScreen):
+            if isinstance(error, NothingToContinueError):
+                self.current.fail(self.t(texts.NOTHING_TO_SAVE))
+                return
+            if isinstance(error, PinRejectedError):
+                self.current.fail(self.t(texts.PIN_TOO_SHORT))
+                return
+        self.storage_problem(error)
+
+    def show_resume(self) -> None:
+        self.set_screen(
+            ResumeScreen(
+                self.env(),
+                on_resume=self.resume,
+                on_back=self.show_home if self.session else self.show_welcome,
+            )
+        )
+
+    def resume(self, code: str, pin: str) -> None:
+        old, lang = self.session, self.lang
+
+        def work() -> tuple[VisitorSession, OpenForm | None]:
+            resumed = self.terminal.resume(code, pin, lang)
+            if old is not None:
+                old.end("resumed")
+            return resumed, OpenForm(resumed.current) if resumed.current else None
+
+        self.core.run(work, self._resumed, self._resume_failed)
+
+    def _resumed(self, result: tuple[VisitorSession, OpenForm | None]) -> None:
+        self.session, self.open = result
+        if self.open is not None:
+            self.show_form(self.open.page)
+        else:
+            self.show_home()
+
+    def _resume_failed(self, error: BaseException) -> None:
+        if not isinstance(error, ResumeError) or not isinstance(self.current, ResumeScreen):
+            self.storage_problem(error)
+            return
+        tr = self.t
+        if error.problem is ResumeProblem.WRONG_PIN:
+            message = tr(texts.RESUME_WRONG_PIN, attempts=error.attempts_left)
+        elif error.problem is ResumeProblem.WAIT:
+            message = tr(texts.RESUME_WAIT, seconds=int(error.seconds + 0.5))
+        else:
+            message = tr(RESUME_MESSAGES[error.problem])
+        self.current.fail(message)
+
+    # ---------------------------------------------------------------- the end of a visit
+    def wipe(self, reason: str = "timeout") -> None:
+        """Forget the visitor: end the session, drop every screen, reset language and display."""
+        session = self.session
+        self.session = None
+        self.open = None
+        if session is not None and not session.ended:
+            self.core.run(lambda: session.end(reason))
+        self.overlay.hide()
+        self.back_to_list = None
+        self.theme = Theme()
+        self.apply_theme()
+        self.show_welcome()
+
+    # ---------------------------------------------------------------- leaving the kiosk
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self.kiosk_mode:
+            event.ignore()  # closing needs staff (the staff panel adds an exit)
+            return
+        self.poll_timer.stop()
+        super().closeEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        if self.kiosk_mode and event.key() in {Qt.Key.Key_Escape, Qt.Key.Key_F4}:
+            event.ignore()
+            return
+        super().keyPressEvent(event)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self.overlay.isVisible():
+            self.overlay.setGeometry(self.rect())
