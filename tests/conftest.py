@@ -11,7 +11,10 @@ import pytest
 
 from kiosk.catalog.build import BuildResult, build_catalog
 from kiosk.catalog.compiled import CompiledCatalog
+from kiosk.crypto.keywrap import ScryptParams
+from kiosk.crypto.sealing import write_key_pair
 from kiosk.paths import default_catalog_dir, translations_dir
+from kiosk.session.terminal import SessionConfig
 
 TODAY = dt.date(2026, 11, 21)
 
@@ -101,3 +104,21 @@ def demo_result() -> BuildResult:
 def demo(demo_result: BuildResult) -> CompiledCatalog:
     assert demo_result.catalog is not None, [str(i) for i in demo_result.errors]
     return demo_result.catalog
+
+
+FAST = SessionConfig(scrypt=ScryptParams(n=2**10))
+OFFICES = ["auslaenderbehoerde", "jobcenter", "jugendamt", "wohnungsamt", "sozialamt", "schulamt"]
+
+
+@pytest.fixture(scope="session")
+def office_keys(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("office_keys")
+    for office in OFFICES:
+        write_key_pair(folder, office, bits=2048)
+    return folder
+
+
+@pytest.fixture
+def home(tmp_path: Path, office_keys: Path) -> Path:
+    (tmp_path / "office_keys").symlink_to(office_keys, target_is_directory=True)
+    return tmp_path

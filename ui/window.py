@@ -147,9 +147,9 @@ class KioskWindow(QWidget):
             old.deleteLater()
 
     def apply_theme(self) -> None:
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            app.setStyleSheet(self.theme.stylesheet())
+        # on the window, not the application: dialogs and the overlay are its children,
+        # and nothing outside the kiosk is restyled
+        self.setStyleSheet(self.theme.stylesheet())
 
     def apply_language(self) -> None:
         tr = self.t
@@ -244,6 +244,7 @@ class KioskWindow(QWidget):
 
     def show_language_choice(self) -> None:
         """The language button: choose again; a running session keeps its answers."""
+        self._keep_form_state()
         screen = WelcomeScreen(
             self.env(), self.catalog.languages, self.switch_language, self.show_resume
         )
@@ -267,9 +268,8 @@ class KioskWindow(QWidget):
         self.lang = lang
         self.apply_language()
         self.session_call(lambda s: setattr(s, "language", lang))
-        if self.open is not None and self.form_screen is not None:
-            self.open.answers = self.form_screen.answers
-            self.show_form(self.form_screen.page)
+        if self.open is not None:
+            self.show_form(self.open.page)
         else:
             self.show_home()
 
@@ -362,9 +362,14 @@ class KioskWindow(QWidget):
             )
         )
 
-    def persist(self, key: str, value: Any) -> None:
+    def _keep_form_state(self) -> None:
+        """The open form's answers and page, taken from its screen before it is replaced."""
         if self.open is not None and self.form_screen is not None:
             self.open.answers = self.form_screen.answers
+            self.open.page = self.form_screen.page
+
+    def persist(self, key: str, value: Any) -> None:
+        self._keep_form_state()
         self.session_call(lambda s: s.answer(key, value))
 
     def page_changed(self, page: str) -> None:
@@ -377,8 +382,7 @@ class KioskWindow(QWidget):
 
     def show_review(self) -> None:
         assert self.open is not None
-        if self.form_screen is not None:
-            self.open.answers = self.form_screen.answers
+        self._keep_form_state()
         o = self.open
         self.set_screen(
             ReviewScreen(
@@ -438,8 +442,7 @@ class KioskWindow(QWidget):
 
     # ---------------------------------------------------------------- continue later / resume
     def show_continue_later(self) -> None:
-        if self.form_screen is not None and self.open is not None:
-            self.open.answers = self.form_screen.answers
+        self._keep_form_state()
         screen = ContinueLaterScreen(
             self.env(),
             on_pin=self.park,

@@ -45,6 +45,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.set_defaults(handler=cmd_schema)
 
+    p = csub.add_parser("preview", help="PNG screenshots of every page of every form, per language")
+    add_catalog_path(p)
+    p.add_argument("--out", metavar="DIR", required=True)
+    p.add_argument("--lang", action="append", metavar="LANG", help="only these languages")
+    p.add_argument("--form", action="append", metavar="FORM", help="only these forms")
+    p.set_defaults(handler=cmd_preview)
+
     p = csub.add_parser("build", help="compile the catalog into one JSON file with a content hash")
     add_catalog_path(p)
     p.add_argument("--out", metavar="FILE", required=True)
@@ -158,4 +165,23 @@ def cmd_build(args: argparse.Namespace) -> int:
     tmp.write_bytes(result.catalog.to_json())
     tmp.replace(out)
     print(f"{out}: {result.catalog.content_hash}")
+    return 0
+
+
+def cmd_preview(args: argparse.Namespace) -> int:
+    root, result = _build(args)
+    if result.catalog is None or result.errors:
+        for issue in result.errors:
+            print(issue, file=sys.stderr)
+        return 1
+    catalog = result.catalog
+    unknown = [lang for lang in args.lang or [] if lang not in catalog.languages]
+    unknown += [f for f in args.form or [] if f not in {x.id for x in catalog.catalog.forms}]
+    if unknown:
+        print(f"not in the catalog: {', '.join(unknown)}", file=sys.stderr)
+        return 2
+    from ui.preview import render_previews  # Qt only for this command
+
+    written = render_previews(catalog, Path(args.out), args.lang, args.form)
+    print(f"{len(written)} page(s) written to {args.out}")
     return 0

@@ -1,0 +1,195 @@
+"""Kiosk UI speed: start-up, page change, language switch.
+
+Run: ``QT_QPA_PLATFORM=offscreen .venv/bin/python bench/ui.py`` (or on a real display).
+Prints:
+- start-up to the first painted welcome screen, in a fresh process, against a minimal
+  PySide6 window started the same way (the ratio is the figure; target under 1.5x);
+- page change on a 60-field page, p50/p95 (target p95 under 16 ms);
+- language switch on a filled form.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+MINIMAL = """
+import sys, time
+t0 = time.perf_counter()
+from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtCore import QTimer
+app = QApplication(sys.argv[:1])
+w = QLabel("Hallo"); w.resize(1280, 800); w.show()
+def painted():
+    w.repaint(); print(time.perf_counter() - t0); app.quit()
+QTimer.singleShot(0, painted)
+app.exec()
+"""
+
+KIOSK = """
+import sys, time
+t0 = time.perf_counter()
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QTimer
+from kiosk.catalog.cache import load_catalog_cached
+from kiosk.paths import default_catalog_dir
+from kiosk.session.terminal import Terminal
+from kiosk.store import Store
+from ui.core import CoreRunner
+from ui.window import KioskWindow
+home = Path(sys.argv[1])
+app = QApplication(sys.argv[:1])
+catalog = load_catalog_cached(default_catalog_dir(), None, home / "cache").catalog
+terminal = Terminal(Store(home / "kiosk.sqlite3"), catalog, home)
+w = KioskWindow(terminal, CoreRunner()); w.resize(1280, 800); w.show()
+def painted():
+    w.repaint(); print(time.perf_counter() - t0); app.quit()
+QTimer.singleShot(0, painted)
+app.exec()
+"""
+
+
+def startup(script: str, *args: str) -> float:
+    out = subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def pct(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def main() -> None:
+    home = Path(tempfile.mkdtemp())
+    startup(KIOSK, str(home))  # builds the catalog cache and the database once
+    minimal = [startup(MINIMAL) for _ in range(5)]
+    kiosk = [startup(KIOSK, str(home)) for _ in range(5)]
+    m, k = statistics.median(minimal), statistics.median(kiosk)
+    print(
+        f"start-up to first painted screen: kiosk {k * 1000:.0f} ms, minimal PySide6 window "
+        f"{m * 1000:.0f} ms, ratio {k / m:.2f}x (target < 1.5x)"
+    )
+
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.catalog.build import build_catalog
+    from kiosk.session.clock import SystemClock, local_date
+    from ui.screens.base import ScreenEnv
+    from ui.screens.form import FormScreen
+    from ui.theme import Theme
+    from ui.tr import Tr
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from engine import generated_form
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "forms_catalog"
+        (root / "amt").mkdir(parents=True)
+        (root / "catalog.yaml").write_text("id: b\ntitle: B\nversion: 1\nlanguages: [de, uk, ar]\n")
+        (root / "offices.yaml").write_text(
+            "offices:\n  - id: amt\n    name: Amt\n    description: A.\n    icon: house\n"
+            "    contact:\n      address: P 1\n      opening_hours: Mo\n"
+        )
+        (root / "topics.yaml").write_text(
+            "topics:\n  - {id: t, title: T, description: D, icon: i}\n"
+        )
+        # 120 fields on 2 pages: pages of 60 fields each
+        text = generated_form("big", 120, 30).replace("p0\n", "p0\n", 1)
+        lines, pages, out = text.splitlines(), 0, []
+        for line in lines:
+            if line.startswith("  - id: p"):
+                pages += 1
+                if pages % 4 != 1:
+                    continue  # merge four 15-field pages into one of 60
+                line = f"  - id: page{pages // 4}"
+            elif line.startswith("    title: Seite") or (
+                line.startswith("    fields:") and pages % 4 != 1
+            ):
+                if pages % 4 != 1:
+                    continue
+            out.append(line)
+        (root / "amt" / "big.yaml").write_text("\n".join(out) + "\n")
+        catalog = build_catalog(root).catalog
+        assert catalog is not None
+        form = catalog.catalog.form("big")
+        assert [len(p.fields) for p in form.pages] == [60, 60], [len(p.fields) for p in form.pages]
+
+        def env(lang: str) -> ScreenEnv:
+            return ScreenEnv(
+                tr=Tr(lang, catalog),
+                theme=Theme(),
+                speech=False,
+                go_language=lambda: None,
+                set_large=lambda _: None,
+                set_contrast=lambda _: None,
+                speak=lambda _: None,
+                start_over=lambda: None,
+            )
+
+        today = local_date(SystemClock())
+        sys.path.insert(0, str(ROOT))
+        from engine import answers_for
+
+        answers = answers_for(form)
+
+        def make(lang: str) -> FormScreen:
+            screen = FormScreen(
+                env(lang),
+                catalog,
+                form,
+                catalog.compiled_form("big"),
+                answers,
+                form.pages[0].id,
+                today,
+                persist=lambda *_: None,
+                on_page=lambda _: None,
+                on_leave=lambda: None,
+                on_review=lambda: None,
+                on_continue_later=lambda: None,
+            )
+            screen.setStyleSheet(Theme().stylesheet())
+            screen.resize(1280, 800)
+            screen.show()
+            app.processEvents()
+            return screen
+
+        screen = make("uk")
+        samples = []
+        for n in range(60):
+            target = form.pages[(n + 1) % 2].id
+            start = time.perf_counter()
+            screen.go_to(target)
+            screen.repaint()
+            samples.append((time.perf_counter() - start) * 1000)
+        print(
+            f"page change on a 60-field page (switch + repaint): p50 {pct(samples, 0.5):.1f} ms, "
+            f"p95 {pct(samples, 0.95):.1f} ms (target p95 < 16 ms)"
+        )
+        switch = []
+        for lang in ["ar", "de", "uk"] * 3:
+            start = time.perf_counter()
+            screen.deleteLater()
+            screen = make(lang)
+            screen.repaint()
+            switch.append((time.perf_counter() - start) * 1000)
+        print(
+            f"language switch on a filled 120-field form (rebuild + paint): "
+            f"median {statistics.median(switch):.0f} ms, max {max(switch):.0f} ms"
+        )
+
+
+if __name__ == "__main__":
+    main()

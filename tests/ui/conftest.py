@@ -1,0 +1,158 @@
+"""A real kiosk window on a real database, driven as a visitor would, offscreen."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+from pytestqt.qtbot import QtBot
+
+from kiosk.catalog.compiled import CompiledCatalog
+from kiosk.session.clock import FakeClock, local_date
+from kiosk.session.terminal import Terminal
+from kiosk.simulation.answers import AnswerMaker
+from kiosk.store import Store
+from tests.conftest import FAST
+from ui.core import CoreRunner
+from ui.fields.frame import FieldFrame, GroupFrame
+from ui.screens.form import FormScreen
+from ui.window import KioskWindow
+
+
+class Kiosk:
+    """The window plus the steps a visitor takes, each waiting for the core thread."""
+
+    def __init__(
+        self,
+        qtbot: QtBot,
+        window: KioskWindow,
+        core: CoreRunner,
+        terminal: Terminal,
+        clock: FakeClock,
+    ) -> None:
+        self.qtbot, self.window, self.core, self.terminal, self.clock = (
+            qtbot,
+            window,
+            core,
+            terminal,
+            clock,
+        )
+
+    def settle(self) -> None:
+        for _ in range(4):
+            self.core.wait_idle()
+            QApplication.processEvents()
+        while self.core.pending:
+            self.core.wait_idle()
+            QApplication.processEvents()
+
+    @property
+    def screen(self) -> Any:
+        return self.window.current
+
+    def find(self, kiosk_id: str) -> QWidget:
+        for w in self.window.findChildren(QWidget):
+            if w.property("kiosk_id") == kiosk_id and w.isVisibleTo(self.window):
+                return w
+        raise AssertionError(f"no visible control {kiosk_id!r} on {self.screen.name}")
+
+    def click(self, kiosk_id: str) -> None:
+        w = self.find(kiosk_id)
+        if isinstance(w, QPushButton):
+            assert w.isEnabled(), kiosk_id
+            w.click()
+        else:
+            w.clicked.emit()  # type: ignore[attr-defined]
+        self.settle()
+
+    def start(self, lang: str) -> None:
+        self.click(f"lang-{lang}")
+        assert self.screen.name == "home"
+
+    def open_form(self, form_id: str) -> FormScreen:
+        form = self.terminal.catalog.catalog.form(form_id)
+        self.click(f"office-{form.office}")
+        self.click(f"start-{form_id}")
+        assert isinstance(self.screen, FormScreen)
+        return self.screen
+
+    def set_answer(self, form: FormScreen, key: str, value: Any) -> None:
+        """Answer through the widgets' own API, as a tap or the keyboard would."""
+        if key in form.groups:
+            group: GroupFrame = form.groups[key]
+            group.set_value(value)
+            group.changed.emit(key)
+            return
+        frame: FieldFrame = form.frames[key]
+        frame.set_value(value)
+        frame.changed.emit(key)
+        frame.left.emit(key)
+
+    def fill_and_submit(self, form_id: str, seed: int = 1) -> str:
+        form = self.open_form(form_id)
+        today = local_date(self.terminal.clock)
+        codelists = {c.id: c for c in self.terminal.catalog.catalog.codelists}
+        maker = AnswerMaker(random.Random(seed))
+        answers = None
+        while answers is None:
+            answers = maker.fill(form.compiled, codelists, today)
+        for _ in range(len(form.form.pages) + 1):
+            if not isinstance(self.screen, FormScreen):
+                break
+            screen: FormScreen = self.screen
+            for key, page in screen.page_of.items():
+                if page == screen.page and key in answers and key in screen.state.visible:
+                    self.set_answer(screen, key, answers[key])
+            self.click("next")
+        assert self.screen.name == "review", self.screen.name
+        self.click("submit")
+        assert self.screen.name == "done", self.screen.name
+        reference = self.find_reference()
+        return reference
+
+    def find_reference(self) -> str:
+        for w in self.window.findChildren(QWidget):
+            if w.property("reference"):
+                return str(w.property("reference"))
+        raise AssertionError("no reference on screen")
+
+    def flush_deleted(self) -> None:
+        self.settle()
+        for _ in range(3):
+            QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+            QApplication.processEvents()
+
+    def advance(self, seconds: float) -> None:
+        self.clock.advance(seconds)
+        deadline = time.monotonic() + 5
+        self.qtbot.wait(1000)
+        while self.core.pending and time.monotonic() < deadline:
+            self.settle()
+
+
+@pytest.fixture
+def kiosk(qtbot: QtBot, home: Path, demo: CompiledCatalog) -> Iterator[Kiosk]:
+    clock = FakeClock(start=dt.datetime(2026, 11, 21, 10, 0).timestamp())
+    store = Store(home / "kiosk.sqlite3")
+    terminal = Terminal(store, demo, home, clock=clock, config=FAST)
+    core = CoreRunner()
+    window = KioskWindow(terminal, core)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    yield Kiosk(qtbot, window, core, terminal, clock)
+    window.poll_timer.stop()
+    core.wait_idle()
+    core.stop()
+    store.close()
+    window.close()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)

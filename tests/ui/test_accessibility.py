@@ -1,0 +1,185 @@
+"""Every screen: touch targets of at least 44 x 44 px with accessible names, and text contrast
+measured on the rendered pixels (4.5:1 normally, 7:1 in high-contrast mode)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from tests.ui.conftest import Kiosk
+from ui.fields.inputs import SignaturePad
+from ui.screens.form import FormScreen
+from ui.speech import Speaker
+from ui.theme import contrast
+from ui.widgets import Card
+
+CLICKABLE = (QAbstractButton, QLineEdit, QPlainTextEdit, QListWidget, Card, SignaturePad)
+
+
+def visible(kiosk: Kiosk, cls: type | tuple[type, ...]) -> list[QWidget]:
+    return [
+        w
+        for w in kiosk.window.findChildren(QWidget)
+        if isinstance(w, cls) and w.isVisibleTo(kiosk.window) and w.window() is kiosk.window
+    ]
+
+
+def walk(kiosk: Kiosk) -> Iterator[str]:
+    """Visit every kind of screen; yield its name while it is shown."""
+    yield "welcome"
+    kiosk.start("ar")
+    yield "home"
+    kiosk.click("office-wohnungsamt")
+    yield "forms"
+    kiosk.click("info-wbs")
+    yield "info"
+    kiosk.click("start")
+    form = kiosk.screen
+    assert isinstance(form, FormScreen)
+    kiosk.click(
+        "household.add"
+    ) if "household" in form.groups and form.page == "household" else None
+    for page in list(form.state.visible_pages):
+        form.go_to(page)
+        kiosk.settle()
+        for group in form.groups.values():
+            if group.isVisibleTo(kiosk.window) and not group.items:
+                group.add_item()
+        yield f"form:{page}"
+    kiosk.click("start_over")
+    kiosk.start("fa")
+    kiosk.fill_and_submit("sozialticket")
+    yield "done"
+    kiosk.click("another")
+    kiosk.open_form("sozialticket")
+    kiosk.click("continue_later")
+    yield "continue_later"
+    for _ in range(2):
+        for digit in "1234":
+            kiosk.click(f"pin-{digit}")
+        kiosk.click("pin-ok")
+    yield "code"
+    kiosk.click("finish")
+    kiosk.start("uk")
+    kiosk.click("have_code")
+    yield "resume"
+    kiosk.click("back")
+    kiosk.open_form("school_registration")
+    kiosk.advance(91)
+    assert kiosk.window.overlay.isVisible()
+    yield "idle"
+    kiosk.window.overlay.here.click()
+    kiosk.settle()
+
+
+def text_contrast(widget: QWidget) -> float | None:
+    image = widget.grab().toImage()
+    counts: Counter[int] = Counter()
+    for y in range(0, image.height(), 1):
+        for x in range(0, image.width(), 1):
+            counts[image.pixel(x, y)] += 1
+    if len(counts) < 2:
+        return None
+    background = QColor.fromRgb(counts.most_common(1)[0][0])
+    return max(contrast(background, QColor.fromRgb(rgb)) for rgb, n in counts.items() if n >= 2)
+
+
+def check_targets(kiosk: Kiosk, where: str) -> list[str]:
+    problems = []
+    for w in visible(kiosk, CLICKABLE):
+        name = w.property("kiosk_id") or w.objectName() or type(w).__name__
+        if w.width() < 44 or w.height() < 44:
+            problems.append(f"{where}: {name} is {w.width()}x{w.height()}")
+        if not w.accessibleName().strip():
+            problems.append(f"{where}: {name} has no accessible name")
+        if isinstance(w, QListWidget) and w.count():
+            first = next((i for i in range(w.count()) if not w.item(i).isHidden()), None)
+            if first is not None and w.visualItemRect(w.item(first)).height() < 44:
+                problems.append(f"{where}: rows of {name} are lower than 44 px")
+    return problems
+
+
+def check_contrast(kiosk: Kiosk, where: str, minimum: float) -> list[str]:
+    problems = []
+    for w in visible(kiosk, (QLabel, QAbstractButton)):
+        text = w.text() if isinstance(w, QLabel | QAbstractButton) else ""
+        if not text.strip() or (
+            isinstance(w, QLabel) and w.pixmap() is not None and not w.pixmap().isNull()
+        ):
+            continue
+        ratio = text_contrast(w)
+        if ratio is not None and ratio < minimum:
+            problems.append(f"{where}: {text[:40]!r} has contrast {ratio:.2f}")
+    return problems
+
+
+@pytest.mark.parametrize("high_contrast", [False, True])
+def test_every_screen_is_touchable_named_and_readable(kiosk: Kiosk, high_contrast: bool) -> None:
+    problems: list[str] = []
+    screens = []
+    minimum = 7.0 if high_contrast else 4.5
+    for where in walk(kiosk):
+        if high_contrast and not kiosk.window.theme.high_contrast:
+            kiosk.window.set_contrast(True)
+            kiosk.settle()
+        screens.append(where)
+        problems += check_targets(kiosk, where)
+        problems += check_contrast(kiosk, where, minimum)
+    assert {
+        "welcome",
+        "home",
+        "forms",
+        "info",
+        "done",
+        "continue_later",
+        "code",
+        "resume",
+        "idle",
+    } <= set(screens)
+    assert sum(s.startswith("form:") for s in screens) >= 4
+    assert not problems, "\n".join(problems[:40])
+
+
+def test_larger_text_mode_makes_text_larger(kiosk: Kiosk) -> None:
+    kiosk.start("de")
+    label = next(w for w in visible(kiosk, QLabel) if w.objectName() == "title")
+    before = label.fontInfo().pixelSize()
+    kiosk.click("larger_text")
+    after = label.fontInfo().pixelSize()
+    assert after >= before * 1.3
+    kiosk.click("start_over")  # the next visitor starts with normal text
+    label = next(w for w in visible(kiosk, QLabel) if w.objectName() == "title")
+    assert label.fontInfo().pixelSize() == before
+
+
+def test_read_aloud_hidden_without_an_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtTextToSpeech import QTextToSpeech
+
+    monkeypatch.setattr(QTextToSpeech, "availableEngines", staticmethod(lambda: []))
+    assert not Speaker().available
+
+
+def test_read_aloud_speaks_the_current_question(
+    kiosk: Kiosk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KIOSK_TTS_ENGINE", "mock")
+    speaker = Speaker()
+    assert speaker.available
+    kiosk.window.speaker = speaker
+    kiosk.start("uk")
+    form = kiosk.open_form("sozialticket")
+    assert kiosk.find("read_aloud").isVisible()
+    kiosk.set_answer(form, "family_name", "Shevchenko")
+    kiosk.click("read_aloud")
+    assert speaker.spoken[-1].startswith(form.frames["family_name"].title)

@@ -1,0 +1,86 @@
+"""Screenshots of every page of every form in every language, for translators and admins.
+
+The pages are the real form screens, rendered offscreen at the kiosk's size and
+as tall as their content, so a reviewer sees exactly what a visitor would,
+without scrolling.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from kiosk.catalog.compiled import CompiledCatalog
+
+WIDTH = 1280
+
+
+def render_previews(
+    catalog: CompiledCatalog,
+    out: Path,
+    languages: Iterable[str] | None = None,
+    forms: Iterable[str] | None = None,
+) -> list[Path]:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from ui.screens.base import ScreenEnv
+    from ui.screens.form import FormScreen
+    from ui.theme import Theme
+    from ui.tr import Tr
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    theme = Theme()
+    today = dt.date.today()
+    written: list[Path] = []
+    langs = list(languages or catalog.languages)
+    wanted = list(forms or [f.id for f in catalog.catalog.forms])
+    for lang in langs:
+        tr = Tr(lang, catalog)
+        QApplication.setLayoutDirection(tr.direction)
+        env = ScreenEnv(
+            tr=tr,
+            theme=theme,
+            speech=False,
+            go_language=lambda: None,
+            set_large=lambda _: None,
+            set_contrast=lambda _: None,
+            speak=lambda _: None,
+            start_over=lambda: None,
+        )
+        for form_id in wanted:
+            form = catalog.catalog.form(form_id)
+            screen = FormScreen(
+                env,
+                catalog,
+                form,
+                catalog.compiled_form(form_id),
+                {},
+                form.pages[0].id,
+                today,
+                persist=lambda *_: None,
+                on_page=lambda _: None,
+                on_leave=lambda: None,
+                on_review=lambda: None,
+                on_continue_later=lambda: None,
+            )
+            screen.setStyleSheet(theme.stylesheet())
+            for number, page in enumerate(form.pages, start=1):
+                screen.page = page.id
+                screen._show_page()
+                inner = screen.scrolls[page.id].widget()
+                screen.resize(WIDTH, 800)
+                app.processEvents()
+                extra = max(0, inner.sizeHint().height() - screen.scrolls[page.id].height())
+                screen.resize(WIDTH, 800 + extra)
+                app.processEvents()
+                path = out / lang / form_id / f"{number:02d}-{page.id}.png"
+                path.parent.mkdir(parents=True, exist_ok=True)
+                screen.grab().save(str(path))
+                written.append(path)
+            screen.deleteLater()
+        app.processEvents()
+    return written
