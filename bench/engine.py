@@ -109,7 +109,7 @@ def field_yaml(i: int, kind: str, condition: str | None) -> str:
     return "\n".join(lines)
 
 
-def generated_form(form_id: str, n_fields: int, n_conditions: int) -> str:
+def generated_form(form_id: str, n_fields: int, n_conditions: int, per_page: int = 15) -> str:
     """A form whose conditions reference earlier fields of every kind."""
     kinds = [FIELD_CYCLE[i % len(FIELD_CYCLE)] for i in range(n_fields)]
     numbers = [i for i, k in enumerate(kinds) if k in {"integer", "money", "decimal"}]
@@ -138,7 +138,6 @@ def generated_form(form_id: str, n_fields: int, n_conditions: int) -> str:
                 f"visible_if: age(f{earlier(dates)[-1]}) >= 18 or not answered(f{earlier(dates)[0]})"
             )
     pages = []
-    per_page = 15
     for p in range(0, n_fields, per_page):
         body = "\n".join(
             field_yaml(i, kinds[i], conditions.get(i))

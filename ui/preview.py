@@ -74,7 +74,8 @@ def render_previews(
                 inner = screen.scrolls[page.id].widget()
                 screen.resize(WIDTH, 800)
                 app.processEvents()
-                extra = max(0, inner.sizeHint().height() - screen.scrolls[page.id].height())
+                content = inner.sizeHint().height() if inner is not None else 0
+                extra = max(0, content - screen.scrolls[page.id].height())
                 screen.resize(WIDTH, 800 + extra)
                 app.processEvents()
                 path = out / lang / form_id / f"{number:02d}-{page.id}.png"

@@ -169,7 +169,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
-    root, result = _build(args)
+    _, result = _build(args)
     if result.catalog is None or result.errors:
         for issue in result.errors:
             print(issue, file=sys.stderr)

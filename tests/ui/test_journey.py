@@ -3,6 +3,7 @@ right-to-left, the idle wipe, continue later and resume."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
@@ -158,10 +159,8 @@ def all_texts(root: QWidget) -> str:
         for attr in ("text", "toPlainText", "accessibleName"):
             getter = getattr(w, attr, None)
             if callable(getter):
-                try:
+                with contextlib.suppress(TypeError):
                     out.append(str(getter()))
-                except TypeError:
-                    pass
     return "\n".join(out)
 
 
