@@ -12,8 +12,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, QUrl
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QScrollArea, QVBoxLayout, QWidget
 
 QML = Path(__file__).with_name("qml") / "keyboard.qml"
 
@@ -30,7 +31,13 @@ def prepare_environment() -> bool:
 
 
 class KeyboardPanel(QWidget):
-    """The embedded keyboard; shows itself while a text field has focus."""
+    """The embedded keyboard; shows itself while a text field has focus.
+
+    Signals:
+        shown(bool): the keyboard appeared or went away (screens make room for it).
+    """
+
+    shown = Signal(bool)
 
     def __init__(self) -> None:
         super().__init__()
@@ -46,9 +53,10 @@ class KeyboardPanel(QWidget):
         layout.addWidget(self.view)
         self.setMinimumHeight(0)
         self.ok = self.view.rootObject() is not None
-        self.timer = QTimer(self)
-        self.timer.timeout.connect(self._follow)
-        self.timer.start(150)
+        # follow the input method rather than polling QML properties: reading a QML bool
+        # through QObject.property() has crashed PySide6 here (a refcount bug)
+        self.input_method = QGuiApplication.inputMethod()
+        self.input_method.visibleChanged.connect(self._follow)
         self.setVisible(False)
 
     def set_locale(self, locale: str) -> None:
@@ -57,14 +65,23 @@ class KeyboardPanel(QWidget):
             root.setProperty("locale", locale)
 
     def _follow(self) -> None:
+        visible = self.input_method.isVisible()
+        if visible:
+            # the panel's height follows from its width (the style's aspect ratio); start
+            # from a typical ratio, then take the real height once QML has laid it out
+            self.setFixedHeight(max(240, int(self.width() / 2.6)))
+            QTimer.singleShot(30, self._fit)
+        self.setVisible(visible)
+        self.shown.emit(visible)
+
+    def _fit(self) -> None:
         root = self.view.rootObject()
-        if root is None:
-            return
-        panel = root.findChild(QObject, "panel")
-        if panel is None:
-            return
-        active = bool(panel.property("active"))
-        if active != self.isVisible():
-            self.setVisible(active)
-            if active:
-                self.setFixedHeight(int(panel.property("height") or 320))
+        height = float(root.property("implicitHeight") or 0) if root is not None else 0.0
+        if height > 0:
+            self.setFixedHeight(int(height))
+        focus = QApplication.focusWidget()
+        area = focus.parentWidget() if focus is not None else None
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if isinstance(area, QScrollArea) and focus is not None:
+            area.ensureWidgetVisible(focus, 0, 40)

@@ -100,6 +100,7 @@ class KioskWindow(QWidget):
             if panel.ok:
                 self.keyboard = panel
                 layout.addWidget(panel)
+                panel.shown.connect(self._make_room)
         self.overlay = IdleOverlay(self, self.still_here)
         self.lang = "de"
         self.theme = Theme()
@@ -218,6 +219,11 @@ class KioskWindow(QWidget):
     def still_here(self) -> None:
         self.overlay.hide()
         self.session_call(lambda s: s.extend())
+
+    def _make_room(self, keyboard_up: bool) -> None:
+        """While the keyboard is up, the top bar and titles give their space to the form."""
+        if self.current is not None:
+            self.current.set_compact(keyboard_up)
 
     # ---------------------------------------------------------------- accessibility
     def set_large(self, on: bool) -> None:

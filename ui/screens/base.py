@@ -72,5 +72,14 @@ class Screen(QWidget):
         if german and not self.t.german and german != text:
             self.heading.addWidget(german_label(german, self.t))
 
+    def set_compact(self, compact: bool) -> None:
+        """Hide the top bar and headings (the on-screen keyboard needs the room)."""
+        self.top.setVisible(not compact)
+        for i in range(self.heading.count()):
+            item = self.heading.itemAt(i)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.setVisible(not compact)
+
     def speech_text(self) -> str:
         return self._title
