@@ -8,7 +8,7 @@ LANGS := $(shell $(PYTHON) -c "import re;print(' '.join(re.search(r'languages: \
 PO_LANGS := $(filter-out de,$(LANGS))
 MO_FILES := $(foreach l,$(PO_LANGS),translations/$(l)/LC_MESSAGES/ui.mo translations/$(l)/LC_MESSAGES/catalog.mo)
 
-.PHONY: run test check lint typecheck pytest translations translations-update clean venv
+.PHONY: run test check lint typecheck pytest translations translations-update clean venv bundle bundle-smoke
 
 run: $(STAMP) translations
 	$(VENV)/bin/kiosk run $(ARGS)
@@ -49,6 +49,16 @@ check: $(STAMP)
 
 pytest: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+# One-folder bundle (PyInstaller): dist/kiosk/kiosk runs without Python on the terminal.
+bundle: $(STAMP) translations
+	$(PY) -m pip install --quiet -e '.[bundle]'
+	$(VENV)/bin/pyinstaller --noconfirm --clean --log-level WARN kiosk.spec
+
+# Start the bundle once without a screen: it must reach the welcome screen and exit 0.
+bundle-smoke: bundle
+	QT_QPA_PLATFORM=offscreen ./dist/kiosk/kiosk run --smoke --home "$$(mktemp -d)" | grep -q "welcome screen shown"
+	@echo "bundle smoke test: welcome screen shown"
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,8 @@
+"""Entry point of the bundled kiosk (PyInstaller runs this file)."""
+
+import sys
+
+from kiosk.cli.main import main
+
+if __name__ == "__main__":
+    sys.exit(main())
