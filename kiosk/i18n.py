@@ -13,9 +13,6 @@ import io
 from functools import cache
 from pathlib import Path
 
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-
 from kiosk.paths import translations_dir
 
 SOURCE_LANGUAGE = "de"
@@ -39,6 +36,9 @@ def translations(
         with mo.open("rb") as fh:
             return gettext.GNUTranslations(fh)
     if po.exists():
+        from babel.messages.mofile import write_mo  # only without a compiled .mo
+        from babel.messages.pofile import read_po
+
         with po.open("rb") as fh:
             catalog = read_po(fh, locale=lang, domain=domain)
         buf = io.BytesIO()

@@ -1,53 +1,26 @@
-"""Starting the kiosk: Qt, the terminal (database, catalog, keys), the core thread, the window."""
+"""Starting the kiosk: first paint, then the terminal (database, catalog, keys), the core
+thread and the kiosk window."""
 
 from __future__ import annotations
 
 import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
-from kiosk.catalog.compiled import CompiledCatalog
-from kiosk.session.terminal import Terminal, ensure_demo_office_keys
-from kiosk.store import Store, StoreError
+from kiosk.catalog.cache import read_boot
 from ui import texts
-from ui.core import CoreRunner
 from ui.keyboard import prepare_environment
-from ui.speech import Speaker
-from ui.window import KioskWindow
+
+#: Called once when the first screen has been painted (benchmarks, smoke tests).
+FIRST_PAINT_HOOK: Callable[[], None] | None = None
 
 
-def _fatal(app: QApplication, error: StoreError, windowed: bool) -> int:
-    """A screen staff can read, instead of a traceback: the terminal cannot store anything."""
-    screen = QLabel(f"{error.message}\n\n{texts.STAFF_NEEDED}\n\n({error.kind}: {error.detail})")
-    screen.setWordWrap(True)
-    screen.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    screen.setStyleSheet("font-size: 28px; padding: 48px;")
-    screen.showFullScreen() if not windowed else screen.show()
-    print(f"{error.kind}: {error.detail}", file=sys.stderr)
-    return int(app.exec())
-
-
-def run_app(catalog: CompiledCatalog, *, home: Path, windowed: bool, smoke: bool) -> int:
-    keyboard = prepare_environment() and not smoke
-    QLocale.setDefault(QLocale("de_DE"))
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    try:
-        store = Store(home / "kiosk.sqlite3")
-    except StoreError as exc:
-        if smoke:
-            print(f"{exc.kind}: {exc.detail}", file=sys.stderr)
-            return 1
-        return _fatal(app, exc, windowed)
-    ensure_demo_office_keys(home, catalog)
-    terminal = Terminal(store, catalog, home)
-    core = CoreRunner()
-    window = KioskWindow(
-        terminal, core, speaker=Speaker(), keyboard=keyboard, kiosk_mode=not (windowed or smoke)
-    )
-    if windowed or smoke:
+def _show(window: QWidget, windowed: bool) -> None:
+    if windowed:
         window.resize(1280, 800)
         window.show()
     else:
@@ -55,19 +28,117 @@ def run_app(catalog: CompiledCatalog, *, home: Path, windowed: bool, smoke: bool
             Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
         )
         window.showFullScreen()
-    if smoke:
 
-        def done() -> None:
+
+def _fatal(message: str, detail: str, windowed: bool) -> QLabel:
+    """A screen staff can read, instead of a traceback: the terminal cannot work."""
+    screen = QLabel(f"{message}\n\n{texts.STAFF_NEEDED}\n\n({detail})")
+    screen.setWordWrap(True)
+    screen.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    screen.setStyleSheet("font-size: 28px; padding: 48px;")
+    _show(screen, windowed)
+    print(detail, file=sys.stderr)
+    return screen
+
+
+def run_app(
+    home: Path, root: Path, translations: Path | None, *, windowed: bool, smoke: bool
+) -> int:
+    """Start the kiosk; returns the exit code."""
+    keyboard = prepare_environment() and not smoke
+    QLocale.setDefault(QLocale("de_DE"))
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    windowed = windowed or smoke
+    state: dict[str, object] = {}
+
+    def first_paint() -> None:
+        if FIRST_PAINT_HOOK is not None:
+            FIRST_PAINT_HOOK()
+
+    boot = read_boot(home / "cache")
+    boot_window = None
+    if boot is not None:
+        from ui.boot import BootWindow
+
+        # a language tapped before the kiosk is ready is applied at the handover
+        boot_window = BootWindow(boot, lambda lang: None)
+        _show(boot_window, windowed)
+        boot_window.repaint()
+        first_paint()
+
+    def handover(window: object) -> None:
+        from ui.window import KioskWindow
+
+        assert isinstance(window, KioskWindow)
+        _show(window, windowed)
+        if boot_window is not None:
+            pending = boot_window.pending
+            boot_window.close()
+            boot_window.deleteLater()
+            if pending == "@code":
+                window.show_resume()
+            elif pending is not None:
+                window.choose_language(pending)
+
+    def load_rest() -> None:
+        started = time.perf_counter()
+        from kiosk.catalog.cache import load_catalog_cached
+        from kiosk.session.terminal import Terminal, ensure_demo_office_keys
+        from kiosk.store import Store, StoreError
+        from ui.core import CoreRunner
+        from ui.speech import Speaker
+        from ui.window import KioskWindow
+
+        result = load_catalog_cached(root, translations, home / "cache")
+        if result.catalog is None or result.errors:
+            for issue in result.errors:
+                print(issue, file=sys.stderr)
+            state["fatal"] = _fatal(texts.STAFF_NEEDED, "the catalog has errors", windowed)
+            app.exit(1) if smoke else None
+            return
+        try:
+            store = Store(home / "kiosk.sqlite3")
+        except StoreError as exc:
+            state["fatal"] = _fatal(exc.message, f"{exc.kind}: {exc.detail}", windowed)
+            app.exit(1) if smoke else None
+            return
+        catalog = result.catalog
+        ensure_demo_office_keys(home, catalog)
+        core = CoreRunner()
+        window = KioskWindow(
+            Terminal(store, catalog, home),
+            core,
+            speaker=Speaker(),
+            keyboard=keyboard,
+            kiosk_mode=not windowed,
+        )
+        state.update(window=window, core=core, store=store)
+        if boot_window is None:
+            _show(window, windowed)
             window.repaint()
-            if window.current is not None and window.current.name == "welcome":
-                print("welcome screen shown", flush=True)
-                app.exit(0)
-            else:
-                app.exit(1)
+            first_paint()
+        else:
+            handover(window)
+        if smoke:
+            window.repaint()
+            ok = window.current is not None and window.current.name == "welcome"
+            print(
+                f"welcome screen shown (kiosk ready after {time.perf_counter() - started:.2f} s "
+                "of loading)"
+                if ok
+                else "welcome screen missing",
+                flush=True,
+            )
+            app.exit(0 if ok else 1)
 
-        QTimer.singleShot(0, done)
+    QTimer.singleShot(0, load_rest)
     code = int(app.exec())
-    core.wait_idle()
-    core.stop()
-    store.close()
+    core = state.get("core")
+    if core is not None:
+        core.wait_idle()  # type: ignore[attr-defined]
+        core.stop()  # type: ignore[attr-defined]
+    store = state.get("store")
+    if store is not None:
+        store.close()  # type: ignore[attr-defined]
     return code

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from babel import Locale
-from babel.dates import format_date
 from PySide6.QtCore import QLocale, Qt
 
-from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.i18n import gettext_for
+
+#: Languages written right to left; checked against CLDR in the tests.
+RTL_LANGUAGES = frozenset({"ar", "fa", "ps", "ckb", "ur", "he", "dv", "ug", "yi"})
+
+
+class CatalogTexts(Protocol):
+    """What the screens need of a catalog: its texts in a language."""
+
+    def t(self, lang: str, ctx: str, german: str) -> str: ...
+
 
 #: Virtual keyboard layouts the kiosk's languages map to (Qt ships these).
 KEYBOARD_LOCALES = {
@@ -30,6 +37,8 @@ KEYBOARD_LOCALES = {
 
 def native_name(lang: str) -> str:
     """The language's name in its own script, as its speakers write it."""
+    from babel import Locale  # CLDR data: loaded when a name is first needed
+
     name = Locale.parse(lang).get_display_name(lang) or lang
     return name[:1].upper() + name[1:]
 
@@ -37,7 +46,7 @@ def native_name(lang: str) -> str:
 @dataclass(frozen=True)
 class Tr:
     lang: str
-    catalog: CompiledCatalog
+    catalog: CatalogTexts
 
     def __call__(self, msgid: str, **params: Any) -> str:
         text = gettext_for(self.lang).gettext(msgid)
@@ -53,7 +62,7 @@ class Tr:
 
     @property
     def rtl(self) -> bool:
-        return Locale.parse(self.lang).text_direction == "rtl"
+        return self.lang.split("_")[0] in RTL_LANGUAGES
 
     @property
     def direction(self) -> Qt.LayoutDirection:
@@ -69,4 +78,6 @@ class Tr:
 
     def date(self, day: dt.date) -> str:
         """A date as people of this language write it (Babel/CLDR), e.g. 21. November 2026."""
+        from babel.dates import format_date
+
         return str(format_date(day, format="long", locale=self.lang))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import qrcode
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
@@ -92,6 +91,8 @@ def scroll(inner: QWidget) -> QScrollArea:
 
 def qr_pixmap(payload: str, size: int = 240) -> QPixmap:
     """A QR code drawn with Qt from the qrcode library's module matrix (quiet zone included)."""
+    import qrcode
+
     code = qrcode.QRCode(border=4, error_correction=qrcode.constants.ERROR_CORRECT_M)
     code.add_data(payload)
     code.make(fit=True)

@@ -44,10 +44,11 @@ from ui.screens.base import Screen, ScreenEnv
 from ui.screens.codes import ContinueLaterScreen, ResumeScreen
 from ui.screens.finish import DoneScreen, ReviewScreen
 from ui.screens.form import FormScreen
-from ui.screens.start import FormListScreen, HomeScreen, InfoSheetScreen, WelcomeScreen
+from ui.screens.start import FormListScreen, HomeScreen, InfoSheetScreen
+from ui.screens.welcome import WelcomeScreen
 from ui.speech import Speaker
 from ui.theme import Theme
-from ui.tr import KEYBOARD_LOCALES, Tr
+from ui.tr import KEYBOARD_LOCALES, Tr, native_name
 
 POLL_MS = 400
 NO_SESSION_TIMEOUT = 60.0  # a code or message left on screen goes away after a minute
@@ -103,6 +104,7 @@ class KioskWindow(QWidget):
                 panel.shown.connect(self._make_room)
         self.overlay = IdleOverlay(self, self.still_here)
         self.lang = "de"
+        self.language_names = {lang: native_name(lang) for lang in self.catalog.languages}
         self.theme = Theme()
         self.session: VisitorSession | None = None
         self.open: OpenForm | None = None
@@ -244,7 +246,11 @@ class KioskWindow(QWidget):
         self.apply_language()
         self.set_screen(
             WelcomeScreen(
-                self.env(), self.catalog.languages, self.choose_language, self.show_resume
+                self.env(),
+                self.catalog.languages,
+                self.language_names,
+                self.choose_language,
+                self.show_resume,
             )
         )
 
@@ -252,7 +258,11 @@ class KioskWindow(QWidget):
         """The language button: choose again; a running session keeps its answers."""
         self._keep_form_state()
         screen = WelcomeScreen(
-            self.env(), self.catalog.languages, self.switch_language, self.show_resume
+            self.env(),
+            self.catalog.languages,
+            self.language_names,
+            self.switch_language,
+            self.show_resume,
         )
         self.set_screen(screen)
 

@@ -8,14 +8,20 @@ is what a terminal (and a crash-test loop) wants at every start.
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from kiosk.catalog.build import BuildResult, build_catalog
-from kiosk.catalog.compiled import FORMAT_VERSION, CompiledCatalog
+if TYPE_CHECKING:
+    from kiosk.catalog.build import BuildResult
+
+#: Bumped when the compiled format changes, so old caches are not read.
+CACHE_VERSION = 1
+BOOT_FILE = "boot.json"
 
 
 def _fingerprint(root: Path, translations: Path) -> str:
-    digest = hashlib.sha256(f"format {FORMAT_VERSION}".encode())
+    digest = hashlib.sha256(f"cache {CACHE_VERSION}".encode())
     for base in (root, translations):
         if not base.exists():
             continue
@@ -25,16 +31,57 @@ def _fingerprint(root: Path, translations: Path) -> str:
     return digest.hexdigest()[:24]
 
 
+def _resolve(root: Path, translations: Path | None) -> tuple[Path, Path]:
+    root = root.resolve()
+    return root, (translations or root.parent / "translations").resolve()
+
+
+def read_boot(cache_dir: Path, *, fingerprint: str | None = None) -> dict[str, Any] | None:
+    """What the first screen needs (languages and their own names), without loading the
+    catalog. The first paint takes it as it is (the kiosk window, built from the real
+    catalog moments later, replaces that screen); with *fingerprint*, a boot file of
+    other sources counts as missing."""
+    try:
+        boot = json.loads((cache_dir / BOOT_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(boot, dict) or not isinstance(boot.get("languages"), list):
+        return None
+    if fingerprint is not None and boot.get("fingerprint") != fingerprint:
+        return None
+    return boot
+
+
+def _write_boot(cache_dir: Path, fingerprint: str, languages: list[str]) -> None:
+    from babel import Locale
+
+    names = {}
+    for lang in languages:
+        name = Locale.parse(lang).get_display_name(lang) or lang
+        names[lang] = name[:1].upper() + name[1:]
+    data = {"fingerprint": fingerprint, "languages": languages, "names": names}
+    tmp = cache_dir / (BOOT_FILE + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    tmp.replace(cache_dir / BOOT_FILE)
+
+
 def load_catalog_cached(root: Path, translations: Path | None, cache_dir: Path) -> BuildResult:
     """The build result; from the cache when the sources did not change."""
-    root = root.resolve()
-    translations = (translations or root.parent / "translations").resolve()
-    cached = cache_dir / f"catalog-{_fingerprint(root, translations)}.json"
+    from kiosk.catalog.build import BuildResult, build_catalog
+    from kiosk.catalog.compiled import CompiledCatalog
+
+    root, translations = _resolve(root, translations)
+    fingerprint = _fingerprint(root, translations)
+    cached = cache_dir / f"catalog-{fingerprint}.json"
     if cached.exists():
         try:
-            return BuildResult(CompiledCatalog.from_json(cached.read_bytes()), [])
+            catalog = CompiledCatalog.from_json(cached.read_bytes())
         except ValueError:
             cached.unlink(missing_ok=True)
+        else:
+            if read_boot(cache_dir, fingerprint=fingerprint) is None:
+                _write_boot(cache_dir, fingerprint, catalog.languages)
+            return BuildResult(catalog, [])
     result = build_catalog(root, translations)
     if result.catalog is not None and not result.errors:
         cache_dir.mkdir(parents=True, exist_ok=True)
@@ -43,4 +90,5 @@ def load_catalog_cached(root: Path, translations: Path | None, cache_dir: Path) 
         tmp = cached.with_suffix(".tmp")
         tmp.write_bytes(result.catalog.to_json())
         tmp.replace(cached)
+        _write_boot(cache_dir, fingerprint, result.catalog.languages)
     return result

@@ -6,11 +6,11 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kiosk.catalog.build import BuildResult, build_catalog, missing_translation_issues
-from kiosk.catalog.model import iter_fields
-from kiosk.catalog.schema import write_schemas
+if TYPE_CHECKING:  # imported by the commands themselves, so `kiosk` starts fast
+    from kiosk.catalog.build import BuildResult
+
 from kiosk.cli.common import add_catalog_path
 from kiosk.paths import default_catalog_dir
 
@@ -59,12 +59,16 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _build(args: argparse.Namespace) -> tuple[Path, BuildResult]:
+    from kiosk.catalog.build import build_catalog
+
     root = Path(args.path) if args.path else default_catalog_dir()
     translations = Path(args.translations) if args.translations else None
     return root, build_catalog(root, translations)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from kiosk.catalog.build import missing_translation_issues
+
     root, result = _build(args)
     severity = "error" if args.strict_translations else "warning"
     issues = result.issues + missing_translation_issues(result, severity=severity)
@@ -84,6 +88,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def stats_of(result: BuildResult) -> dict[str, Any]:
+    from kiosk.catalog.model import iter_fields
+
     assert result.catalog is not None
     catalog = result.catalog.catalog
     forms = []
@@ -143,6 +149,8 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from kiosk.catalog.schema import write_schemas
+
     if args.out:
         for path in write_schemas(Path(args.out)):
             print(path)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kiosk.catalog.cache import load_catalog_cached
-from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.paths import default_catalog_dir
-from kiosk.store import Store, StoreError
+
+if TYPE_CHECKING:  # the commands import what they use when they run, so `kiosk` starts fast
+    from kiosk.catalog.compiled import CompiledCatalog
+    from kiosk.store import Store
 
 
 def add_home(parser: argparse.ArgumentParser) -> None:
@@ -36,11 +38,17 @@ def add_catalog_path(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def catalog_paths(args: argparse.Namespace) -> tuple[Path, Path | None]:
+    root = Path(args.path) if args.path else default_catalog_dir()
+    return root, Path(args.translations) if args.translations else None
+
+
 def load_catalog(args: argparse.Namespace, home: Path) -> CompiledCatalog | None:
     """The catalog for a terminal command, from the cache in *home* when possible;
     None (after printing every problem) when it has errors."""
-    root = Path(args.path) if args.path else default_catalog_dir()
-    translations = Path(args.translations) if args.translations else None
+    from kiosk.catalog.cache import load_catalog_cached
+
+    root, translations = catalog_paths(args)
     result = load_catalog_cached(root, translations, home / "cache")
     if result.catalog is None or result.errors:
         for issue in result.errors:
@@ -52,6 +60,8 @@ def load_catalog(args: argparse.Namespace, home: Path) -> CompiledCatalog | None
 
 def open_store(home: Path) -> Store | None:
     """The terminal's database, or None after a plain explanation of why it cannot open."""
+    from kiosk.store import Store, StoreError
+
     path = home / "kiosk.sqlite3"
     try:
         return Store(path)

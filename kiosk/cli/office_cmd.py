@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from kiosk.cli.common import add_home
-from kiosk.crypto.sealing import write_key_pair
 from kiosk.paths import home_dir
 
 
@@ -24,6 +23,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_keygen(args: argparse.Namespace) -> int:
+    from kiosk.crypto.sealing import write_key_pair
+
     if not re.fullmatch(r"[a-z][a-z0-9_]{0,62}", args.office):
         print(f"'{args.office}' is not an office id (a-z, 0-9, _)", file=sys.stderr)
         return 2

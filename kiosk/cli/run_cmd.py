@@ -6,7 +6,7 @@ import argparse
 import os
 import sys
 
-from kiosk.cli.common import add_catalog_path, add_home, load_catalog
+from kiosk.cli.common import add_catalog_path, add_home, catalog_paths
 from kiosk.paths import home_dir
 from kiosk.platform_check import check_display, check_qt
 
@@ -30,9 +30,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return 3
     home = home_dir(args.home)
-    catalog = load_catalog(args, home)
-    if catalog is None:
-        return 1
+    root, translations = catalog_paths(args)
     from ui.app import run_app  # Qt is imported only here
 
-    return run_app(catalog, home=home, windowed=args.windowed, smoke=args.smoke)
+    return run_app(home, root, translations, windowed=args.windowed, smoke=args.smoke)

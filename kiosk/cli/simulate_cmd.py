@@ -10,9 +10,6 @@ from pathlib import Path
 
 from kiosk.cli.common import add_catalog_path, add_home, load_catalog, open_store
 from kiosk.paths import home_dir
-from kiosk.session.clock import FakeClock
-from kiosk.session.terminal import Terminal, ensure_demo_office_keys
-from kiosk.simulation.driver import simulate
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -37,6 +34,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
+    from kiosk.session.clock import FakeClock
+    from kiosk.session.terminal import Terminal, ensure_demo_office_keys
+    from kiosk.simulation.driver import simulate
+
     if args.visitors < 0 or args.leave_drafts < 0:
         print("--visitors and --leave-drafts must not be negative", file=sys.stderr)
         return 2

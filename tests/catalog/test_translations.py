@@ -173,3 +173,26 @@ def test_shipped_po_files_are_marked_as_drafts() -> None:
         with path.open("rb") as fh:
             po = read_po(fh)
         assert "draft" in (po.language_team or ""), path
+
+
+def test_ui_texts_are_complete_in_every_catalog_language(demo: object) -> None:
+    """Every kiosk text (screens, validation, storage messages) in every catalog language."""
+    import re
+
+    root = Path(__file__).resolve().parents[2] / "translations"
+    with (root / "ui.pot").open("rb") as fh:
+        template = {m.id for m in read_po(fh) if m.id}
+    placeholder = re.compile(r"\{[a-z_]+\}")
+    for lang in demo.languages:  # type: ignore[attr-defined]
+        if lang == "de":
+            continue
+        with (root / lang / "LC_MESSAGES" / "ui.po").open("rb") as fh:
+            po = read_po(fh, locale=lang)
+        done = {m.id: m.string for m in po if m.id and m.string and not m.fuzzy}
+        missing = template - set(done)
+        assert not missing, f"{lang}: {sorted(missing)[:5]}"
+        for msgid, text in done.items():
+            assert set(placeholder.findall(str(msgid))) == set(placeholder.findall(str(text))), (
+                lang,
+                msgid,
+            )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -17,16 +18,19 @@ KIOSK = str(Path(sys.executable).with_name("kiosk"))
 
 def test_run_smoke_reaches_the_welcome_screen(tmp_path: Path) -> None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run(
-        [KIOSK, "run", "--smoke", "--home", str(tmp_path / "home")],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "welcome screen shown" in done.stdout
-    assert (tmp_path / "home").is_dir()
+    home = tmp_path / "home"
+    for start in ("first start: catalog compiled", "second start: boot screen first"):
+        done = subprocess.run(
+            [KIOSK, "run", "--smoke", "--home", str(home)],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+        assert done.returncode == 0, (start, done.stderr)
+        assert "welcome screen shown" in done.stdout, start
+    boot = json.loads((home / "cache" / "boot.json").read_text())
+    assert boot["names"]["fa"] == "فارسی" and "de" in boot["languages"]
 
 
 def test_home_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.catalog.model import CHOICE_TYPES, CodeList, Form, FormField
 from kiosk.catalog.strings import codelist_ctx, field_ctx, option_ctx
 from kiosk.engine.messages import Message
@@ -42,7 +43,8 @@ class FieldContext:
         self.tr = tr
         self.form = form
         self.today = today
-        self.codelists: dict[str, CodeList] = {c.id: c for c in tr.catalog.catalog.codelists}
+        catalog = cast(CompiledCatalog, tr.catalog)
+        self.codelists: dict[str, CodeList] = {c.id: c for c in catalog.catalog.codelists}
 
     def text(self, key: str, attr: str, german: str) -> str:
         return self.tr.cat(field_ctx(self.form.id, key, attr), german)

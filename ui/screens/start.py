@@ -1,52 +1,19 @@
-"""Choosing a language, finding the right application, reading its info sheet."""
+"""Finding the right application: topics, offices, search, the list of forms, info sheets."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import cast
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
 
+from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.catalog.model import Form
 from kiosk.catalog.strings import form_ctx, info_ctx, office_ctx, topic_ctx
-from kiosk.i18n import gettext_for
 from ui import texts
 from ui.screens.base import Screen, ScreenEnv
-from ui.tr import native_name
 from ui.widgets import Card, button, label, qr_pixmap, scroll
-
-
-class WelcomeScreen(Screen):
-    """Every language in its own name and script; big buttons, no flags."""
-
-    name = "welcome"
-
-    def __init__(
-        self,
-        env: ScreenEnv,
-        languages: list[str],
-        on_choose: Callable[[str], None],
-        on_code: Callable[[], None],
-    ) -> None:
-        super().__init__(env, with_language=False, with_start_over=False)
-        greeting = [gettext_for(lang).gettext(texts.CHOOSE_LANGUAGE) for lang in languages]
-        self.set_title(" · ".join(dict.fromkeys(greeting[:4])))
-        grid = QGridLayout()
-        for index, lang in enumerate(languages):
-            b = button(native_name(lang), f"lang-{lang}", on_click=partial(on_choose, lang))
-            b.setMinimumHeight(env.theme.px(84))
-            b.setLayoutDirection(
-                Qt.LayoutDirection.RightToLeft
-                if lang in {"ar", "fa"}
-                else Qt.LayoutDirection.LeftToRight
-            )
-            grid.addWidget(b, index // 2, index % 2)
-        inner = QWidget()
-        inner.setLayout(grid)
-        self.body.addWidget(scroll(inner))
-        code = button(f"⟲ {self.t(texts.HAVE_CODE)}", "have_code", on_click=on_code)
-        self.footer.addWidget(code)
 
 
 class HomeScreen(Screen):
@@ -62,7 +29,7 @@ class HomeScreen(Screen):
         on_search: Callable[[str], None],
     ) -> None:
         super().__init__(env)
-        tr, catalog = self.t, env.tr.catalog.catalog
+        tr, catalog = self.t, cast(CompiledCatalog, env.tr.catalog).catalog
         self.set_title(tr(texts.HOME_TITLE))
         search_row = QHBoxLayout()
         self.search = QLineEdit()
@@ -131,7 +98,7 @@ class FormListScreen(Screen):
         if not forms:
             box.addWidget(label(tr(texts.NO_RESULTS), "subtitle"))
         for form in forms:
-            office = env.tr.catalog.catalog.office(form.office)
+            office = cast(CompiledCatalog, env.tr.catalog).catalog.office(form.office)
             card = Card(
                 f"form-{form.id}",
                 office.icon,
@@ -182,7 +149,7 @@ class InfoSheetScreen(Screen):
     ) -> None:
         super().__init__(env)
         tr = self.t
-        sheet = env.tr.catalog.catalog.info_sheet(sheet_id)
+        sheet = cast(CompiledCatalog, env.tr.catalog).catalog.info_sheet(sheet_id)
         self.set_title(tr.cat(info_ctx(sheet.id, "title"), sheet.title), sheet.title)
         inner = QWidget()
         box = QVBoxLayout(inner)
