@@ -16,7 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeyEvent
-from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.catalog.model import Form
@@ -49,6 +49,7 @@ from ui.screens.welcome import WelcomeScreen
 from ui.speech import Speaker
 from ui.theme import Theme
 from ui.tr import KEYBOARD_LOCALES, Tr, native_name
+from ui.widgets import button, label
 
 POLL_MS = 400
 NO_SESSION_TIMEOUT = 60.0  # a code or message left on screen goes away after a minute
@@ -175,17 +176,19 @@ class KioskWindow(QWidget):
         raise error
 
     def show_message(self, text: str) -> None:
-        if self.current is not None:
-            box = self.current.findChild(QWidget, "message")
-            if box is None:
-                from ui.widgets import label
-
-                box = label(text, "error")
-                box.setObjectName("error")
-                box.setProperty("kiosk_id", "message")
-                self.current.heading.addWidget(box)
-            box.setText(text)  # type: ignore[attr-defined]
-            box.setAccessibleName(text)
+        """A problem the visitor must know about, at the top of the current screen."""
+        if self.current is None:
+            return
+        box = next(
+            (w for w in self.current.findChildren(QLabel) if w.property("kiosk_id") == "message"),
+            None,
+        )
+        if box is None:
+            box = label(text, "error")
+            box.setProperty("kiosk_id", "message")
+            self.current.heading.addWidget(box)
+        box.setText(text)
+        box.setAccessibleName(text)
 
     # ---------------------------------------------------------------- activity and idle
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
@@ -298,8 +301,6 @@ class KioskWindow(QWidget):
             self.current.footer.addWidget(code)
 
     def _code_button(self) -> QWidget:
-        from ui.widgets import button
-
         return button(f"⟲ {self.t(texts.HAVE_CODE)}", "have_code", on_click=self.show_resume)
 
     def _forms(self, predicate: Any) -> list[Form]:
@@ -415,12 +416,16 @@ class KioskWindow(QWidget):
 
     def submit(self) -> None:
         if self.current is not None:
-            button = self.current.findChild(QWidget, "primary")
-            if button is not None:
-                button.setEnabled(False)
+            primary = self.current.findChild(QWidget, "primary")
+            if primary is not None:
+                primary.setEnabled(False)
         self.session_call(lambda s: s.submit(), self.show_done, self.submit_failed)
 
     def submit_failed(self, error: BaseException) -> None:
+        if self.current is not None:
+            primary = self.current.findChild(QWidget, "primary")
+            if primary is not None:
+                primary.setEnabled(True)  # the visitor may try again (or ask staff)
         if isinstance(error, SubmitBlockedError) and self.open is not None:
             first = error.result.messages[0].path.split("[", 1)[0]
             page = next(p.id for p in self.open.form.pages if any(f.id == first for f in p.fields))

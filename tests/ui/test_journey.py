@@ -241,3 +241,27 @@ def test_date_picker_needs_no_typing(qtbot: object, demo: object) -> None:
     assert picker.date() == dt.date(2000, 2, 28)
     assert not picker.findChildren(QLineEdit) and not picker.findChildren(QPlainTextEdit)
     picker.deleteLater()
+
+
+def test_a_problem_at_submit_is_shown_once_and_nothing_is_lost(
+    kiosk: Kiosk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk.session.terminal import NoOfficeKeyError
+
+    def no_key(office: object) -> bytes:
+        raise NoOfficeKeyError("no key")
+
+    monkeypatch.setattr(kiosk.terminal, "office_public_key", no_key)
+    kiosk.start("tr")
+    with pytest.raises(AssertionError, match="done"):
+        kiosk.fill_and_submit("sozialticket")
+    assert kiosk.screen.name == "review"
+    messages = [w for w in kiosk.window.findChildren(QLabel) if w.property("kiosk_id") == "message"]
+    assert len(messages) == 1 and messages[0].isVisible()
+    kiosk.click("submit")  # enabled again: trying once more shows the same single message
+    messages = [w for w in kiosk.window.findChildren(QLabel) if w.property("kiosk_id") == "message"]
+    assert len(messages) == 1
+    session = kiosk.window.session
+    assert session is not None and session.current is not None
+    assert session.current.answers  # still there, nothing sent, nothing lost
+    assert kiosk.terminal.store.outbox.counts_by_state() == {}
