@@ -102,16 +102,7 @@ def main() -> None:
         assert [len(p.fields) for p in form.pages] == [60, 60], [len(p.fields) for p in form.pages]
 
         def env(lang: str) -> ScreenEnv:
-            return ScreenEnv(
-                tr=Tr(lang, catalog),
-                theme=Theme(),
-                speech=False,
-                go_language=lambda: None,
-                set_large=lambda _: None,
-                set_contrast=lambda _: None,
-                speak=lambda _: None,
-                start_over=lambda: None,
-            )
+            return ScreenEnv.standalone(Tr(lang, catalog), Theme())
 
         today = local_date(SystemClock())
         sys.path.insert(0, str(ROOT))
@@ -120,20 +111,7 @@ def main() -> None:
         answers = answers_for(form)
 
         def make(lang: str) -> FormScreen:
-            screen = FormScreen(
-                env(lang),
-                catalog,
-                form,
-                catalog.compiled_form("big"),
-                answers,
-                form.pages[0].id,
-                today,
-                persist=lambda *_: None,
-                on_page=lambda _: None,
-                on_leave=lambda: None,
-                on_review=lambda: None,
-                on_continue_later=lambda: None,
-            )
+            screen = FormScreen.standalone(env(lang), catalog, "big", answers, today)
             screen.setStyleSheet(Theme().stylesheet())
             screen.resize(1280, 800)
             screen.show()

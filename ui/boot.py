@@ -33,16 +33,7 @@ class BootWindow(QWidget):
         self.on_choice = on_choice
         theme = Theme()
         self.setStyleSheet(theme.stylesheet())
-        env = ScreenEnv(
-            tr=Tr("de", _NoCatalog()),
-            theme=theme,
-            speech=False,
-            go_language=lambda: None,
-            set_large=lambda _: None,
-            set_contrast=lambda _: None,
-            speak=lambda _: None,
-            start_over=lambda: None,
-        )
+        env = ScreenEnv.standalone(Tr("de", _NoCatalog()), theme)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.welcome = WelcomeScreen(

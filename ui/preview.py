@@ -41,32 +41,10 @@ def render_previews(
     for lang in langs:
         tr = Tr(lang, catalog)
         QApplication.setLayoutDirection(tr.direction)
-        env = ScreenEnv(
-            tr=tr,
-            theme=theme,
-            speech=False,
-            go_language=lambda: None,
-            set_large=lambda _: None,
-            set_contrast=lambda _: None,
-            speak=lambda _: None,
-            start_over=lambda: None,
-        )
+        env = ScreenEnv.standalone(tr, theme)
         for form_id in wanted:
             form = catalog.catalog.form(form_id)
-            screen = FormScreen(
-                env,
-                catalog,
-                form,
-                catalog.compiled_form(form_id),
-                {},
-                form.pages[0].id,
-                today,
-                persist=lambda *_: None,
-                on_page=lambda _: None,
-                on_leave=lambda: None,
-                on_review=lambda: None,
-                on_continue_later=lambda: None,
-            )
+            screen = FormScreen.standalone(env, catalog, form_id, {}, today)
             screen.setStyleSheet(theme.stylesheet())
             for number, page in enumerate(form.pages, start=1):
                 screen.page = page.id

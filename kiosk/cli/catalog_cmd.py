@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported by the commands themselves, so `kiosk` starts fast
     from kiosk.catalog.build import BuildResult
+    from kiosk.catalog.compiled import CompiledCatalog
 
 from kiosk.cli.common import add_catalog_path
 from kiosk.paths import default_catalog_dir
@@ -161,28 +162,33 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_build(args: argparse.Namespace) -> int:
+def _catalog_or_report(args: argparse.Namespace) -> CompiledCatalog | None:
+    """The built catalog, or None after printing every error."""
     _, result = _build(args)
     if result.catalog is None or result.errors:
         for issue in result.errors:
             print(issue, file=sys.stderr)
+        return None
+    return result.catalog
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    catalog = _catalog_or_report(args)
+    if catalog is None:
         return 1
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_suffix(out.suffix + ".tmp")
-    tmp.write_bytes(result.catalog.to_json())
+    tmp.write_bytes(catalog.to_json())
     tmp.replace(out)
-    print(f"{out}: {result.catalog.content_hash}")
+    print(f"{out}: {catalog.content_hash}")
     return 0
 
 
 def cmd_preview(args: argparse.Namespace) -> int:
-    _, result = _build(args)
-    if result.catalog is None or result.errors:
-        for issue in result.errors:
-            print(issue, file=sys.stderr)
+    catalog = _catalog_or_report(args)
+    if catalog is None:
         return 1
-    catalog = result.catalog
     unknown = [lang for lang in args.lang or [] if lang not in catalog.languages]
     unknown += [f for f in args.form or [] if f not in {x.id for x in catalog.catalog.forms}]
     if unknown:

@@ -26,6 +26,24 @@ class ScreenEnv:
     speak: Callable[[str], None]
     start_over: Callable[[], None]
 
+    @classmethod
+    def standalone(cls, tr: Tr, theme: Theme) -> ScreenEnv:
+        """For screens drawn outside the kiosk window (boot screen, previews, benchmarks)."""
+
+        def nothing(*_: object) -> None:
+            return None
+
+        return cls(
+            tr=tr,
+            theme=theme,
+            speech=False,
+            go_language=nothing,
+            set_large=nothing,
+            set_contrast=nothing,
+            speak=nothing,
+            start_over=nothing,
+        )
+
 
 class Screen(QWidget):
     """Subclasses fill ``body`` and ``footer``; ``speech_text`` is what read-aloud says."""

@@ -98,6 +98,36 @@ class FormScreen(Screen):
         self.page = page if page in self.state.visible_pages else self.state.visible_pages[0]
         self._show_page()
 
+    @classmethod
+    def standalone(
+        cls,
+        env: ScreenEnv,
+        catalog: CompiledCatalog,
+        form_id: str,
+        answers: dict[str, Any],
+        today: dt.date,
+    ) -> FormScreen:
+        """A form screen that saves nothing and goes nowhere: previews and benchmarks."""
+        form = catalog.catalog.form(form_id)
+
+        def nothing(*_: object) -> None:
+            return None
+
+        return cls(
+            env,
+            catalog,
+            form,
+            catalog.compiled_form(form_id),
+            answers,
+            form.pages[0].id,
+            today,
+            persist=nothing,
+            on_page=nothing,
+            on_leave=nothing,
+            on_review=nothing,
+            on_continue_later=nothing,
+        )
+
     # ---------------------------------------------------------------- building
     def _build_page(self, page_id: str) -> QWidget:
         page = next(p for p in self.form.pages if p.id == page_id)
