@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from kiosk.cli import catalog_cmd, office_cmd, run_cmd, simulate_cmd
+from kiosk.cli import catalog_cmd, documents_cmd, office_cmd, run_cmd, simulate_cmd
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     run_cmd.register(sub)
     simulate_cmd.register(sub)
     office_cmd.register(sub)
+    documents_cmd.register(sub)
     return parser
 
 

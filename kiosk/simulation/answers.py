@@ -11,8 +11,11 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import math
 import random
 import re
+import struct
+import zlib
 from typing import Any
 
 import rstr
@@ -88,16 +91,32 @@ WORDS = [
     "Arzt",
 ]
 COUNTRIES = ["UA", "SY", "AF", "TR", "RO", "IR", "IQ", "BG", "PL", "RU", "ER", "SO", "DE"]
-TINY_PNG = (
-    "data:image/png;base64,"
-    + base64.b64encode(
-        bytes.fromhex(
-            "89504e470d0a1a0a0000000d4948445200000010000000100802000000909168360000001d49444154"
-            "789c63fcffff3f0335018c4c4c4c0c0c8c8c8c4c0c0c4c0c00c66f0f0b12b5d6f90000000049454e44"
-            "ae426082"
-        )
-    ).decode()
-)
+
+
+def _png_data_url(width: int = 64, height: int = 24) -> str:
+    """A small valid PNG: a dark stroke on white, as a signature pad would send."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = []
+    for y in range(height):
+        row = bytearray(b"\x00")
+        for x in range(width):
+            ink = abs(y - height // 2 - int(6 * math.sin(x / 6))) < 2
+            row += b"\x20\x20\x20" if ink else b"\xff\xff\xff"
+        rows.append(bytes(row))
+    png = (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"".join(rows)))
+        + chunk(b"IEND", b"")
+    )
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+TINY_PNG = _png_data_url()
 
 
 class AnswerMaker:

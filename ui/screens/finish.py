@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from decimal import Decimal
 from functools import partial
 from typing import Any
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.catalog.codelists import country_names
 from kiosk.catalog.compiled import CompiledCatalog
-from kiosk.catalog.model import CHOICE_TYPES, Form, FormField
-from kiosk.catalog.strings import codelist_ctx, field_ctx, form_ctx, option_ctx, page_ctx
+from kiosk.catalog.model import Form, FormField
+from kiosk.catalog.strings import field_ctx, form_ctx, page_ctx
+from kiosk.documents.answers import describe
 from kiosk.engine.form import CompiledForm
 from kiosk.session.visitor import Receipt
 from ui import texts
@@ -21,57 +20,15 @@ from ui.screens.base import Screen, ScreenEnv
 from ui.tr import Tr
 from ui.widgets import button, german_label, label, ltr_isolate, qr_pixmap, scroll
 
+LEFT_TO_RIGHT = frozenset({"phone", "iban", "postcode", "email", "integer", "decimal", "money"})
+
 
 def show_answer(
     tr: Tr, catalog: CompiledCatalog, form: Form, f: FormField, key: str, value: Any, german: bool
 ) -> str:
-    """An answer as words: option labels, dates, yes/no, addresses (in German if *german*)."""
-    lang_tr = Tr("de", catalog) if german else tr
-
-    def option(v: str) -> str:
-        for o in f.options or f.extra_options or ():
-            if o.value == v:
-                return lang_tr.cat(option_ctx(form.id, key, v), o.label)
-        for cl in catalog.catalog.codelists:
-            if cl.id == f.codelist:
-                for o in cl.options:
-                    if o.value == v:
-                        return lang_tr.cat(codelist_ctx(cl.id, v), o.label)
-        if f.type in {"country", "nationality"} or f.foreign:
-            return country_names(lang_tr.lang).get(v, v)
-        return v
-
-    if value is None:
-        return lang_tr(texts.NOT_ANSWERED)
-    if f.type in {"yes_no"}:
-        return lang_tr(texts.YES if value else texts.NO)
-    if f.type == "consent":
-        return lang_tr(texts.I_AGREE) if value else lang_tr(texts.NOT_ANSWERED)
-    if f.type in CHOICE_TYPES or f.type in {"country", "nationality"}:
-        return ", ".join(option(v) for v in (value if isinstance(value, list) else [value]))
-    if f.type == "date" and isinstance(value, dt.date | str):
-        day = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
-        return lang_tr.date(day)
-    if f.type == "address" and isinstance(value, dict):
-        parts = [
-            value.get("street", ""),
-            value.get("house_number", ""),
-            value.get("postcode", ""),
-            value.get("city", ""),
-            value.get("extra", ""),
-        ]
-        if value.get("country"):
-            parts.append(option(value["country"]))
-        return ", ".join(p for p in parts if p)
-    if f.type == "signature":
-        return "✓"
-    if f.type == "attachment" and isinstance(value, dict):
-        return str(value.get("filename", "✓"))
-    if isinstance(value, Decimal):
-        return ltr_isolate(format(value, "f"))
-    if f.type in {"phone", "iban", "postcode", "email", "integer", "decimal", "money"}:
-        return ltr_isolate(str(value))
-    return str(value)
+    """An answer in words (the same wording as the documents), German if *german*."""
+    text = describe(catalog, form, f, key, value, "de" if german else tr.lang)
+    return ltr_isolate(text) if f.type in LEFT_TO_RIGHT else text
 
 
 class ReviewScreen(Screen):

@@ -1,0 +1,1 @@
+"""PDF documents of an application: office copy, visitor copy, receipt, info sheet."""

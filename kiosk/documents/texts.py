@@ -1,0 +1,20 @@
+"""The documents' own words (the catalog brings the rest), German source for gettext."""
+
+from __future__ import annotations
+
+from kiosk.i18n import N_
+
+PAGE = N_("Seite {page} von {pages}")
+VERSION = N_("Fassung {version}")
+REFERENCE = N_("Nummer des Antrags")
+APPLICATION_DATE = N_("Antragsdatum")
+TERMINAL = N_("Terminal")
+LANGUAGE_OF_VISITOR = N_("Sprache der antragstellenden Person")
+CONSENT_VERSION = N_("Zugestimmt in der Fassung {version}:")
+NEXT_STEPS = N_("Wie geht es weiter?")
+CONTACT = N_("Kontakt")
+RECEIPT = N_("Beleg")
+RESUME_CODE = N_("Code zum Weitermachen")
+VALID_UNTIL = N_("Gültig bis {date}")
+ONLINE = N_("Online lesen:")
+SIGNATURE_UNREADABLE = N_("(Das Bild der Unterschrift konnte nicht gelesen werden.)")

@@ -1,0 +1,165 @@
+"""A page writer for the kiosk's documents: flowing lines, headings, tables, page numbers.
+
+Documents are simple and must render every script correctly, so text is laid
+out here line by line (see :mod:`kiosk.documents.text`) rather than through
+ReportLab's paragraph engine, which reorders Arabic digits and cannot fall back
+between fonts.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas
+
+from kiosk.documents.text import BOLD, REGULAR, is_rtl_text, register_fonts, visual, width, wrap
+
+TEXT = HexColor("#111111")
+MUTED = HexColor("#4d4d4d")
+RULE = HexColor("#8a8f98")
+
+
+class _NumberedCanvas(canvas.Canvas):  # type: ignore[misc]  # ReportLab has no type hints
+    """Keeps every page until the end, so each can say "page n of N"."""
+
+    def __init__(self, *args: Any, footer: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._pages: list[dict[str, Any]] = []
+        self._footer = footer
+
+    def showPage(self) -> None:  # noqa: N802 - ReportLab API
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for number, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            if self._footer:
+                footer = self._footer.format(page=number, pages=total)
+                self.setFont(REGULAR, 8)
+                self.setFillColor(MUTED)
+                self.drawCentredString(
+                    self._pagesize[0] / 2, 8 * mm, visual(footer, is_rtl_text(footer))
+                )
+            super().showPage()
+        super().save()
+
+
+class Writer:
+    """Top-to-bottom layout on pages of *pagesize*; ``rtl`` aligns text to the right."""
+
+    def __init__(
+        self,
+        pagesize: tuple[float, float],
+        *,
+        margin: float = 18 * mm,
+        footer: str = "",
+        title: str = "",
+        author: str = "",
+        auto_height: bool = False,
+    ) -> None:
+        register_fonts()
+        self.buffer = io.BytesIO()
+        self.pagesize = pagesize
+        self.margin = margin
+        self.canvas = _NumberedCanvas(
+            self.buffer, pagesize=pagesize, footer=footer, pageCompression=1
+        )
+        self.canvas.setTitle(title)
+        self.canvas.setAuthor(author)
+        self.canvas.setSubject(title)
+        self.canvas.setCreator("MigraDo kiosk")
+        self.y = pagesize[1] - margin
+        self.auto_height = auto_height
+
+    @property
+    def inner_width(self) -> float:
+        return self.pagesize[0] - 2 * self.margin
+
+    def need(self, height: float) -> None:
+        if self.y - height < self.margin + 6 * mm:
+            self.canvas.showPage()
+            self.y = self.pagesize[1] - self.margin
+
+    def space(self, height: float) -> None:
+        self.y -= height
+
+    def text(
+        self,
+        text: str,
+        *,
+        size: float = 10,
+        bold: bool = False,
+        rtl: bool = False,
+        color: Color = TEXT,
+        indent: float = 0,
+        max_width: float | None = None,
+        x: float | None = None,
+        right: bool | None = None,
+    ) -> None:
+        """A paragraph: wrapped, shaped, in reading direction.
+
+        *rtl* is the paragraph's direction (shaping and bidi); *right* aligns it to the
+        right edge, by default exactly when it is right-to-left. A German line inside a
+        right-to-left document is left-to-right text aligned right, with its neighbours.
+        """
+        align_right = rtl if right is None else right
+        font = BOLD if bold else REGULAR
+        limit = (max_width or self.inner_width) - indent
+        leading = size * 1.3
+        left = (x if x is not None else self.margin) + indent
+        for line in wrap(text, font, size, limit, rtl):
+            self.need(leading)
+            self.y -= leading
+            self.canvas.setFont(font, size)
+            self.canvas.setFillColor(color)
+            shown = visual(line, rtl)
+            if align_right:
+                self.canvas.drawRightString(left + limit, self.y, shown)
+            else:
+                self.canvas.drawString(left, self.y, shown)
+
+    def rule(self) -> None:
+        self.need(4)
+        self.y -= 3
+        self.canvas.setStrokeColor(RULE)
+        self.canvas.setLineWidth(0.5)
+        self.canvas.line(self.margin, self.y, self.pagesize[0] - self.margin, self.y)
+        self.y -= 3
+
+    def table(self, header: list[str], rows: list[list[str]], *, size: float = 8) -> None:
+        """A simple grid with wrapped cells (repeat groups on the office copy)."""
+        if not header:
+            return
+        column = self.inner_width / len(header)
+        leading = size * 1.25
+        for cells, font in [(header, BOLD)] + [(r, REGULAR) for r in rows]:
+            wrapped = [wrap(c, font, size, column - 4) for c in cells]
+            height = max(len(w) for w in wrapped) * leading + 4
+            self.need(height)
+            top = self.y
+            for index, lines in enumerate(wrapped):
+                yy = top - 2
+                for line in lines:
+                    yy -= leading
+                    self.canvas.setFont(font, size)
+                    self.canvas.setFillColor(TEXT)
+                    self.canvas.drawString(
+                        self.margin + index * column + 2, yy, visual(line, False)
+                    )
+            self.canvas.setStrokeColor(RULE)
+            self.canvas.setLineWidth(0.3)
+            self.canvas.rect(self.margin, top - height, self.inner_width, height)
+            self.y = top - height
+
+    def text_width(self, text: str, size: float, bold: bool = False) -> float:
+        return width(text, BOLD if bold else REGULAR, size)
+
+    def finish(self) -> bytes:
+        self.canvas.showPage()
+        self.canvas.save()
+        return self.buffer.getvalue()
