@@ -58,7 +58,9 @@ bundle: $(STAMP) translations
 # Start the bundle once without a screen: it must reach the welcome screen and exit 0.
 bundle-smoke: bundle
 	QT_QPA_PLATFORM=offscreen ./dist/kiosk/kiosk run --smoke --home "$$(mktemp -d)" | grep -q "welcome screen shown"
-	@echo "bundle smoke test: welcome screen shown"
+	@d=$$(mktemp -d) && ./dist/kiosk/kiosk documents sample --form sozialticket --lang ar --out "$$d" >/dev/null \
+	  && pdftotext "$$d/ar/sozialticket/visitor.pdf" - | grep -q "MD-"
+	@echo "bundle smoke test: welcome screen shown, Arabic documents rendered"
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -65,6 +65,7 @@ DONE_TEXT = N_(
     "den Beleg ausdrucken."
 )
 PRINT = N_("Beleg drucken")
+PRINTING = N_("Der Beleg wird gedruckt. Bitte nehmen Sie ihn aus dem Drucker.")
 PRINT_UNAVAILABLE = N_(
     "Der Drucker ist gerade nicht bereit. Bitte fotografieren Sie den QR-Code und die Nummer."
 )

@@ -22,6 +22,8 @@ from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.catalog.model import Form
 from kiosk.catalog.search import search_forms
 from kiosk.catalog.strings import office_ctx, topic_ctx
+from kiosk.documents.render import receipt as receipt_pdf
+from kiosk.documents.render import visitor_copy
 from kiosk.engine.form import CompiledForm
 from kiosk.session.clock import local_date
 from kiosk.session.idle import IdlePhase, IdleState
@@ -40,6 +42,7 @@ from ui import texts
 from ui.core import CoreRunner
 from ui.idle import IdleOverlay
 from ui.keyboard import KeyboardPanel
+from ui.printing import PrintService
 from ui.screens.base import Screen, ScreenEnv
 from ui.screens.codes import ContinueLaterScreen, ResumeScreen
 from ui.screens.finish import DoneScreen, ReviewScreen
@@ -83,6 +86,7 @@ class KioskWindow(QWidget):
         speaker: Speaker | None = None,
         keyboard: bool = False,
         kiosk_mode: bool = False,
+        printer: PrintService | None = None,
     ) -> None:
         super().__init__()
         self.terminal, self.core = terminal, core
@@ -104,6 +108,9 @@ class KioskWindow(QWidget):
                 layout.addWidget(panel)
                 panel.shown.connect(self._make_room)
         self.overlay = IdleOverlay(self, self.still_here)
+        self.printer = printer or PrintService()
+        self.printer.finished.connect(self._printed)
+        self.receipt: Receipt | None = None
         self.lang = "de"
         self.language_names = {lang: native_name(lang) for lang in self.catalog.languages}
         self.theme = Theme()
@@ -440,6 +447,7 @@ class KioskWindow(QWidget):
 
     def show_done(self, receipt: Receipt) -> None:
         self.open = None
+        self.receipt = receipt
         screen = DoneScreen(
             self.env(),
             receipt,
@@ -450,10 +458,16 @@ class KioskWindow(QWidget):
         self.set_screen(screen)
 
     def print_receipt(self) -> None:
-        # Printing arrives with the documents; until then the QR code and the reference
-        # on screen are the receipt, and the visitor is told so.
+        """The receipt and the visitor copy; made and printed off the UI thread."""
+        record = self.receipt.record if self.receipt is not None else None
+        if not isinstance(self.current, DoneScreen) or record is None:
+            return
+        self.current.printing_started()
+        self.printer.print_documents(lambda: [receipt_pdf(record), visitor_copy(record)])
+
+    def _printed(self, printed: bool, reason: str) -> None:
         if isinstance(self.current, DoneScreen):
-            self.current.print_note.setVisible(True)
+            self.current.printing_done(printed)
 
     def finish(self) -> None:
         self.wipe("finished")
@@ -538,6 +552,7 @@ class KioskWindow(QWidget):
         session = self.session
         self.session = None
         self.open = None
+        self.receipt = None
         if session is not None and not session.ended:
             self.core.run(lambda: session.end(reason))
         self.overlay.hide()

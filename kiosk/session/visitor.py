@@ -22,6 +22,8 @@ from kiosk.catalog.model import Form
 from kiosk.catalog.strings import form_ctx, office_ctx
 from kiosk.crypto import aead, keywrap
 from kiosk.crypto.sealing import seal
+from kiosk.documents.render import ApplicationRecord, office_copy
+from kiosk.documents.sealed import attach_office_copy
 from kiosk.engine.form import CompiledForm, ValidationResult
 from kiosk.session.clock import local_date
 from kiosk.session.codes import new_reference, new_resume_code, normalise
@@ -67,6 +69,8 @@ class Receipt:
     office_name_de: str
     application_date: str
     submitted_at: str
+    #: everything the visitor copy and the printed receipt need; lives only in the session
+    record: ApplicationRecord | None = None
 
 
 @dataclass(frozen=True)
@@ -299,6 +303,7 @@ class VisitorSession:
         application_id = str(uuid.uuid4())
         today = local_date(terminal.clock)
         submitted_at = dt.datetime.fromtimestamp(terminal.clock.now(), dt.UTC).isoformat()
+        answers = result.state.export()
         payload = {
             "id": application_id,
             "reference": reference,
@@ -316,8 +321,18 @@ class VisitorSession:
                 for f in p.fields
                 if f.consent is not None and result.state.values.get(f.id) is True
             },
-            "answers": result.state.export(),
+            "answers": answers,
         }
+        record = ApplicationRecord(
+            catalog=catalog,
+            form_id=form.id,
+            answers=answers,
+            reference=reference,
+            application_date=today,
+            terminal=terminal.terminal_id,
+            language=self.language,
+        )
+        attach_office_copy(payload, office_copy(record))
         sealed = seal(payload, terminal.office_public_key(office), kid=office.id)
         item = OutboxItem(
             id=application_id,
@@ -346,6 +361,7 @@ class VisitorSession:
             office_name_de=office.name,
             application_date=today.isoformat(),
             submitted_at=submitted_at,
+            record=record,
         )
         self.receipts.append(receipt)
         draft.answers.clear()

@@ -159,8 +159,12 @@ class DoneScreen(Screen):
         self.print_note = label(tr(texts.PRINT_UNAVAILABLE), "error")
         self.print_note.setVisible(False)
         self.body.addWidget(self.print_note)
+        self.printing = label(tr(texts.PRINTING), "subtitle")
+        self.printing.setVisible(False)
+        self.body.addWidget(self.printing)
         self.body.addStretch(1)
-        self.footer.addWidget(button(f"⎙ {tr(texts.PRINT)}", "print", on_click=on_print))
+        self.print_button = button(f"⎙ {tr(texts.PRINT)}", "print", on_click=on_print)
+        self.footer.addWidget(self.print_button)
         self.footer.addStretch(1)
         self.footer.addWidget(button(tr(texts.ANOTHER_FORM), "another", on_click=on_another))
         self.footer.addWidget(button(tr(texts.FINISH), "finish", primary=True, on_click=on_finish))
@@ -168,3 +172,14 @@ class DoneScreen(Screen):
 
     def speech_text(self) -> str:
         return self._spoken
+
+    def printing_started(self) -> None:
+        self.print_button.setEnabled(False)
+        self.print_note.setVisible(False)
+        self.printing.setVisible(True)
+
+    def printing_done(self, printed: bool) -> None:
+        """Printed: say so. Not printed: the QR code and the number on screen are the receipt."""
+        self.print_button.setEnabled(True)
+        self.printing.setVisible(printed)
+        self.print_note.setVisible(not printed)

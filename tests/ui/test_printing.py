@@ -1,0 +1,67 @@
+"""Printing from the done screen: to a real QPrinter (PDF output standing in for CUPS),
+and the fallback to the QR code when the printer is missing, empty or offline."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from PySide6.QtCore import QSizeF
+from PySide6.QtGui import QPageSize
+from PySide6.QtPrintSupport import QPrinter
+
+from tests.ui.conftest import Kiosk
+from ui.printing import PrinterState, PrinterStatus, PrintService, classify
+
+
+def use_printer(kiosk: Kiosk, status: PrinterStatus, output: Path | None = None) -> None:
+    def make_printer(name: str) -> QPrinter:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(output))
+        printer.setPageSize(QPageSize(QSizeF(80, 170), QPageSize.Unit.Millimeter))
+        printer.setFullPage(True)
+        return printer
+
+    service = PrintService(make_printer=make_printer, status=lambda: status)
+    service.finished.connect(kiosk.window._printed)
+    kiosk.window.printer = service
+
+
+def test_receipt_and_visitor_copy_go_to_the_printer(kiosk: Kiosk, tmp_path: Path) -> None:
+    output = tmp_path / "printed.pdf"
+    use_printer(kiosk, PrinterStatus(PrinterState.READY, "receipts"), output)
+    kiosk.start("ar")
+    reference = kiosk.fill_and_submit("sozialticket")
+    kiosk.click("print")
+    screen = kiosk.screen
+    kiosk.qtbot.waitUntil(lambda: screen.print_button.isEnabled(), timeout=30000)
+    assert screen.printing.isVisible() and not screen.print_note.isVisible()
+    info = subprocess.run(["pdfinfo", str(output)], capture_output=True, text=True,
+                          check=True).stdout
+    pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages")))
+    assert pages >= 2  # the receipt, then the visitor copy
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(output),
+                    str(tmp_path / "page")], check=True)
+    decoded = subprocess.run(["zbarimg", "-q", "--raw", str(next(tmp_path.glob("page*.png")))],
+                             capture_output=True, text=True).stdout.strip()
+    assert decoded == reference
+
+
+def test_without_a_ready_printer_the_qr_code_is_the_receipt(kiosk: Kiosk) -> None:
+    use_printer(kiosk, PrinterStatus(PrinterState.NOT_READY, "receipts", "media-empty"))
+    kiosk.start("uk")
+    kiosk.fill_and_submit("appointment_request")
+    kiosk.click("print")
+    screen = kiosk.screen
+    kiosk.qtbot.waitUntil(lambda: screen.print_note.isVisible(), timeout=10000)
+    assert screen.print_button.isEnabled() and not screen.printing.isVisible()
+    assert screen.print_note.text() != "" and kiosk.find_reference()
+
+
+def test_printer_states_from_qt_and_cups() -> None:
+    idle, error = QPrinter.PrinterState.Idle, QPrinter.PrinterState.Error
+    assert classify("p", idle, "printer p is idle.").ready
+    assert classify("p", idle, "alerts: media-empty-error").reason == "media-empty"
+    assert classify("p", idle, "printer p disabled since ... - offline").reason == "offline"
+    assert classify("p", error, "").state is PrinterState.NOT_READY
