@@ -23,7 +23,7 @@ from kiosk.catalog.model import Form
 from kiosk.catalog.search import search_forms
 from kiosk.catalog.strings import office_ctx, topic_ctx
 from kiosk.documents.render import receipt as receipt_pdf
-from kiosk.documents.render import visitor_copy
+from kiosk.documents.render import resume_slip, visitor_copy
 from kiosk.engine.form import CompiledForm
 from kiosk.session.clock import local_date
 from kiosk.session.idle import IdlePhase, IdleState
@@ -465,8 +465,19 @@ class KioskWindow(QWidget):
         self.current.printing_started()
         self.printer.print_documents(lambda: [receipt_pdf(record), visitor_copy(record)])
 
+    def print_resume_slip(self, ticket: ResumeTicket) -> None:
+        """The code, its QR code and expiry on paper; never the PIN."""
+        if not isinstance(self.current, ContinueLaterScreen):
+            return
+        catalog, lang = self.catalog, self.lang
+        until = dt.datetime.fromtimestamp(ticket.expires_at).date()
+        self.current.printing_started()
+        self.printer.print_documents(
+            lambda: [resume_slip(catalog, list(ticket.forms), lang, ticket.code, until)]
+        )
+
     def _printed(self, printed: bool, reason: str) -> None:
-        if isinstance(self.current, DoneScreen):
+        if isinstance(self.current, DoneScreen | ContinueLaterScreen):
             self.current.printing_done(printed)
 
     def finish(self) -> None:
@@ -494,7 +505,12 @@ class KioskWindow(QWidget):
         self.open = None
         self.overlay.hide()
         if isinstance(screen, ContinueLaterScreen):
-            screen.show_code(ticket.code, ticket.expires_at, self.finish)
+            screen.show_code(
+                ticket.code,
+                ticket.expires_at,
+                self.finish,
+                on_print=lambda: self.print_resume_slip(ticket),
+            )
 
     def _park_failed(self, error: BaseException) -> None:
         if isinstance(self.current, ContinueLaterScreen):

@@ -266,6 +266,35 @@ def receipt(record: ApplicationRecord, *, a4: bool = False) -> bytes:
     return w.finish()
 
 
+def resume_slip(
+    catalog: CompiledCatalog,
+    form_ids: list[str],
+    lang: str,
+    code: str,
+    until: dt.date,
+    *,
+    a4: bool = False,
+) -> bytes:
+    """For "continue later": the code (also as QR code), its expiry and the forms it holds.
+    The PIN is never printed: it stays in the visitor's head."""
+    rtl = lang in RTL
+    tr = gettext_for(lang).gettext
+    w = Writer(A4 if a4 else RECEIPT_80MM, margin=(18 if a4 else 5) * mm, title=code)
+    w.text(tr(texts.RESUME_CODE), size=12, bold=True, rtl=rtl)
+    for form_id in form_ids:
+        form = catalog.catalog.form(form_id)
+        w.text(catalog.t(lang, form_ctx(form.id, "title"), form.title), size=10, rtl=rtl)
+        if lang != "de":
+            w.text(form.title, size=8, color=MUTED, right=rtl)
+    w.space(3)
+    w.text(code, size=20 if a4 else 16, bold=True)
+    size = 50 * mm if a4 else 42 * mm
+    _qr(w, code, size, (w.pagesize[0] - size) / 2)
+    w.space(3)
+    w.text(tr(texts.VALID_UNTIL).format(date=_date(until, lang)), size=10, rtl=rtl)
+    return w.finish()
+
+
 # ------------------------------------------------------------------ info sheet
 
 

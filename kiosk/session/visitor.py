@@ -78,6 +78,7 @@ class ResumeTicket:
     code: str
     expires_at: float
     drafts: int
+    forms: tuple[str, ...] = ()
 
 
 def plain_value(value: Any) -> Any:
@@ -383,6 +384,7 @@ class VisitorSession:
         self.flush()
         if self.save_problem is not None:
             raise self.save_problem
+        forms = tuple(self.drafts)
         code = new_resume_code()
         plain = normalise(code)
         now = self.terminal.clock.now()
@@ -399,7 +401,7 @@ class VisitorSession:
             at=now, actor="visitor", action="continue_later", detail=f"{parked} draft(s)"
         )
         self.end("continue_later")
-        return ResumeTicket(code, expires, parked)
+        return ResumeTicket(code, expires, parked, forms)
 
     # ------------------------------------------------------------ end
     def end(self, reason: str) -> None:

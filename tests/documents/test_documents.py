@@ -200,3 +200,25 @@ def test_arabic_page_looks_like_the_reference(tmp_path: Path, demo: CompiledCata
             if abs((page.pixel(x, y) & 0xFF) - (reference.pixel(x, y) & 0xFF)) > 64:
                 differing += 1
     assert differing / (page.width() * page.height()) < 0.01
+
+
+def test_resume_slip(tmp_path: Path, demo: CompiledCatalog) -> None:
+    import datetime as dt
+
+    from kiosk.documents.render import resume_slip
+
+    pdf = write(
+        tmp_path,
+        "slip.pdf",
+        resume_slip(demo, ["wbs", "kita_place"], "tr", "G0D7-N7A2-TAP", dt.date(2026, 11, 28)),
+    )
+    text = plain(text_of(pdf))
+    assert "G0D7-N7A2-TAP" in text and "2026" in text
+    assert plain(demo.t("tr", form_ctx("wbs", "title"), "")) in text
+    subprocess.run(["pdftoppm", "-r", "200", "-png", str(pdf), str(tmp_path / "slip")], check=True)
+    decoded = subprocess.run(
+        ["zbarimg", "-q", "--raw", str(next(tmp_path.glob("slip*.png")))],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    assert decoded == "G0D7-N7A2-TAP"

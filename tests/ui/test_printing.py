@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QSizeF
 from PySide6.QtGui import QPageSize
 from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtWidgets import QLabel
 
 from tests.ui.conftest import Kiosk
 from ui.printing import PrinterState, PrinterStatus, PrintService, classify
@@ -37,14 +38,31 @@ def test_receipt_and_visitor_copy_go_to_the_printer(kiosk: Kiosk, tmp_path: Path
     screen = kiosk.screen
     kiosk.qtbot.waitUntil(lambda: screen.print_button.isEnabled(), timeout=30000)
     assert screen.printing.isVisible() and not screen.print_note.isVisible()
-    info = subprocess.run(["pdfinfo", str(output)], capture_output=True, text=True,
-                          check=True).stdout
+    info = subprocess.run(
+        ["pdfinfo", str(output)], capture_output=True, text=True, check=True
+    ).stdout
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages")))
     assert pages >= 2  # the receipt, then the visitor copy
-    subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(output),
-                    str(tmp_path / "page")], check=True)
-    decoded = subprocess.run(["zbarimg", "-q", "--raw", str(next(tmp_path.glob("page*.png")))],
-                             capture_output=True, text=True).stdout.strip()
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "150",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(output),
+            str(tmp_path / "page"),
+        ],
+        check=True,
+    )
+    decoded = subprocess.run(
+        ["zbarimg", "-q", "--raw", str(next(tmp_path.glob("page*.png")))],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     assert decoded == reference
 
 
@@ -65,3 +83,46 @@ def test_printer_states_from_qt_and_cups() -> None:
     assert classify("p", idle, "alerts: media-empty-error").reason == "media-empty"
     assert classify("p", idle, "printer p disabled since ... - offline").reason == "offline"
     assert classify("p", error, "").state is PrinterState.NOT_READY
+
+
+def test_continue_later_slip_carries_the_code_not_the_pin(kiosk: Kiosk, tmp_path: Path) -> None:
+    output = tmp_path / "slip.pdf"
+    use_printer(kiosk, PrinterStatus(PrinterState.READY, "receipts"), output)
+    kiosk.start("fa")
+    form = kiosk.open_form("kita_place")
+    kiosk.set_answer(form, "child_family_name", "Rahimi")
+    kiosk.click("continue_later")
+    for _ in range(2):
+        for digit in "975310":
+            kiosk.click(f"pin-{digit}")
+        kiosk.click("pin-ok")
+    code = next(
+        str(w.property("resume_code"))
+        for w in kiosk.window.findChildren(QLabel)
+        if w.property("resume_code")
+    )
+    kiosk.click("print")
+    screen = kiosk.screen
+    kiosk.qtbot.waitUntil(lambda: screen.print_button.isEnabled(), timeout=30000)
+    assert screen.printing.isVisible()
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "150",
+            "-png",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(output),
+            str(tmp_path / "slip"),
+        ],
+        check=True,
+    )
+    decoded = subprocess.run(
+        ["zbarimg", "-q", "--raw", str(next(tmp_path.glob("slip*.png")))],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    assert decoded == code

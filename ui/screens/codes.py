@@ -110,7 +110,13 @@ class ContinueLaterScreen(Screen):
             return
         self.on_pin(digits)
 
-    def show_code(self, code: str, expires: float, on_finish: Callable[[], None]) -> None:
+    def show_code(
+        self,
+        code: str,
+        expires: float,
+        on_finish: Callable[[], None],
+        on_print: Callable[[], None] | None = None,
+    ) -> None:
         tr = self.t
         self.pad.setVisible(False)
         self.prompt.setVisible(False)
@@ -128,8 +134,27 @@ class ContinueLaterScreen(Screen):
         self.result_box.addWidget(qr)
         until = tr.date(dt.datetime.fromtimestamp(expires).date())
         self.result_box.addWidget(label(tr(texts.CODE_VALID_UNTIL, date=until)))
+        self.print_note = label(tr(texts.PRINT_UNAVAILABLE), "error")
+        self.print_note.setVisible(False)
+        self.result_box.addWidget(self.print_note)
+        self.printing = label(tr(texts.PRINTING), "subtitle")
+        self.printing.setVisible(False)
+        self.result_box.addWidget(self.printing)
         self.result.setVisible(True)
+        if on_print is not None:
+            self.print_button = button(f"⎙ {tr(texts.PRINT)}", "print", on_click=on_print)
+            self.footer.addWidget(self.print_button)
         self.footer.addWidget(button(tr(texts.FINISH), "finish", primary=True, on_click=on_finish))
+
+    def printing_started(self) -> None:
+        self.print_button.setEnabled(False)
+        self.print_note.setVisible(False)
+        self.printing.setVisible(True)
+
+    def printing_done(self, printed: bool) -> None:
+        self.print_button.setEnabled(True)
+        self.printing.setVisible(printed)
+        self.print_note.setVisible(not printed)
 
 
 class ResumeScreen(Screen):
