@@ -57,8 +57,8 @@ bundle: $(STAMP) translations
 
 # Start the bundle once without a screen: it must reach the welcome screen and exit 0.
 bundle-smoke: bundle
-	QT_QPA_PLATFORM=offscreen ./dist/kiosk/kiosk run --smoke --home "$$(mktemp -d)" | grep -q "welcome screen shown"
-	@d=$$(mktemp -d) && ./dist/kiosk/kiosk documents sample --form sozialticket --lang ar --out "$$d" >/dev/null \
+	QT_QPA_PLATFORM=offscreen timeout 120 ./dist/kiosk/kiosk run --smoke --home "$$(mktemp -d)" | grep -q "welcome screen shown"
+	@d=$$(mktemp -d) && timeout 120 ./dist/kiosk/kiosk documents sample --form sozialticket --lang ar --out "$$d" >/dev/null \
 	  && pdftotext "$$d/ar/sozialticket/visitor.pdf" - | grep -q "MD-"
 	@echo "bundle smoke test: welcome screen shown, Arabic documents rendered"
 

@@ -82,6 +82,20 @@ def run_app(
                 window.choose_language(pending)
 
     def load_rest() -> None:
+        """Everything heavy; whatever goes wrong ends on a screen staff can read."""
+        try:
+            load_kiosk()
+        except Exception as exc:  # the terminal must show something, never hang on boot
+            import traceback
+
+            traceback.print_exc()
+            state["fatal"] = _fatal(texts.STAFF_NEEDED, f"{type(exc).__name__}: {exc}", windowed)
+            if boot_window is not None:
+                boot_window.close()
+            if smoke:
+                app.exit(1)
+
+    def load_kiosk() -> None:
         started = time.perf_counter()
         from kiosk.catalog.cache import load_catalog_cached
         from kiosk.session.terminal import Terminal, ensure_demo_office_keys
