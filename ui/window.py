@@ -213,7 +213,10 @@ class KioskWindow(QWidget):
     def poll(self) -> None:
         if self.session is not None:
             self.session_call(lambda s: s.poll(), self.on_idle_state)
-        elif (
+            return
+        # no visitor: expired codes and old crash leftovers are still purged every hour
+        self.core.run(self.terminal.maybe_housekeeping, None, self.storage_problem)
+        if (
             self.current is not None
             and self.current.name != "welcome"
             and time.monotonic() - self.last_activity > NO_SESSION_TIMEOUT
