@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QLocale, Qt, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from kiosk.catalog.cache import read_boot
@@ -27,6 +28,11 @@ def _show(window: QWidget, windowed: bool) -> None:
         window.setWindowFlags(
             Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
         )
+        # a kiosk X session may have no window manager to honour "full screen":
+        # cover the screen ourselves as well
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:
+            window.setGeometry(screen.geometry())
         window.showFullScreen()
 
 
