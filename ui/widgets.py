@@ -196,3 +196,28 @@ class TopBar(QWidget):
 
 def texts_icon(name: str) -> str:
     return {"lang": "Aa"}.get(name, "")
+
+
+class PrintFeedback:
+    """A Print button with its two messages: "printing, take it" or "photograph the QR code".
+
+    Screens that print (done, continue later) place the parts and report through
+    ``started``/``done``; the button is never left disabled.
+    """
+
+    def __init__(self, tr: Tr, on_print: Callable[[], None]) -> None:
+        self.button = button(f"⎙ {tr(texts.PRINT)}", "print", on_click=on_print)
+        self.unavailable = label(tr(texts.PRINT_UNAVAILABLE), "error")
+        self.unavailable.setVisible(False)
+        self.printing = label(tr(texts.PRINTING), "subtitle")
+        self.printing.setVisible(False)
+
+    def started(self) -> None:
+        self.button.setEnabled(False)
+        self.unavailable.setVisible(False)
+        self.printing.setVisible(True)
+
+    def done(self, printed: bool) -> None:
+        self.button.setEnabled(True)
+        self.printing.setVisible(printed)
+        self.unavailable.setVisible(not printed)

@@ -465,7 +465,7 @@ class KioskWindow(QWidget):
         record = self.receipt.record if self.receipt is not None else None
         if not isinstance(self.current, DoneScreen) or record is None:
             return
-        self.current.printing_started()
+        self.current.print.started()
         self.printer.print_documents(lambda: [receipt_pdf(record), visitor_copy(record)])
 
     def print_resume_slip(self, ticket: ResumeTicket) -> None:
@@ -474,14 +474,14 @@ class KioskWindow(QWidget):
             return
         catalog, lang = self.catalog, self.lang
         until = dt.datetime.fromtimestamp(ticket.expires_at).date()
-        self.current.printing_started()
+        self.current.print.started()
         self.printer.print_documents(
             lambda: [resume_slip(catalog, list(ticket.forms), lang, ticket.code, until)]
         )
 
     def _printed(self, printed: bool, reason: str) -> None:
         if isinstance(self.current, DoneScreen | ContinueLaterScreen):
-            self.current.printing_done(printed)
+            self.current.print.done(printed)
 
     def finish(self) -> None:
         self.wipe("finished")

@@ -15,6 +15,18 @@ from tests.ui.conftest import Kiosk
 from ui.printing import PrinterState, PrinterStatus, PrintService, classify
 
 
+def qr_on_first_page(pdf: Path, tmp_path: Path) -> str:
+    """What a phone would read from the printed paper."""
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
+        check=True,
+    )
+    page = next(tmp_path.glob("page*.png"))
+    return subprocess.run(
+        ["zbarimg", "-q", "--raw", str(page)], capture_output=True, text=True
+    ).stdout.strip()
+
+
 def use_printer(kiosk: Kiosk, status: PrinterStatus, output: Path | None = None) -> None:
     def make_printer(name: str) -> QPrinter:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -36,33 +48,14 @@ def test_receipt_and_visitor_copy_go_to_the_printer(kiosk: Kiosk, tmp_path: Path
     reference = kiosk.fill_and_submit("sozialticket")
     kiosk.click("print")
     screen = kiosk.screen
-    kiosk.qtbot.waitUntil(lambda: screen.print_button.isEnabled(), timeout=30000)
-    assert screen.printing.isVisible() and not screen.print_note.isVisible()
+    kiosk.qtbot.waitUntil(lambda: screen.print.button.isEnabled(), timeout=30000)
+    assert screen.print.printing.isVisible() and not screen.print.unavailable.isVisible()
     info = subprocess.run(
         ["pdfinfo", str(output)], capture_output=True, text=True, check=True
     ).stdout
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages")))
     assert pages >= 2  # the receipt, then the visitor copy
-    subprocess.run(
-        [
-            "pdftoppm",
-            "-r",
-            "150",
-            "-png",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            str(output),
-            str(tmp_path / "page"),
-        ],
-        check=True,
-    )
-    decoded = subprocess.run(
-        ["zbarimg", "-q", "--raw", str(next(tmp_path.glob("page*.png")))],
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
+    decoded = qr_on_first_page(output, tmp_path)
     assert decoded == reference
 
 
@@ -72,9 +65,9 @@ def test_without_a_ready_printer_the_qr_code_is_the_receipt(kiosk: Kiosk) -> Non
     kiosk.fill_and_submit("appointment_request")
     kiosk.click("print")
     screen = kiosk.screen
-    kiosk.qtbot.waitUntil(lambda: screen.print_note.isVisible(), timeout=10000)
-    assert screen.print_button.isEnabled() and not screen.printing.isVisible()
-    assert screen.print_note.text() != "" and kiosk.find_reference()
+    kiosk.qtbot.waitUntil(lambda: screen.print.unavailable.isVisible(), timeout=10000)
+    assert screen.print.button.isEnabled() and not screen.print.printing.isVisible()
+    assert screen.print.unavailable.text() != "" and kiosk.find_reference()
 
 
 def test_printer_states_from_qt_and_cups() -> None:
@@ -103,26 +96,7 @@ def test_continue_later_slip_carries_the_code_not_the_pin(kiosk: Kiosk, tmp_path
     )
     kiosk.click("print")
     screen = kiosk.screen
-    kiosk.qtbot.waitUntil(lambda: screen.print_button.isEnabled(), timeout=30000)
-    assert screen.printing.isVisible()
-    subprocess.run(
-        [
-            "pdftoppm",
-            "-r",
-            "150",
-            "-png",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            str(output),
-            str(tmp_path / "slip"),
-        ],
-        check=True,
-    )
-    decoded = subprocess.run(
-        ["zbarimg", "-q", "--raw", str(next(tmp_path.glob("slip*.png")))],
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
+    kiosk.qtbot.waitUntil(lambda: screen.print.button.isEnabled(), timeout=30000)
+    assert screen.print.printing.isVisible()
+    decoded = qr_on_first_page(output, tmp_path)
     assert decoded == code

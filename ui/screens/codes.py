@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QGridLayout, QLineEdit, QVBoxLayout, QWidget
 
 from ui import texts
 from ui.screens.base import Screen, ScreenEnv
-from ui.widgets import button, label, ltr_isolate, qr_pixmap
+from ui.widgets import PrintFeedback, button, label, ltr_isolate, qr_pixmap
 
 
 class PinPad(QWidget):
@@ -134,27 +134,13 @@ class ContinueLaterScreen(Screen):
         self.result_box.addWidget(qr)
         until = tr.date(dt.datetime.fromtimestamp(expires).date())
         self.result_box.addWidget(label(tr(texts.CODE_VALID_UNTIL, date=until)))
-        self.print_note = label(tr(texts.PRINT_UNAVAILABLE), "error")
-        self.print_note.setVisible(False)
-        self.result_box.addWidget(self.print_note)
-        self.printing = label(tr(texts.PRINTING), "subtitle")
-        self.printing.setVisible(False)
-        self.result_box.addWidget(self.printing)
         self.result.setVisible(True)
         if on_print is not None:
-            self.print_button = button(f"⎙ {tr(texts.PRINT)}", "print", on_click=on_print)
-            self.footer.addWidget(self.print_button)
+            self.print = PrintFeedback(tr, on_print)
+            self.result_box.addWidget(self.print.unavailable)
+            self.result_box.addWidget(self.print.printing)
+            self.footer.addWidget(self.print.button)
         self.footer.addWidget(button(tr(texts.FINISH), "finish", primary=True, on_click=on_finish))
-
-    def printing_started(self) -> None:
-        self.print_button.setEnabled(False)
-        self.print_note.setVisible(False)
-        self.printing.setVisible(True)
-
-    def printing_done(self, printed: bool) -> None:
-        self.print_button.setEnabled(True)
-        self.printing.setVisible(printed)
-        self.print_note.setVisible(not printed)
 
 
 class ResumeScreen(Screen):

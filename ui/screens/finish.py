@@ -18,7 +18,7 @@ from kiosk.session.visitor import Receipt
 from ui import texts
 from ui.screens.base import Screen, ScreenEnv
 from ui.tr import Tr
-from ui.widgets import button, german_label, label, ltr_isolate, qr_pixmap, scroll
+from ui.widgets import PrintFeedback, button, german_label, label, ltr_isolate, qr_pixmap, scroll
 
 LEFT_TO_RIGHT = frozenset({"phone", "iban", "postcode", "email", "integer", "decimal", "money"})
 
@@ -156,15 +156,11 @@ class DoneScreen(Screen):
         qr.setAccessibleName(receipt.reference)
         self.body.addWidget(qr)
         self.body.addWidget(label(tr(texts.DONE_TEXT)))
-        self.print_note = label(tr(texts.PRINT_UNAVAILABLE), "error")
-        self.print_note.setVisible(False)
-        self.body.addWidget(self.print_note)
-        self.printing = label(tr(texts.PRINTING), "subtitle")
-        self.printing.setVisible(False)
-        self.body.addWidget(self.printing)
+        self.print = PrintFeedback(tr, on_print)
+        self.body.addWidget(self.print.unavailable)
+        self.body.addWidget(self.print.printing)
         self.body.addStretch(1)
-        self.print_button = button(f"⎙ {tr(texts.PRINT)}", "print", on_click=on_print)
-        self.footer.addWidget(self.print_button)
+        self.footer.addWidget(self.print.button)
         self.footer.addStretch(1)
         self.footer.addWidget(button(tr(texts.ANOTHER_FORM), "another", on_click=on_another))
         self.footer.addWidget(button(tr(texts.FINISH), "finish", primary=True, on_click=on_finish))
@@ -172,14 +168,3 @@ class DoneScreen(Screen):
 
     def speech_text(self) -> str:
         return self._spoken
-
-    def printing_started(self) -> None:
-        self.print_button.setEnabled(False)
-        self.print_note.setVisible(False)
-        self.printing.setVisible(True)
-
-    def printing_done(self, printed: bool) -> None:
-        """Printed: say so. Not printed: the QR code and the number on screen are the receipt."""
-        self.print_button.setEnabled(True)
-        self.printing.setVisible(printed)
-        self.print_note.setVisible(not printed)
