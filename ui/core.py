@@ -31,6 +31,7 @@ class CoreRunner(QObject):
         self._thread = threading.Thread(target=self._work, name="kiosk-core", daemon=True)
         self._thread.start()
         self.pending = 0
+        self._stopped = False
 
     def run(
         self,
@@ -58,6 +59,8 @@ class CoreRunner(QObject):
     def _deliver(self, packet: tuple[Any, Any, bool]) -> None:
         callback, value, failed = packet
         self.pending -= 1
+        if self._stopped:
+            return  # the kiosk is shutting down: nobody is left to show a result to
         if callback is not None:
             callback(value)
         elif failed:
@@ -71,5 +74,7 @@ class CoreRunner(QObject):
         done.wait(timeout)
 
     def stop(self) -> None:
+        """Finish the queued jobs, then stop; results arriving after this are dropped."""
+        self._stopped = True
         self._jobs.put(None)
         self._thread.join(timeout=5)

@@ -151,6 +151,7 @@ def kiosk(qtbot: QtBot, home: Path, demo: CompiledCatalog) -> Iterator[Kiosk]:
     yield Kiosk(qtbot, window, core, terminal, clock)
     window.poll_timer.stop()
     core.wait_idle()
+    QApplication.processEvents()  # results still on their way reach a living window
     core.stop()
     store.close()
     window.close()

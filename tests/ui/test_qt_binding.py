@@ -33,3 +33,15 @@ def test_emitting_signals_does_not_leak_references_to_true(qapp: QCoreApplicatio
     thread.join()
     qapp.processEvents()
     assert abs(sys.getrefcount(True) - before) < 50
+
+
+def test_a_stopped_core_drops_late_results(qapp: QCoreApplication) -> None:
+    from ui.core import CoreRunner
+
+    delivered: list[int] = []
+    core = CoreRunner()
+    core.run(lambda: 1, delivered.append)
+    core.wait_idle()
+    core.stop()
+    qapp.processEvents()
+    assert delivered == []  # stopped before delivery: nothing reaches a closing window
