@@ -37,9 +37,11 @@ def main() -> None:
             docs = office_copy(record), visitor_copy(record), receipt(record)
             samples.append((time.perf_counter() - start) * 1000)
         sizes = " + ".join(f"{len(d) / 1024:.0f} KB" for d in docs)
-        print(f"  {lang}: office + visitor + receipt median {statistics.median(samples):.0f} ms, "
-              f"max {max(samples):.0f} ms (target < 150 ms); sizes {sizes}; "
-              f"{len(record.answers)} answers")
+        print(
+            f"  {lang}: office + visitor + receipt median {statistics.median(samples):.0f} ms, "
+            f"max {max(samples):.0f} ms (target < 150 ms); sizes {sizes}; "
+            f"{len(record.answers)} answers"
+        )
 
 
 if __name__ == "__main__":

@@ -173,11 +173,11 @@ def answers_for(form: Form) -> dict[str, Any]:
     return {f.id: sample[f.type] for page in form.pages for f in page.fields}
 
 
-def write_generated_catalog(root: Path, n_forms: int, fields_per_form: int) -> Path:
-    catalog = root / "forms_catalog"
+def one_office_catalog(catalog: Path, languages: list[str]) -> Path:
+    """An empty catalog with one office ("amt") and one topic; forms go into catalog/amt/."""
     (catalog / "amt").mkdir(parents=True)
     (catalog / "catalog.yaml").write_text(
-        f"id: generated\ntitle: Erzeugt\nversion: 1\nlanguages: [{', '.join(LANGS)}]\n"
+        f"id: generated\ntitle: Erzeugt\nversion: 1\nlanguages: [{', '.join(languages)}]\n"
     )
     (catalog / "offices.yaml").write_text(
         "offices:\n  - id: amt\n    name: Amt\n    description: Ein Amt.\n    icon: house\n"
@@ -186,6 +186,11 @@ def write_generated_catalog(root: Path, n_forms: int, fields_per_form: int) -> P
     (catalog / "topics.yaml").write_text(
         "topics:\n  - id: t\n    title: Thema\n    description: Ich brauche etwas.\n    icon: money\n"
     )
+    return catalog
+
+
+def write_generated_catalog(root: Path, n_forms: int, fields_per_form: int) -> Path:
+    catalog = one_office_catalog(root / "forms_catalog", LANGS)
     for n in range(n_forms):
         (catalog / "amt" / f"form_{n:03d}.yaml").write_text(
             generated_form(f"form_{n:03d}", fields_per_form, 8)
@@ -235,16 +240,7 @@ def main() -> None:
 
     print("form engine: a 150-field form with 40 conditions")
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "forms_catalog"
-        (root / "amt").mkdir(parents=True)
-        (root / "catalog.yaml").write_text("id: b\ntitle: B\nversion: 1\nlanguages: [de]\n")
-        (root / "offices.yaml").write_text(
-            "offices:\n  - id: amt\n    name: Amt\n    description: A.\n    icon: house\n"
-            "    contact:\n      address: P 1\n      opening_hours: Mo\n"
-        )
-        (root / "topics.yaml").write_text(
-            "topics:\n  - {id: t, title: T, description: D, icon: i}\n"
-        )
+        root = one_office_catalog(Path(tmp) / "forms_catalog", ["de"])
         (root / "amt" / "big.yaml").write_text(generated_form("big", 150, 40))
         result = build_catalog(root)
         assert result.catalog is not None, [str(i) for i in result.errors[:5]]

@@ -80,20 +80,11 @@ def main() -> None:
     from ui.tr import Tr
 
     sys.path.insert(0, str(ROOT / "bench"))
-    from engine import generated_form
+    from engine import generated_form, one_office_catalog
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp) / "forms_catalog"
-        (root / "amt").mkdir(parents=True)
-        (root / "catalog.yaml").write_text("id: b\ntitle: B\nversion: 1\nlanguages: [de, uk, ar]\n")
-        (root / "offices.yaml").write_text(
-            "offices:\n  - id: amt\n    name: Amt\n    description: A.\n    icon: house\n"
-            "    contact:\n      address: P 1\n      opening_hours: Mo\n"
-        )
-        (root / "topics.yaml").write_text(
-            "topics:\n  - {id: t, title: T, description: D, icon: i}\n"
-        )
+        root = one_office_catalog(Path(tmp) / "forms_catalog", ["de", "uk", "ar"])
         text = generated_form("big", 120, 30, per_page=60)  # two pages of 60 fields
         (root / "amt" / "big.yaml").write_text(text)
         catalog = build_catalog(root).catalog

@@ -117,6 +117,18 @@ class Kiosk:
         reference = self.find_reference()
         return reference
 
+    def choose_pin(self, pin: str) -> str:
+        """On the continue-later screen: the PIN twice on the pad; returns the code shown."""
+        for _ in range(2):
+            for digit in pin:
+                self.click(f"pin-{digit}")
+            self.click("pin-ok")
+        return next(
+            str(w.property("resume_code"))
+            for w in self.window.findChildren(QWidget)
+            if w.property("resume_code")
+        )
+
     def find_reference(self) -> str:
         for w in self.window.findChildren(QWidget):
             if w.property("reference"):

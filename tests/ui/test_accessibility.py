@@ -65,10 +65,7 @@ def walk(kiosk: Kiosk) -> Iterator[str]:
     kiosk.open_form("sozialticket")
     kiosk.click("continue_later")
     yield "continue_later"
-    for _ in range(2):
-        for digit in "1234":
-            kiosk.click(f"pin-{digit}")
-        kiosk.click("pin-ok")
+    kiosk.choose_pin("1234")
     yield "code"
     kiosk.click("finish")
     kiosk.start("uk")

@@ -194,12 +194,7 @@ def test_continue_later_and_resume(kiosk: Kiosk) -> None:
     kiosk.set_answer(form, "family_name", "Al-Hassan")
     kiosk.set_answer(form, "given_names", "Ahmad")
     kiosk.click("continue_later")
-    for _ in range(2):
-        for digit in "2468":
-            kiosk.click(f"pin-{digit}")
-        kiosk.click("pin-ok")
-    code_label = next(w for w in kiosk.window.findChildren(QLabel) if w.property("resume_code"))
-    code = str(code_label.property("resume_code"))
+    code = kiosk.choose_pin("2468")
     assert kiosk.terminal.store.drafts.count("parked") == 1
     kiosk.click("finish")
     assert kiosk.screen.name == "welcome"
@@ -271,10 +266,7 @@ def test_expired_codes_are_purged_hourly_even_without_visitors(kiosk: Kiosk) -> 
     form = kiosk.open_form("sozialticket")
     kiosk.set_answer(form, "family_name", "Popescu")
     kiosk.click("continue_later")
-    for _ in range(2):
-        for digit in "4321":
-            kiosk.click(f"pin-{digit}")
-        kiosk.click("pin-ok")
+    kiosk.choose_pin("4321")
     kiosk.click("finish")
     assert kiosk.terminal.store.tickets.count() == 1
     kiosk.clock.advance(8 * 86400)  # a week later, nobody has touched the terminal

@@ -9,7 +9,6 @@ from pathlib import Path
 from PySide6.QtCore import QSizeF
 from PySide6.QtGui import QPageSize
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QLabel
 
 from tests.ui.conftest import Kiosk
 from ui.printing import PrinterState, PrinterStatus, PrintService, classify
@@ -85,15 +84,7 @@ def test_continue_later_slip_carries_the_code_not_the_pin(kiosk: Kiosk, tmp_path
     form = kiosk.open_form("kita_place")
     kiosk.set_answer(form, "child_family_name", "Rahimi")
     kiosk.click("continue_later")
-    for _ in range(2):
-        for digit in "975310":
-            kiosk.click(f"pin-{digit}")
-        kiosk.click("pin-ok")
-    code = next(
-        str(w.property("resume_code"))
-        for w in kiosk.window.findChildren(QLabel)
-        if w.property("resume_code")
-    )
+    code = kiosk.choose_pin("975310")
     kiosk.click("print")
     screen = kiosk.screen
     kiosk.qtbot.waitUntil(lambda: screen.print.button.isEnabled(), timeout=30000)
