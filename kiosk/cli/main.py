@@ -10,12 +10,21 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from kiosk.cli import catalog_cmd, documents_cmd, office_cmd, run_cmd, simulate_cmd
+from kiosk.cli import (
+    catalog_cmd,
+    documents_cmd,
+    office_cmd,
+    run_cmd,
+    server_cmd,
+    simulate_cmd,
+    sync_cmd,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="kiosk", description="Self-service kiosk for newcomers: terminal, catalog tools."
+        prog="kiosk",
+        description="Self-service kiosk for newcomers: terminal, catalog tools, central server.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     catalog_cmd.register(sub)
@@ -23,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     simulate_cmd.register(sub)
     office_cmd.register(sub)
     documents_cmd.register(sub)
+    sync_cmd.register(sub)
+    server_cmd.register(sub)
     return parser
 
 

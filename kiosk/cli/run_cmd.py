@@ -21,6 +21,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="start, show the first screen, and exit 0 once it has been painted",
     )
+    p.add_argument(
+        "--local-server",
+        action="store_true",
+        help="also run a central server on 127.0.0.1 and enrol this terminal with it (demo)",
+    )
     p.set_defaults(handler=cmd_run)
 
 
@@ -33,4 +38,12 @@ def cmd_run(args: argparse.Namespace) -> int:
     root, translations = catalog_paths(args)
     from ui.app import run_app  # Qt is imported only here
 
-    return run_app(home, root, translations, windowed=args.windowed, smoke=args.smoke)
+    if args.smoke:
+        return run_app(home, root, translations, windowed=args.windowed, smoke=True)
+    from sync.local import BackgroundSync
+
+    background = BackgroundSync(home, local_catalog=root if args.local_server else None).start()
+    try:
+        return run_app(home, root, translations, windowed=args.windowed, smoke=False)
+    finally:
+        background.stop()

@@ -32,7 +32,7 @@ from kiosk.session.visitor import (
     ticket_id,
 )
 from kiosk.store import Store
-from kiosk.store.repositories import DraftRow
+from kiosk.store.repositories import CATALOG_SETTING, DraftRow
 
 HOUR = 3600.0
 
@@ -72,6 +72,11 @@ class ResumeError(ValueError):
         self.attempts_left = attempts_left
 
 
+def catalog_label(catalog: CompiledCatalog) -> str:
+    header = catalog.catalog.header
+    return f"{header.id} {header.version} ({catalog.content_hash})"
+
+
 class NoOfficeKeyError(RuntimeError):
     """Neither the catalog nor the terminal has a sealing key for the office."""
 
@@ -107,6 +112,7 @@ class Terminal:
         self._leftovers = {row.session_id for row in store.drafts.active()}
         self.housekeeping()
         self.keep_catalog(catalog)  # now, not at a visitor's first keystroke
+        store.settings.set(CATALOG_SETTING, catalog_label(catalog))
 
     def _terminal_id(self) -> str:
         value = self.store.settings.get("terminal_id")

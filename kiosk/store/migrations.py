@@ -95,5 +95,38 @@ def _v3(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX outbox_by_state ON outbox (state)")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3]
+def _v4(db: sqlite_utils.Database) -> None:
+    """The outbox becomes a state machine; a confirmed item keeps its row, not its payload."""
+    db.execute(
+        """CREATE TABLE outbox_v4 (
+            id TEXT PRIMARY KEY,
+            reference TEXT NOT NULL UNIQUE,
+            form_id TEXT NOT NULL,
+            form_version INTEGER NOT NULL,
+            office TEXT NOT NULL,
+            application_date TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            payload TEXT CHECK (payload IS NOT NULL OR state = 'done'),
+            payload_sha256 TEXT NOT NULL,
+            payload_bytes INTEGER NOT NULL,
+            state TEXT NOT NULL DEFAULT 'pending'
+                CHECK (state IN ('pending', 'sending', 'done', 'conflict', 'rejected')),
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT,
+            sent_at REAL
+        )"""
+    )
+    db.execute(
+        "INSERT INTO outbox_v4 (id, reference, form_id, form_version, office, application_date, "
+        "created_at, payload, payload_sha256, payload_bytes, state, attempts, last_error) "
+        "SELECT id, reference, form_id, form_version, office, application_date, created_at, "
+        "payload, payload_sha256, length(CAST(payload AS BLOB)), state, attempts, last_error "
+        "FROM outbox"
+    )
+    db.execute("DROP TABLE outbox")
+    db.execute("ALTER TABLE outbox_v4 RENAME TO outbox")
+    db.execute("CREATE INDEX outbox_by_state ON outbox (state, created_at)")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
 LATEST = len(MIGRATIONS)

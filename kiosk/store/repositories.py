@@ -20,6 +20,9 @@ class _Repo:
         self.db = db
 
 
+CATALOG_SETTING = "catalog.current"  # what the terminal runs, for status and heartbeat
+
+
 class Settings(_Repo):
     @guarded
     def get(self, key: str, default: str | None = None) -> str | None:
@@ -252,8 +255,22 @@ class Tickets(_Repo):
         return int(self.db.execute("SELECT count(*) FROM resume_tickets").fetchone()[0])
 
 
+OUTBOX_STATES = ("pending", "sending", "done", "conflict", "rejected")
+_OUTBOX_COLUMNS = (
+    "id, reference, form_id, form_version, office, application_date, created_at, "
+    "payload, payload_sha256, state, attempts, last_error, sent_at"
+)
+
+
 @dataclass(frozen=True)
 class OutboxItem:
+    """A sealed application and where it stands on its way to the office.
+
+    ``pending`` waits to be sent, ``sending`` is on the wire, ``done`` was
+    stored by the server (its payload is gone from the terminal), ``conflict``
+    and ``rejected`` wait for staff with their payload kept.
+    """
+
     id: str
     reference: str
     form_id: str
@@ -261,22 +278,27 @@ class OutboxItem:
     office: str
     application_date: str
     created_at: float
-    payload: str
+    payload: str | None
     payload_sha256: str
     state: str = "pending"
+    attempts: int = 0
+    last_error: str | None = None
+    sent_at: float | None = None
 
 
 class Outbox(_Repo):
     @guarded
     def add(self, item: OutboxItem, *, remove_draft: str | None) -> None:
         """Store a sealed application and drop its draft, durably, in one transaction."""
+        if item.payload is None:
+            raise ValueError("an application enters the outbox with its sealed payload")
         self.db.execute("PRAGMA synchronous = FULL")
         try:
             with self.db.atomic():
                 self.db.execute(
                     "INSERT INTO outbox (id, reference, form_id, form_version, office, "
-                    "application_date, created_at, payload, payload_sha256, state) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "application_date, created_at, payload, payload_sha256, payload_bytes, state) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         item.id,
                         item.reference,
@@ -287,6 +309,7 @@ class Outbox(_Repo):
                         item.created_at,
                         item.payload,
                         item.payload_sha256,
+                        len(item.payload.encode()),
                         item.state,
                     ],
                 )
@@ -298,9 +321,7 @@ class Outbox(_Repo):
     @guarded
     def get(self, reference: str) -> OutboxItem | None:
         row = self.db.execute(
-            "SELECT id, reference, form_id, form_version, office, application_date, created_at, "
-            "payload, payload_sha256, state FROM outbox WHERE reference = ?",
-            [reference],
+            f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE reference = ?", [reference]
         ).fetchone()
         return OutboxItem(*row) if row else None
 
@@ -312,6 +333,112 @@ class Outbox(_Repo):
     def counts_by_state(self) -> dict[str, int]:
         rows = self.db.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall()
         return {str(state): int(n) for state, n in rows}
+
+    @guarded
+    def in_state(self, state: str, limit: int = 1000) -> list[OutboxItem]:
+        rows = self.db.execute(
+            f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE state = ? ORDER BY created_at LIMIT ?",
+            [state, limit],
+        ).fetchall()
+        return [OutboxItem(*row) for row in rows]
+
+    # ------------------------------------------------------------ the sync state machine
+    @guarded
+    def take_batch(self, max_items: int, max_bytes: int) -> list[OutboxItem]:
+        """The oldest pending items within both bounds (at least one), now marked ``sending``."""
+        with self.db.atomic():
+            rows = self.db.execute(
+                "SELECT id, payload_bytes FROM outbox WHERE state = 'pending' "
+                "ORDER BY created_at, id LIMIT ?",
+                [max_items],
+            ).fetchall()
+            chosen: list[str] = []
+            total = 0
+            for item_id, size in rows:
+                if chosen and total + size > max_bytes:
+                    break
+                chosen.append(item_id)
+                total += size
+            if not chosen:
+                return []
+            marks = ",".join("?" * len(chosen))
+            self.db.execute(
+                f"UPDATE outbox SET state = 'sending' WHERE id IN ({marks})", chosen
+            )
+            found = self.db.execute(
+                f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE id IN ({marks}) "
+                "ORDER BY created_at, id",
+                chosen,
+            ).fetchall()
+        return [OutboxItem(*row) for row in found]
+
+    @guarded
+    def settle(
+        self, outcomes: dict[str, tuple[str, str | None]], *, sent: list[str], now: float
+    ) -> None:
+        """Apply the server's answer for the *sent* items in one transaction.
+
+        *outcomes* maps id -> (status, reason) as the server said. Stored items
+        (accepted, duplicate) become ``done`` and lose their payload; conflicts and
+        rejections keep it for staff; a sent item the server did not mention goes
+        back to ``pending``: only a per-item answer settles an item.
+        """
+        self.db.execute("PRAGMA synchronous = FULL")
+        try:
+            with self.db.atomic():
+                for item_id in sent:
+                    status, reason = outcomes.get(item_id, (None, None))
+                    if status in ("accepted", "duplicate"):
+                        self.db.execute(
+                            "UPDATE outbox SET state = 'done', payload = NULL, sent_at = ?, "
+                            "last_error = NULL, attempts = attempts + 1 "
+                            "WHERE id = ? AND state = 'sending'",
+                            [now, item_id],
+                        )
+                    elif status in ("conflict", "rejected"):
+                        self.db.execute(
+                            "UPDATE outbox SET state = ?, last_error = ?, "
+                            "attempts = attempts + 1 WHERE id = ? AND state = 'sending'",
+                            [status, reason or status, item_id],
+                        )
+                    else:
+                        self.db.execute(
+                            "UPDATE outbox SET state = 'pending', attempts = attempts + 1, "
+                            "last_error = ? WHERE id = ? AND state = 'sending'",
+                            ["the server did not answer for this item", item_id],
+                        )
+        finally:
+            self.db.execute("PRAGMA synchronous = NORMAL")
+
+    @guarded
+    def release(self, ids: list[str], error: str) -> None:
+        """Sending failed as a whole: the items wait again, nothing is lost."""
+        with self.db.atomic():
+            for item_id in ids:
+                self.db.execute(
+                    "UPDATE outbox SET state = 'pending', attempts = attempts + 1, last_error = ? "
+                    "WHERE id = ? AND state = 'sending'",
+                    [error, item_id],
+                )
+
+    @guarded
+    def requeue_interrupted(self) -> int:
+        """Items left ``sending`` by a process that stopped mid-request go out again;
+        the server recognises any it already has as duplicates."""
+        with self.db.atomic():
+            cursor = self.db.execute("UPDATE outbox SET state = 'pending' WHERE state = 'sending'")
+        return int(cursor.rowcount)
+
+    @guarded
+    def retry(self, reference: str) -> bool:
+        """Staff send a conflicted or rejected item once more (after fixing the cause)."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "UPDATE outbox SET state = 'pending' "
+                "WHERE reference = ? AND state IN ('conflict', 'rejected')",
+                [reference],
+            )
+        return cursor.rowcount == 1
 
 
 class AuditLog(_Repo):

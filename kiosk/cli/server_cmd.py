@@ -1,0 +1,195 @@
+"""``kiosk server ...``: run the central server and administer it on its own machine.
+
+The admin commands work on the server's database directly (``--db``), so
+enrolling a terminal or issuing an office token needs a shell on the server,
+not a token of its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING
+
+from kiosk.cli.common import add_home
+from kiosk.paths import home_dir
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+OFFICE_ID = r"[a-z][a-z0-9_]{0,62}"
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = sub.add_parser("server", help="the central server and its administration")
+    ssub = parser.add_subparsers(dest="server_command", metavar="ACTION", required=True)
+
+    def action(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = ssub.add_parser(name, help=help_text)
+        add_home(p)
+        p.add_argument(
+            "--db",
+            metavar="URL",
+            help="database URL or SQLite file (default: HOME/server/server.sqlite3; "
+            "postgresql://user:password@host/db for PostgreSQL)",
+        )
+        return p
+
+    p = action("serve", "run the HTTP API (OpenAPI at /docs and /openapi.json)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8765)
+    p.set_defaults(handler=cmd_serve)
+
+    p = action("enroll-device", "print a one-time enrolment token for a terminal")
+    p.add_argument("name", metavar="NAME", help="the terminal's name, e.g. migrado-eg-1")
+    p.set_defaults(handler=cmd_enroll_device)
+
+    p = action("revoke-device", "refuse a terminal from now on (lost, stolen, replaced)")
+    p.add_argument("name", metavar="NAME")
+    p.set_defaults(handler=cmd_revoke_device)
+
+    p = action("office-token", "print a new token for an office to fetch its applications")
+    p.add_argument("office", metavar="OFFICE")
+    p.add_argument("--revoke-old", action="store_true", help="revoke the office's earlier tokens")
+    p.set_defaults(handler=cmd_office_token)
+
+    p = action("admin-token", "print a new token for the admin API (terminals, statistics)")
+    p.add_argument("name", metavar="NAME", nargs="?", default="admin")
+    p.set_defaults(handler=cmd_admin_token)
+
+    p = action("status", "list the terminals and their last heartbeat")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_status)
+
+    p = action("stats", "applications per office and state, and terminals")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_stats)
+
+
+def _engine(args: argparse.Namespace) -> Engine | None:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from sync.server.db import SchemaError, open_engine
+
+    url = args.db or str(home_dir(args.home) / "server" / "server.sqlite3")
+    try:
+        return open_engine(url)
+    except (SQLAlchemyError, SchemaError, ValueError) as exc:
+        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        print(f"cannot open the server database: {detail}", file=sys.stderr)
+        return None
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import logging
+
+    import uvicorn
+
+    from sync.server.app import create_app
+
+    engine = _engine(args)
+    if engine is None:
+        return 1
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    print(f"kiosk server on http://{args.host}:{args.port} ({engine.url.get_backend_name()})")
+    uvicorn.run(create_app(engine), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def cmd_enroll_device(args: argparse.Namespace) -> int:
+    from sync.server.accounts import ENROLMENT_TTL, issue_enrolment
+
+    engine = _engine(args)
+    if engine is None:
+        return 1
+    try:
+        token = issue_enrolment(engine, args.name)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(token)
+    print(
+        f"one-time enrolment token for '{args.name}', valid {ENROLMENT_TTL // 3600} hours; "
+        "on the terminal run: kiosk enroll --server URL --token TOKEN",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_revoke_device(args: argparse.Namespace) -> int:
+    from sync.server.accounts import revoke_device
+
+    engine = _engine(args)
+    if engine is None:
+        return 1
+    if not revoke_device(engine, args.name):
+        print(f"no terminal called '{args.name}' (see `kiosk server status`)", file=sys.stderr)
+        return 1
+    print(f"terminal '{args.name}' revoked")
+    return 0
+
+
+def cmd_office_token(args: argparse.Namespace) -> int:
+    import re
+
+    from sync.server.accounts import issue_token
+
+    if not re.fullmatch(OFFICE_ID, args.office):
+        print(f"'{args.office}' is not an office id (a-z, 0-9, _)", file=sys.stderr)
+        return 2
+    engine = _engine(args)
+    if engine is None:
+        return 1
+    print(issue_token(engine, "office", args.office, revoke_old=args.revoke_old))
+    return 0
+
+
+def cmd_admin_token(args: argparse.Namespace) -> int:
+    from sync.server.accounts import issue_token
+
+    engine = _engine(args)
+    if engine is None:
+        return 1
+    print(issue_token(engine, "admin", args.name))
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from sync.protocol import TerminalList
+    from sync.server.fleet import terminals
+
+    engine = _engine(args)
+    if engine is None:
+        return 1
+    found = terminals(engine)
+    if args.json:
+        print(TerminalList(terminals=found).model_dump_json(indent=2))
+        return 0
+    if not found:
+        print("no terminals yet (kiosk server enroll-device NAME)")
+    for t in found:
+        seen = t.last_seen_at.isoformat(timespec="seconds") if t.last_seen_at else "never"
+        outbox = ", ".join(f"{k} {v}" for k, v in sorted(t.outbox.items())) or "-"
+        print(f"{t.name}  {t.state}  last seen {seen}  app {t.app_version or '-'}")
+        print(f"    catalog {t.catalog_version or '-'}  outbox: {outbox}")
+        if t.last_error:
+            print(f"    last error: {t.last_error}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from sync.server.fleet import stats
+
+    engine = _engine(args)
+    if engine is None:
+        return 1
+    result = stats(engine)
+    if args.json:
+        print(json.dumps(result.model_dump(exclude={"protocol"}), indent=2, sort_keys=True))
+        return 0
+    for office, states in sorted(result.applications.items()):
+        print(f"{office}: {states['new']} new, {states['acknowledged']} acknowledged")
+    print(f"conflicts: {result.conflicts}")
+    print("terminals: " + ", ".join(f"{k} {v}" for k, v in result.terminals.items()))
+    return 0

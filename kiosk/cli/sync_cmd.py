@@ -1,0 +1,121 @@
+"""Terminal-side sync commands: ``kiosk enroll``, ``kiosk sync``, ``kiosk status``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from kiosk.cli.common import add_home, open_store
+from kiosk.paths import home_dir
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("enroll", help="connect this terminal to a central server")
+    add_home(p)
+    p.add_argument("--server", required=True, metavar="URL", help="e.g. https://kiosk.example")
+    p.add_argument("--token", required=True, help="from `kiosk server enroll-device NAME`")
+    p.set_defaults(handler=cmd_enroll)
+
+    p = sub.add_parser("sync", help="send the outbox to the central server")
+    add_home(p)
+    p.add_argument(
+        "--once", action="store_true", help="one pass, then exit (0: all sent, 1: not all)"
+    )
+    p.set_defaults(handler=cmd_sync)
+
+    p = sub.add_parser("status", help="catalog, outbox and sync state of this terminal")
+    add_home(p)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_status)
+
+
+def cmd_enroll(args: argparse.Namespace) -> int:
+    from sync.client.credential import EnrolmentError, credential_path, enrol
+
+    home = home_dir(args.home)
+    try:
+        credential = enrol(home, args.server, args.token)
+    except EnrolmentError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(
+        f"enrolled as '{credential.name}' with {credential.server} "
+        f"(credential in {credential_path(home)})"
+    )
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    from sync.client.credential import EnrolmentError, load_credential
+    from sync.client.transport import DeviceTransport, SyncError
+    from sync.client.worker import OutboxSync, SyncLoop
+
+    home = home_dir(args.home)
+    try:
+        credential = load_credential(home)
+    except EnrolmentError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if credential is None:
+        print(
+            "this terminal is not enrolled: run `kiosk enroll --server URL --token T`",
+            file=sys.stderr,
+        )
+        return 1
+    if not args.once:
+        print(f"syncing with {credential.server} until interrupted (Ctrl-C)", file=sys.stderr)
+        SyncLoop(home).run()
+        return 0
+    store = open_store(home)
+    if store is None:
+        return 1
+    transport = DeviceTransport(credential.server, credential.token)
+    try:
+        sync = OutboxSync(store, transport)
+        report = sync.run_pass()
+        if report.ok:
+            try:
+                sync.heartbeat()
+            except SyncError as exc:
+                print(f"heartbeat not delivered: {exc.message}", file=sys.stderr)
+    finally:
+        transport.close()
+        store.close()
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items())) or "empty"
+    print(
+        f"sent {report.sent}: {report.stored} stored, {report.conflicts} conflicts, "
+        f"{report.rejected} rejected; outbox now: {counts}"
+    )
+    if report.error:
+        print(f"sync stopped: {report.error}", file=sys.stderr)
+        return 1
+    return 0 if not report.counts.get("pending") else 1
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from sync.client.status import sync_status
+
+    home = home_dir(args.home)
+    store = open_store(home)
+    if store is None:
+        return 1
+    try:
+        status = sync_status(store, home)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(status, indent=2, sort_keys=True))
+        return 0
+    outbox = ", ".join(f"{k} {v}" for k, v in status["outbox"].items())
+    print(f"terminal {status['terminal_id'] or '-'} (kiosk {status['app_version']})")
+    print(f"catalog: {status['catalog_version'] or 'not yet opened'}")
+    if status["enrolled"]:
+        print(f"server: {status['server']} as '{status['device_name']}'")
+    else:
+        print(f"server: not enrolled {status['enrolment_problem'] or ''}".rstrip())
+    print(f"outbox: {outbox}")
+    print(f"last sync: {status['last_sync_at'] or 'never'}")
+    if status["last_error"]:
+        print(f"last error: {status['last_error']}")
+    return 0

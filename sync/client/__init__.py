@@ -1,0 +1,1 @@
+"""The terminal side of sync and the office tool (no Qt)."""

@@ -1,0 +1,157 @@
+"""The office tool: fetch an office's new applications, open them, file them, acknowledge.
+
+An application is acknowledged only after both files are on the office's
+disk (written to a temporary name, flushed, renamed), and only if every
+check passed: the payload's SHA-256 as the server listed it, the seal opened
+with the office's private key, the data and office copy against the hashes
+the terminal sealed inside. A failed item stays in the inbox for the next run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from kiosk.crypto.sealing import unseal
+from kiosk.documents.sealed import verify
+from sync import protocol as p
+from sync.client.transport import USER_AGENT, SyncError, raise_for_status, read_reply
+
+
+@dataclass
+class FetchReport:
+    written: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    with tmp.open("wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(path)
+
+
+def _sync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def open_application(
+    received: p.InboxApplication, private_pem: bytes
+) -> tuple[dict[str, Any], bytes]:
+    """(the record for REFERENCE.json, the office copy PDF); ValueError if any check fails."""
+    entry = received.application
+    if hashlib.sha256(received.payload.encode()).hexdigest() != entry.sha256:
+        raise ValueError("the sealed application does not match the SHA-256 the server listed")
+    data = unseal(received.payload, private_pem)
+    for key, expected in (
+        ("id", entry.id),
+        ("reference", entry.reference),
+        ("office", entry.office),
+    ):
+        if data.get(key) != expected:
+            raise ValueError(f"the sealed {key} differs from the server's listing")
+    documents = verify(data)
+    pdf = documents.get("office-copy")
+    if pdf is None:
+        raise ValueError("the application carries no office copy")
+    record = {k: v for k, v in data.items() if k != "attachments"}
+    record["attachments"] = [
+        {k: v for k, v in a.items() if k != "content"} | {"filename": f"{entry.reference}.pdf"}
+        for a in data.get("attachments", [])
+    ]
+    record["delivery"] = {
+        "received_at": entry.received_at.isoformat(),
+        "sealed_sha256": entry.sha256,
+    }
+    return record, pdf
+
+
+def file_application(record: dict[str, Any], pdf: bytes, out: Path) -> None:
+    reference = record["reference"]
+    _write_atomically(out / f"{reference}.pdf", pdf)
+    text = json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    _write_atomically(out / f"{reference}.json", text.encode("utf-8"))
+    _sync_dir(out)
+
+
+class OfficeClient:
+    def __init__(
+        self,
+        server: str,
+        token: str,
+        *,
+        timeout: float = 30.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self._client = httpx.Client(
+            base_url=server.rstrip("/"),
+            timeout=timeout,
+            headers={
+                "Authorization": f"Bearer {token}",
+                "User-Agent": USER_AGENT,
+                "Accept": "application/json",
+            },
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _get(self, path: str, **params: Any) -> httpx.Response:
+        try:
+            response = self._client.get(f"{p.API}{path}", params=params)
+        except httpx.HTTPError as exc:
+            raise SyncError(f"cannot reach the server: {exc}") from None
+        raise_for_status(response)
+        return response
+
+    def new_applications(self, limit: int = 100) -> list[p.InboxEntry]:
+        return read_reply(self._get("/inbox/applications", limit=limit), p.InboxPage).applications
+
+    def application(self, application_id: str) -> p.InboxApplication:
+        return read_reply(self._get(f"/inbox/applications/{application_id}"), p.InboxApplication)
+
+    def acknowledge(self, ids: list[str]) -> p.AckReply:
+        try:
+            response = self._client.post(f"{p.API}/inbox/acknowledgements", json={"ids": ids})
+        except httpx.HTTPError as exc:
+            raise SyncError(f"cannot reach the server: {exc}") from None
+        raise_for_status(response)
+        return read_reply(response, p.AckReply)
+
+    def fetch(self, private_pem: bytes, out: Path, *, page: int = 100) -> FetchReport:
+        """File every new application into *out*; return what was written and what failed."""
+        out.mkdir(parents=True, exist_ok=True)
+        report = FetchReport()
+        given_up: set[str] = set()
+        while True:
+            entries = [e for e in self.new_applications(page) if e.id not in given_up]
+            if not entries:
+                return report
+            done: list[str] = []
+            for entry in entries:
+                try:
+                    record, pdf = open_application(self.application(entry.id), private_pem)
+                except ValueError as exc:
+                    report.failed.append((entry.reference, str(exc)))
+                    given_up.add(entry.id)
+                    continue
+                file_application(record, pdf, out)
+                done.append(entry.id)
+                report.written.append(entry.reference)
+            if done:
+                self.acknowledge(done)
+            elif len(entries) < page:
+                return report

@@ -1,0 +1,69 @@
+"""What the terminal knows about its sync: for staff, `kiosk status` and the heartbeat."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from kiosk import __version__
+from kiosk.store import Store
+from kiosk.store.repositories import CATALOG_SETTING as CATALOG
+from sync import protocol as p
+
+LAST_ATTEMPT = "sync.last_attempt_at"
+LAST_SUCCESS = "sync.last_success_at"
+LAST_ERROR = "sync.last_error"
+
+
+def record_attempt(store: Store, *, now: float, error: str | None) -> None:
+    store.settings.set(LAST_ATTEMPT, repr(now))
+    store.settings.set(LAST_ERROR, error or "")
+    if error is None:
+        store.settings.set(LAST_SUCCESS, repr(now))
+
+
+def _time(store: Store, key: str) -> dt.datetime | None:
+    value = store.settings.get(key)
+    return dt.datetime.fromtimestamp(float(value), dt.UTC) if value else None
+
+
+def heartbeat_for(store: Store, *, app_version: str) -> p.Heartbeat:
+    return p.Heartbeat(
+        catalog_version=store.settings.get(CATALOG),
+        outbox=store.outbox.counts_by_state(),
+        last_error=(store.settings.get(LAST_ERROR) or None),
+        last_sync_at=_time(store, LAST_SUCCESS),
+        app_version=app_version,
+    )
+
+
+def sync_status(store: Store, home: Path) -> dict[str, Any]:
+    """Plain data for `kiosk status --json` and the staff panel."""
+    from sync.client.credential import EnrolmentError, load_credential
+
+    try:
+        credential = load_credential(home)
+        enrolment_problem = None
+    except EnrolmentError as exc:
+        credential, enrolment_problem = None, str(exc)
+    counts = {state: 0 for state in ("pending", "sending", "done", "conflict", "rejected")}
+    counts.update(store.outbox.counts_by_state())
+
+    def iso(key: str) -> str | None:
+        value = _time(store, key)
+        return value.isoformat() if value else None
+
+    return {
+        "app_version": __version__,
+        "terminal_id": store.settings.get("terminal_id"),
+        "catalog_version": store.settings.get(CATALOG),
+        "enrolled": credential is not None,
+        "server": credential.server if credential else None,
+        "device_name": credential.name if credential else None,
+        "enrolment_problem": enrolment_problem,
+        "outbox": counts,
+        "last_sync_at": iso(LAST_SUCCESS),
+        "last_attempt_at": iso(LAST_ATTEMPT),
+        "last_error": store.settings.get(LAST_ERROR) or None,
+    }

@@ -1,0 +1,158 @@
+"""HTTP to the central server, and the judgement of what came back.
+
+A response counts only if it has the protocol's shape: JSON, with
+``"protocol": "kiosk-sync/1"``, validating against the expected model. A
+captive portal's 200 (HTML, or JSON of its own) is a :class:`ProtocolError`,
+which the sync loop treats like a network failure: wait and try again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import gzip
+from typing import TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from kiosk import __version__
+from sync import protocol as p
+
+USER_AGENT = f"migrado-kiosk/{__version__}"
+M = TypeVar("M", bound=BaseModel)
+
+
+class SyncError(Exception):
+    """Sending did not work; ``retry_after`` is the server's wish in seconds, if it said."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
+
+
+class TransientError(SyncError):
+    """Network down, timeout, 5xx, 429: try again later."""
+
+
+class ProtocolError(TransientError):
+    """Something answered, but not the kiosk server (captive portal, proxy page)."""
+
+
+class AuthRefusedError(SyncError):
+    """401/403: the terminal is not (or no longer) enrolled; staff must act."""
+
+
+class BatchRefusedError(SyncError):
+    """The server refused the batch as a whole (too large, invalid): split it."""
+
+
+def read_reply(response: httpx.Response, model: type[M]) -> M:
+    kind = response.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/json":
+        raise ProtocolError(
+            f"HTTP {response.status_code} with {kind or 'no content type'} instead of the "
+            "kiosk protocol (a login page of the network?)"
+        )
+    try:
+        return model.model_validate_json(response.content)
+    except ValidationError:
+        raise ProtocolError(
+            f"HTTP {response.status_code} with JSON that is not the kiosk protocol"
+        ) from None
+
+
+def retry_after(response: httpx.Response, *, now: float | None = None) -> float | None:
+    """Seconds from a ``Retry-After`` header (delta-seconds or an HTTP date)."""
+    value = response.headers.get("retry-after")
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    current = now if now is not None else dt.datetime.now(dt.UTC).timestamp()
+    return max(0.0, when.timestamp() - current)
+
+
+def _error_text(response: httpx.Response) -> str:
+    try:
+        return read_reply(response, p.ErrorReply).message
+    except ProtocolError as exc:
+        return exc.message
+
+
+def raise_for_status(response: httpx.Response) -> None:
+    status = response.status_code
+    if 200 <= status < 300:
+        return
+    wait = retry_after(response)
+    text = f"HTTP {status}: {_error_text(response)}"
+    if status in (401, 403):
+        raise AuthRefusedError(text)
+    if status in (400, 413, 415, 422):
+        raise BatchRefusedError(text)
+    raise TransientError(text, retry_after=wait)
+
+
+class DeviceTransport:
+    """One keep-alive HTTP client for a terminal's requests."""
+
+    def __init__(
+        self,
+        server: str,
+        token: str,
+        *,
+        timeout: float = 30.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.server = server.rstrip("/")
+        self._client = httpx.Client(
+            base_url=self.server,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            headers={
+                "Authorization": f"Bearer {token}",
+                "User-Agent": USER_AGENT,
+                "Accept": "application/json",
+            },
+            transport=transport,
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _request(self, method: str, path: str, **kwargs: object) -> httpx.Response:
+        try:
+            response = self._client.request(method, f"{p.API}{path}", **kwargs)  # type: ignore[arg-type]
+        except httpx.HTTPError as exc:
+            raise TransientError(f"{type(exc).__name__}: {exc}") from None
+        raise_for_status(response)
+        return response
+
+    def info(self) -> p.Info:
+        return read_reply(self._request("GET", "/info"), p.Info)
+
+    def send_batch(self, items: list[p.ApplicationIn]) -> p.BatchReply:
+        body = p.BatchRequest.model_construct(items=items).model_dump_json().encode()
+        response = self._request(
+            "POST",
+            "/applications/batch",
+            content=gzip.compress(body, compresslevel=1),
+            headers={"Content-Type": "application/json", "Content-Encoding": "gzip"},
+        )
+        return read_reply(response, p.BatchReply)
+
+    def heartbeat(self, beat: p.Heartbeat) -> p.HeartbeatReply:
+        response = self._request(
+            "POST",
+            "/heartbeat",
+            content=beat.model_dump_json().encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        return read_reply(response, p.HeartbeatReply)

@@ -1,0 +1,138 @@
+"""The whole loop on one machine, for `make run`: a central server beside the kiosk.
+
+A newcomer to the project starts the kiosk and sees applications travel: the
+terminal is enrolled with its local server, every office gets a token, and
+the command that fetches an office's applications is printed. Nothing here is
+for production, where server and terminals are separate machines.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from sqlalchemy.engine import Engine
+
+from sync.client.credential import EnrolmentError, enrol, load_credential
+from sync.client.worker import SyncLoop, SyncSettings
+from sync.server import accounts
+from sync.server.db import open_engine
+from sync.server.embedded import EmbeddedServer
+
+DEFAULT_PORT = 8765
+
+
+@dataclass
+class LocalLoop:
+    server: EmbeddedServer
+    office_tokens: dict[str, str]
+    tokens_dir: Path
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+def _write_private(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    tmp.replace(path)
+
+
+def _enrolled_here(home: Path, engine: Engine, url: str) -> bool:
+    try:
+        credential = load_credential(home)
+    except EnrolmentError:
+        return False
+    if credential is None or credential.server != url:
+        return False
+    try:
+        return accounts.authenticate(engine, credential.token).role == "device"
+    except accounts.AuthError:  # the server's database was reset
+        return False
+
+
+def start_local_loop(home: Path, offices: list[str], *, port: int = DEFAULT_PORT) -> LocalLoop:
+    folder = home / "server"
+    engine = open_engine(str(folder / "server.sqlite3"))
+    try:
+        server = EmbeddedServer(engine, port=port)
+    except OSError:  # the usual port is taken (another kiosk?): any free one will do
+        server = EmbeddedServer(engine, port=0)
+    server.start()
+
+    if not _enrolled_here(home, engine, server.url):
+        token = accounts.issue_enrolment(engine, f"{socket.gethostname()}-demo")
+        enrol(home, server.url, token)
+
+    tokens_dir = folder / "office-tokens"
+    tokens: dict[str, str] = {}
+    for office in offices:
+        path = tokens_dir / f"{office}.token"
+        if path.exists():
+            tokens[office] = path.read_text(encoding="utf-8").strip()
+        else:
+            tokens[office] = accounts.issue_token(engine, "office", office)
+            _write_private(path, tokens[office] + "\n")
+    return LocalLoop(server=server, office_tokens=tokens, tokens_dir=tokens_dir)
+
+
+def explain(loop: LocalLoop, home: Path) -> None:
+    """Tell the person at the console how to play the office."""
+    office = sorted(loop.office_tokens)[0]
+    print(
+        f"local central server: {loop.server.url} (data in {home / 'server'})\n"
+        f"play an office and fetch its applications, e.g.:\n"
+        f"  .venv/bin/kiosk office fetch --server {loop.server.url} --office {office} "
+        f'--token "$(cat {loop.tokens_dir / (office + ".token")})" '
+        f"--key {home / 'office_keys' / (office + '.key.pem')} --out ./inbox-{office}",
+        file=sys.stderr,
+    )
+
+
+def catalog_offices(root: Path) -> list[str]:
+    """Office ids straight from the catalog source: cheap, no build needed."""
+    data = yaml.safe_load((root / "offices.yaml").read_text(encoding="utf-8")) or {}
+    return [str(o["id"]) for o in data.get("offices", []) if isinstance(o, dict) and "id" in o]
+
+
+class BackgroundSync:
+    """`kiosk run`'s sync, off the UI's way: for the demo, first the local server.
+
+    Everything happens in one thread so the first screen is not delayed by
+    starting a web server; the sync loop then idles until the terminal is
+    enrolled, and sends the outbox whenever it is.
+    """
+
+    def __init__(self, home: Path, *, local_catalog: Path | None = None) -> None:
+        self.home = home
+        self.local_catalog = local_catalog
+        self.loop = SyncLoop(home, settings=SyncSettings(idle_interval=5.0))
+        self.local: LocalLoop | None = None
+        self._thread = threading.Thread(target=self._run, name="kiosk-sync", daemon=True)
+
+    def start(self) -> BackgroundSync:
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        if self.local_catalog is not None:
+            try:
+                self.local = start_local_loop(self.home, catalog_offices(self.local_catalog))
+                explain(self.local, self.home)
+            except (OSError, RuntimeError, ValueError, EnrolmentError) as exc:
+                print(f"the local central server did not start: {exc}", file=sys.stderr)
+        self.loop.run()
+
+    def stop(self) -> None:
+        self.loop.stop()
+        self._thread.join(10)
+        if self.local is not None:
+            self.local.stop()

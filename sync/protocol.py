@@ -1,0 +1,189 @@
+"""The wire format between terminals, offices and the central server.
+
+Client and server import the same models, so a field renamed on one side
+breaks the tests instead of the terminals in the field. Every response body
+names the protocol: a terminal behind a captive portal gets a 200 with some
+HTML or JSON of the portal's own, and the missing ``protocol`` field is how
+it knows that nothing was delivered.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+PROTOCOL: Final = "kiosk-sync/1"
+API = "/api/v1"
+
+# announced at GET /api/v1/info and enforced by the server
+MAX_BATCH_ITEMS = 200
+MAX_BATCH_BYTES = 32 * 1024 * 1024  # request body, before and after gzip
+MAX_ITEM_BYTES = 8 * 1024 * 1024  # one sealed application
+MAX_ACK_IDS = 500
+MAX_PAGE = 500
+
+ApplicationId = Annotated[
+    str,
+    StringConstraints(
+        pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+    ),
+]
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$")]
+Reference = Annotated[
+    str, StringConstraints(pattern=r"^[A-Z]{2}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]$")
+]
+# compact JWE: five base64url parts; the length is checked per item, not per batch
+CompactJwe = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]*){4}$", max_length=12_000_000)
+]
+ShortText = Annotated[str, StringConstraints(max_length=500, pattern=r"^[^\x00]*$")]
+Token = Annotated[
+    str, StringConstraints(min_length=10, max_length=200, pattern=r"^[A-Za-z0-9_-]+$")
+]
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Reply(_Message):
+    protocol: Literal["kiosk-sync/1"] = PROTOCOL
+
+
+class ErrorReply(_Reply):
+    """Every 4xx and 5xx: a code for programs and a sentence for people."""
+
+    error: str
+    message: str
+
+
+class Limits(_Message):
+    max_batch_items: int
+    max_batch_bytes: int
+    max_item_bytes: int
+
+
+class Info(_Reply):
+    server_version: str
+    limits: Limits
+
+
+class Health(_Reply):
+    status: Literal["ok"]
+    database: Literal["ok"]
+
+
+class EnrolmentRequest(_Message):
+    token: Token
+
+
+class EnrolmentReply(_Reply):
+    device_id: str
+    device_name: str
+    device_token: str
+
+
+class ApplicationIn(_Message):
+    """One sealed application as the terminal's outbox holds it."""
+
+    id: ApplicationId
+    sha256: Sha256 = Field(description="SHA-256 of the payload's UTF-8 bytes")
+    reference: Reference
+    form_id: Identifier
+    form_version: int = Field(ge=1, le=1_000_000)
+    office: Identifier
+    application_date: dt.date
+    payload: CompactJwe
+
+
+class BatchRequest(_Message):
+    items: list[ApplicationIn] = Field(min_length=1, max_length=MAX_BATCH_ITEMS)
+
+
+ItemStatus = Literal["accepted", "duplicate", "conflict", "rejected"]
+
+
+class ItemResult(_Message):
+    """``accepted`` and ``duplicate`` mean stored; ``conflict`` (same id, other content)
+    needs staff; ``rejected`` is permanent and says why."""
+
+    id: str
+    status: ItemStatus
+    reason: str | None = None
+
+
+class BatchReply(_Reply):
+    results: list[ItemResult]
+
+
+class Heartbeat(_Message):
+    catalog_version: ShortText | None = None
+    outbox: dict[Identifier, Annotated[int, Field(ge=0, le=10**9)]] = Field(
+        default_factory=dict, max_length=20
+    )
+    last_error: ShortText | None = None
+    last_sync_at: dt.datetime | None = None
+    app_version: Annotated[str, StringConstraints(max_length=40, pattern=r"^[0-9A-Za-z.+_-]*$")]
+
+
+class HeartbeatReply(_Reply):
+    received_at: dt.datetime
+
+
+class InboxEntry(_Message):
+    id: str
+    reference: str
+    form_id: str
+    form_version: int
+    office: str
+    application_date: dt.date
+    sha256: str
+    size: int
+    received_at: dt.datetime
+    acknowledged: bool
+
+
+class InboxPage(_Reply):
+    applications: list[InboxEntry]
+
+
+class InboxApplication(_Reply):
+    application: InboxEntry
+    payload: str
+
+
+class AckRequest(_Message):
+    ids: list[ApplicationId] = Field(min_length=1, max_length=MAX_ACK_IDS)
+
+
+class AckReply(_Reply):
+    acknowledged: list[str]
+    unknown: list[str]
+
+
+class TerminalStatus(_Message):
+    device_id: str
+    name: str
+    state: Literal["waiting_for_enrolment", "active", "revoked"]
+    enrolled_at: dt.datetime | None
+    last_seen_at: dt.datetime | None
+    catalog_version: str | None
+    outbox: dict[str, int]
+    last_error: str | None
+    last_sync_at: dt.datetime | None
+    app_version: str | None
+
+
+class TerminalList(_Reply):
+    terminals: list[TerminalStatus]
+
+
+class Stats(_Reply):
+    applications: dict[str, dict[str, int]] = Field(
+        description="office -> state ('new', 'acknowledged') -> count"
+    )
+    conflicts: int
+    terminals: dict[str, int] = Field(description="state -> count")

@@ -1,0 +1,1 @@
+"""The central server: FastAPI over SQLAlchemy Core, SQLite or PostgreSQL."""

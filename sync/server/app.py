@@ -1,0 +1,240 @@
+"""The central server's HTTP API (FastAPI): devices send, offices fetch, admins look.
+
+Every route names the role it serves and checks it before anything else;
+every error, including validation errors and a database that is away, is a
+JSON body in the protocol's error shape with a 4xx or 503 status. A 500
+means a bug in this file and nothing else.
+"""
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import sqlalchemy as sa
+from fastapi import Depends, FastAPI, Header, Path, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kiosk import __version__
+from sync import protocol as p
+from sync.server import accounts, bundles, fleet, inbox, ingest
+from sync.server.limits import BodyLimitMiddleware
+
+log = logging.getLogger("kiosk.server")
+
+APPLICATION_ID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": p.ErrorReply} for code in (400, 401, 403, 404, 413, 415, 422, 503)
+}
+
+
+class ApiError(Exception):
+    def __init__(
+        self, status: int, code: str, message: str, headers: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers
+
+
+def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
+    body = p.ErrorReply(error=code, message=message).model_dump_json()
+    return Response(body, status_code=status, media_type="application/json", headers=headers)
+
+
+def _describe(exc: RequestValidationError) -> str:
+    parts = []
+    for problem in exc.errors()[:10]:
+        where = ".".join(str(x) for x in problem.get("loc", ()) if x != "body")
+        parts.append(f"{where or 'body'}: {problem.get('msg', 'invalid')}")
+    return "; ".join(parts)
+
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def _role(wanted: accounts.Role) -> Callable[..., accounts.Principal]:
+    def check(
+        request: Request,
+        auth: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    ) -> accounts.Principal:
+        challenge = {"WWW-Authenticate": "Bearer"}
+        if auth is None:
+            raise ApiError(401, "no_token", "send a bearer token", challenge)
+        state = request.app.state
+        try:
+            principal = accounts.authenticate(state.engine, auth.credentials, clock=state.clock)
+        except accounts.AuthError as exc:
+            raise ApiError(401, exc.code, exc.message, challenge) from None
+        if principal.role != wanted:
+            raise ApiError(403, "wrong_role", f"this needs the {wanted} role")
+        return principal
+
+    return check
+
+
+Device = Annotated[accounts.Principal, Depends(_role("device"))]
+Office = Annotated[accounts.Principal, Depends(_role("office"))]
+Admin = Annotated[accounts.Principal, Depends(_role("admin"))]
+
+
+def create_app(
+    engine: Engine,
+    *,
+    clock: Callable[[], float] = time.time,
+    limits: p.Limits | None = None,
+) -> FastAPI:
+    limits = limits or p.Limits(
+        max_batch_items=p.MAX_BATCH_ITEMS,
+        max_batch_bytes=p.MAX_BATCH_BYTES,
+        max_item_bytes=p.MAX_ITEM_BYTES,
+    )
+    app = FastAPI(
+        title="MigraDo kiosk central server",
+        version=__version__,
+        description="Terminals send sealed applications; offices fetch theirs.",
+        responses=ERRORS,
+    )
+    app.add_middleware(BodyLimitMiddleware, max_body=limits.max_batch_bytes)
+    app.state.engine = engine
+    app.state.clock = clock
+
+    # ------------------------------------------------------------ errors
+    @app.exception_handler(ApiError)
+    async def api_error(_request: Request, exc: ApiError) -> Response:
+        return _error(exc.status, exc.code, exc.message, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> Response:
+        return _error(422, "invalid_request", _describe(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, exc: StarletteHTTPException) -> Response:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return _error(exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(OperationalError)
+    async def database_away(_request: Request, exc: OperationalError) -> Response:
+        log.error("database unavailable: %s", type(exc.orig).__name__)
+        return _error(
+            503, "database_unavailable", "the database is unavailable", {"Retry-After": "5"}
+        )
+
+    @app.exception_handler(DBAPIError)
+    async def database_error(_request: Request, exc: DBAPIError) -> Response:
+        log.error("database error: %s", type(exc.orig).__name__)
+        return _error(
+            503,
+            "database_error",
+            "the database could not complete the request",
+            {"Retry-After": "5"},
+        )
+
+    @app.middleware("http")
+    async def protocol_header(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers["X-Kiosk-Protocol"] = p.PROTOCOL
+        return response
+
+    # ------------------------------------------------------------ public
+    @app.get(f"{p.API}/health", tags=["public"])
+    def health() -> p.Health:
+        with engine.connect() as conn:
+            conn.execute(sa.select(1))
+        return p.Health(status="ok", database="ok")
+
+    @app.get(f"{p.API}/info", tags=["public"])
+    def info() -> p.Info:
+        return p.Info(server_version=__version__, limits=limits)
+
+    @app.post(f"{p.API}/enrolment", tags=["device"])
+    def enrolment(body: p.EnrolmentRequest) -> p.EnrolmentReply:
+        """Trade the one-time token from `kiosk server enroll-device` for a device token."""
+        try:
+            device_id, name, token = accounts.enrol(engine, body.token, clock=clock)
+        except accounts.AuthError as exc:
+            raise ApiError(401, exc.code, exc.message) from None
+        return p.EnrolmentReply(device_id=device_id, device_name=name, device_token=token)
+
+    # ------------------------------------------------------------ devices
+    @app.post(f"{p.API}/applications/batch", tags=["device"])
+    def submit_batch(body: p.BatchRequest, device: Device) -> p.BatchReply:
+        """Store sealed applications; answers per item. Sending a batch again is safe."""
+        if len(body.items) > limits.max_batch_items:
+            raise ApiError(
+                413, "too_many_items", f"at most {limits.max_batch_items} items in one batch"
+            )
+        results = ingest.store_batch(
+            engine, device.subject, body.items, now=clock(), max_item_bytes=limits.max_item_bytes
+        )
+        return p.BatchReply(results=results)
+
+    @app.post(f"{p.API}/heartbeat", tags=["device"])
+    def heartbeat(body: p.Heartbeat, device: Device) -> p.HeartbeatReply:
+        now = clock()
+        fleet.record_heartbeat(engine, device.subject, body, now=now)
+        return p.HeartbeatReply(received_at=inbox.timestamp(now))
+
+    @app.get(
+        f"{p.API}/catalog",
+        tags=["device"],
+        response_class=Response,
+        responses={200: {"content": {"application/json": {}}}, 304: {"description": "unchanged"}},
+    )
+    def catalog(_device: Device, if_none_match: Annotated[str | None, Header()] = None) -> Response:
+        """The current catalog bundle; send its ETag back as If-None-Match to skip the body."""
+        bundle = bundles.current_bundle(engine)
+        if bundle is None:
+            raise ApiError(404, "no_catalog", "no catalog has been published yet")
+        etag = f'"{bundle.etag}"'
+        headers = {"ETag": etag, "X-Catalog-Version": bundle.version}
+        if if_none_match and etag in [t.strip() for t in if_none_match.split(",")]:
+            return Response(status_code=304, headers=headers)
+        return Response(bundle.body, media_type="application/json", headers=headers)
+
+    # ------------------------------------------------------------ offices
+    @app.get(f"{p.API}/inbox/applications", tags=["office"])
+    def inbox_list(
+        office: Office,
+        include_acknowledged: bool = False,
+        limit: Annotated[int, Query(ge=1, le=p.MAX_PAGE)] = 100,
+    ) -> p.InboxPage:
+        """The office's applications, oldest first; by default only those not yet acknowledged."""
+        entries = inbox.list_applications(
+            engine, office.subject, include_acknowledged=include_acknowledged, limit=limit
+        )
+        return p.InboxPage(applications=entries)
+
+    @app.get(f"{p.API}/inbox/applications/{{application_id}}", tags=["office"])
+    def inbox_get(
+        office: Office, application_id: Annotated[str, Path(pattern=APPLICATION_ID)]
+    ) -> p.InboxApplication:
+        found = inbox.get_application(engine, office.subject, application_id)
+        if found is None:
+            raise ApiError(404, "not_found", "no such application for this office")
+        entry, payload = found
+        return p.InboxApplication(application=entry, payload=payload)
+
+    @app.post(f"{p.API}/inbox/acknowledgements", tags=["office"])
+    def inbox_ack(body: p.AckRequest, office: Office) -> p.AckReply:
+        """Mark applications as safely received by the office; repeating this is harmless."""
+        done, unknown = inbox.acknowledge(engine, office.subject, body.ids, now=clock())
+        return p.AckReply(acknowledged=done, unknown=unknown)
+
+    # ------------------------------------------------------------ admins
+    @app.get(f"{p.API}/admin/terminals", tags=["admin"])
+    def admin_terminals(_admin: Admin) -> p.TerminalList:
+        return p.TerminalList(terminals=fleet.terminals(engine))
+
+    @app.get(f"{p.API}/admin/stats", tags=["admin"])
+    def admin_stats(_admin: Admin) -> p.Stats:
+        return fleet.stats(engine)
+
+    return app

@@ -1,0 +1,64 @@
+"""The server inside another process: for `make run`, the tests and the benchmark.
+
+It binds its socket before the thread starts, so the port is known (and
+taken) at once, and runs uvicorn in a thread of its own; uvicorn installs no
+signal handlers outside the main thread, so Ctrl-C still reaches the host.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import uvicorn
+from sqlalchemy.engine import Engine
+
+from sync.server.app import create_app
+
+
+def bind(host: str, port: int) -> socket.socket:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+class EmbeddedServer:
+    def __init__(self, engine: Engine, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.engine = engine
+        self.socket = bind(host, port)
+        self.host, self.port = self.socket.getsockname()[:2]
+        config = uvicorn.Config(
+            create_app(engine), log_level="warning", access_log=False, lifespan="off"
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self.socket]}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self, timeout: float = 15.0) -> EmbeddedServer:
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the embedded server did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout)
+        self.socket.close()
+
+    def __enter__(self) -> EmbeddedServer:
+        return self.start()
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()

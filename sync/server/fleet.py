@@ -1,0 +1,81 @@
+"""What admins see: terminals, their last heartbeat, and counts of applications."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from sync.protocol import Heartbeat, Stats, TerminalStatus
+from sync.server.db import applications, conflicts, devices
+from sync.server.inbox import timestamp
+
+
+def record_heartbeat(engine: Engine, device_id: str, beat: Heartbeat, *, now: float) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            sa.update(devices)
+            .where(devices.c.id == device_id)
+            .values(
+                last_seen_at=now,
+                catalog_version=beat.catalog_version,
+                outbox=dict(beat.outbox),
+                last_error=beat.last_error,
+                last_sync_at=beat.last_sync_at.timestamp() if beat.last_sync_at else None,
+                app_version=beat.app_version,
+            )
+        )
+
+
+def touch(engine: Engine, device_id: str, *, now: float) -> None:
+    with engine.begin() as conn:
+        conn.execute(sa.update(devices).where(devices.c.id == device_id).values(last_seen_at=now))
+
+
+def _maybe_time(value: float | None) -> Any:
+    return timestamp(value) if value is not None else None
+
+
+def _state(row: Any) -> str:
+    if row.revoked_at is not None:
+        return "revoked"
+    return "active" if row.enrolled_at is not None else "waiting_for_enrolment"
+
+
+def terminals(engine: Engine) -> list[TerminalStatus]:
+    with engine.connect() as conn:
+        rows = conn.execute(sa.select(devices).order_by(devices.c.name)).all()
+    return [
+        TerminalStatus(
+            device_id=row.id,
+            name=row.name,
+            state=_state(row),
+            enrolled_at=_maybe_time(row.enrolled_at),
+            last_seen_at=_maybe_time(row.last_seen_at),
+            catalog_version=row.catalog_version,
+            outbox=dict(row.outbox or {}),
+            last_error=row.last_error,
+            last_sync_at=_maybe_time(row.last_sync_at),
+            app_version=row.app_version,
+        )
+        for row in rows
+    ]
+
+
+def stats(engine: Engine) -> Stats:
+    state = sa.case((applications.c.acknowledged_at.is_(None), "new"), else_="acknowledged")
+    with engine.connect() as conn:
+        rows = conn.execute(
+            sa.select(applications.c.office, state.label("state"), sa.func.count())
+            .group_by(applications.c.office, state)
+            .order_by(applications.c.office)
+        ).all()
+        n_conflicts = conn.execute(sa.select(sa.func.count()).select_from(conflicts)).scalar_one()
+    per_office: dict[str, dict[str, int]] = {}
+    for office, label, count in rows:
+        per_office.setdefault(office, {"new": 0, "acknowledged": 0})[label] = int(count)
+    by_state: dict[str, int] = {"waiting_for_enrolment": 0, "active": 0, "revoked": 0}
+    for terminal in terminals(engine):
+        by_state[terminal.state] += 1
+    return Stats(applications=per_office, conflicts=int(n_conflicts), terminals=by_state)
