@@ -117,8 +117,9 @@ class OfficeClient:
         raise_for_status(response)
         return response
 
-    def new_applications(self, limit: int = 100) -> list[p.InboxEntry]:
-        return read_reply(self._get("/inbox/applications", limit=limit), p.InboxPage).applications
+    def new_applications(self, limit: int = 100, offset: int = 0) -> list[p.InboxEntry]:
+        reply = self._get("/inbox/applications", limit=limit, offset=offset)
+        return read_reply(reply, p.InboxPage).applications
 
     def application(self, application_id: str) -> p.InboxApplication:
         return read_reply(self._get(f"/inbox/applications/{application_id}"), p.InboxApplication)
@@ -137,7 +138,9 @@ class OfficeClient:
         report = FetchReport()
         given_up: set[str] = set()
         while True:
-            entries = [e for e in self.new_applications(page) if e.id not in given_up]
+            # the unopened ones stay unacknowledged, oldest first: skip past them
+            listed = self.new_applications(page, offset=len(given_up))
+            entries = [e for e in listed if e.id not in given_up]
             if not entries:
                 return report
             done: list[str] = []
@@ -153,5 +156,3 @@ class OfficeClient:
                 report.written.append(entry.reference)
             if done:
                 self.acknowledge(done)
-            elif len(entries) < page:
-                return report

@@ -205,10 +205,15 @@ def create_app(
         office: Office,
         include_acknowledged: bool = False,
         limit: Annotated[int, Query(ge=1, le=p.MAX_PAGE)] = 100,
+        offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
     ) -> p.InboxPage:
         """The office's applications, oldest first; by default only those not yet acknowledged."""
         entries = inbox.list_applications(
-            engine, office.subject, include_acknowledged=include_acknowledged, limit=limit
+            engine,
+            office.subject,
+            include_acknowledged=include_acknowledged,
+            limit=limit,
+            offset=offset,
         )
         return p.InboxPage(applications=entries)
 

@@ -14,6 +14,7 @@ import time
 import uvicorn
 from sqlalchemy.engine import Engine
 
+from sync.protocol import Limits
 from sync.server.app import create_app
 
 
@@ -27,12 +28,19 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 class EmbeddedServer:
-    def __init__(self, engine: Engine, *, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        limits: Limits | None = None,
+    ) -> None:
         self.engine = engine
         self.socket = bind(host, port)
         self.host, self.port = self.socket.getsockname()[:2]
         config = uvicorn.Config(
-            create_app(engine), log_level="warning", access_log=False, lifespan="off"
+            create_app(engine, limits=limits), log_level="warning", access_log=False, lifespan="off"
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(

@@ -46,12 +46,13 @@ def _entry(row: Any) -> InboxEntry:
 
 
 def list_applications(
-    engine: Engine, office: str, *, include_acknowledged: bool, limit: int
+    engine: Engine, office: str, *, include_acknowledged: bool, limit: int, offset: int = 0
 ) -> list[InboxEntry]:
     query = sa.select(*_ENTRY_COLUMNS).where(applications.c.office == office)
     if not include_acknowledged:
         query = query.where(applications.c.acknowledged_at.is_(None))
-    query = query.order_by(applications.c.received_at, applications.c.id).limit(limit)
+    query = query.order_by(applications.c.received_at, applications.c.id)
+    query = query.limit(limit).offset(offset)
     with engine.connect() as conn:
         return [_entry(row) for row in conn.execute(query)]
 

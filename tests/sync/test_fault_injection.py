@@ -1,0 +1,187 @@
+"""2,000 applications through a network that fails in every way a public building's does.
+
+A real server process on 127.0.0.1 (SQLite), a real terminal database, the
+product's background sync loop, and between them the fault proxy choosing at
+random for every request. The end state is read through the office API: every
+application exactly once, byte for byte, nothing left pending on the terminal,
+nothing marked done that the server does not have.
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from kiosk.store import Store
+from kiosk.store.repositories import OutboxItem
+from sync import protocol as p
+from sync.client.credential import enrol
+from sync.client.worker import SyncLoop, SyncSettings
+from tests.sync.conftest import bearer, free_port
+from tests.sync.faultproxy import FAULTS, FaultProxy
+
+N_APPLICATIONS = 2000
+MAX_RESTARTS = 4
+
+
+class ServerProcess:
+    """`kiosk server serve` as its own process, so it can be killed like a real one."""
+
+    def __init__(self, db: Path, log: Path) -> None:
+        self.db = db
+        self.port = free_port()
+        self.log = log.open("ab")
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "kiosk.cli.main",
+                "server",
+                "serve",
+                "--db",
+                str(self.db),
+                "--port",
+                str(self.port),
+            ],
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}{p.API}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                time.sleep(0.05)
+        raise RuntimeError("server did not start")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def kill(self) -> None:
+        if self.proc is not None:
+            self.proc.kill()
+            self.proc.wait(30)
+
+    def restart(self) -> None:
+        self.kill()
+        self.start()
+
+    def stop(self) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait(30)
+        self.log.close()
+
+
+@pytest.fixture
+def server_process(tmp_path: Path) -> Iterator[ServerProcess]:
+    server = ServerProcess(tmp_path / "server.sqlite3", tmp_path / "server.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+def admin(server: ServerProcess, *args: str) -> str:
+    return subprocess.run(
+        [sys.executable, "-m", "kiosk.cli.main", "server", *args, "--db", str(server.db)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+def random_faults(seed: int) -> Callable[[bytes], str]:
+    rng = random.Random(seed)
+    restarts = 0
+    faults = [f for f in FAULTS if f != "pass"]
+
+    def choose(_line: bytes) -> str:
+        nonlocal restarts
+        if rng.random() < 0.45:
+            return "pass"
+        fault = rng.choice(faults)
+        if fault == "restart":
+            if restarts >= MAX_RESTARTS:
+                return "pass"
+            restarts += 1
+        return fault
+
+    return choose
+
+
+def test_two_thousand_applications_arrive_exactly_once(
+    tmp_path: Path,
+    server_process: ServerProcess,
+    fill_outbox: Callable[[Store, int, str], list[OutboxItem]],
+) -> None:
+    home = tmp_path / "terminal"
+    store = Store(home / "kiosk.sqlite3")
+    sent: dict[str, str] = {}
+    for office, n in (("jobcenter", N_APPLICATIONS // 2), ("sozialamt", N_APPLICATIONS // 2)):
+        for item in fill_outbox(store, n, office):
+            assert item.payload is not None
+            sent[item.id] = item.payload
+    assert store.outbox.counts_by_state() == {"pending": N_APPLICATIONS}
+
+    proxy = FaultProxy(
+        lambda: server_process.port, random_faults(seed=20261121), restart=server_process.restart
+    )
+    enrol(home, proxy.url, admin(server_process, "enroll-device", "fault-test"))
+    settings = SyncSettings(
+        max_items=40,
+        idle_interval=0.02,
+        heartbeat_interval=0.0,
+        backoff_base=0.02,
+        backoff_cap=0.3,
+        timeout=5.0,
+    )
+    loop = SyncLoop(home, settings=settings, rng=random.Random(3))
+    loop.start()
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            if store.outbox.counts_by_state() == {"done": N_APPLICATIONS}:
+                break
+            time.sleep(0.1)
+    finally:
+        loop.stop()
+        proxy.close()
+
+    # every kind of trouble happened at least once
+    assert set(proxy.seen) == set(FAULTS), proxy.seen
+    assert store.outbox.counts_by_state() == {"done": N_APPLICATIONS}
+    assert all(i.payload is None for i in store.outbox.in_state("done", limit=N_APPLICATIONS))
+
+    # the office's view, straight from the server
+    received: dict[str, int] = {}
+    for office in ("jobcenter", "sozialamt"):
+        token = admin(server_process, "office-token", office)
+        with httpx.Client(base_url=f"{server_process.url}{p.API}", headers=bearer(token)) as c:
+            offset = 0
+            while True:
+                page = c.get(
+                    "/inbox/applications",
+                    params={"include_acknowledged": True, "limit": 500, "offset": offset},
+                ).json()["applications"]
+                if not page:
+                    break
+                offset += len(page)
+                for entry in page:
+                    received[entry["id"]] = received.get(entry["id"], 0) + 1
+                    body = c.get(f"/inbox/applications/{entry['id']}").json()
+                    assert body["payload"] == sent[entry["id"]], "bytes differ"
+    assert set(received) == set(sent)
+    assert set(received.values()) == {1}
+    store.close()
