@@ -111,10 +111,18 @@ class BackgroundSync:
     enrolled, and sends the outbox whenever it is.
     """
 
-    def __init__(self, home: Path, *, local_catalog: Path | None = None) -> None:
+    def __init__(
+        self,
+        home: Path,
+        *,
+        local_catalog: Path | None = None,
+        port: int = DEFAULT_PORT,
+        settings: SyncSettings | None = None,
+    ) -> None:
         self.home = home
         self.local_catalog = local_catalog
-        self.loop = SyncLoop(home, settings=SyncSettings(idle_interval=5.0))
+        self.port = port
+        self.loop = SyncLoop(home, settings=settings or SyncSettings(idle_interval=5.0))
         self.local: LocalLoop | None = None
         self._thread = threading.Thread(target=self._run, name="kiosk-sync", daemon=True)
 
@@ -125,7 +133,9 @@ class BackgroundSync:
     def _run(self) -> None:
         if self.local_catalog is not None:
             try:
-                self.local = start_local_loop(self.home, catalog_offices(self.local_catalog))
+                self.local = start_local_loop(
+                    self.home, catalog_offices(self.local_catalog), port=self.port
+                )
                 explain(self.local, self.home)
             except (OSError, RuntimeError, ValueError, EnrolmentError) as exc:
                 print(f"the local central server did not start: {exc}", file=sys.stderr)

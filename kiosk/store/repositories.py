@@ -362,9 +362,7 @@ class Outbox(_Repo):
             if not chosen:
                 return []
             marks = ",".join("?" * len(chosen))
-            self.db.execute(
-                f"UPDATE outbox SET state = 'sending' WHERE id IN ({marks})", chosen
-            )
+            self.db.execute(f"UPDATE outbox SET state = 'sending' WHERE id IN ({marks})", chosen)
             found = self.db.execute(
                 f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE id IN ({marks}) "
                 "ORDER BY created_at, id",

@@ -24,7 +24,8 @@ from kiosk.store.repositories import OutboxItem
 from sync import protocol as p
 from sync.client.credential import enrol
 from sync.client.worker import SyncLoop, SyncSettings
-from tests.sync.conftest import bearer, free_port
+from tests.pgcluster import free_port
+from tests.sync.conftest import bearer
 from tests.sync.faultproxy import FAULTS, FaultProxy
 
 N_APPLICATIONS = 2000
