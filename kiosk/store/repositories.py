@@ -384,27 +384,31 @@ class Outbox(_Repo):
         self.db.execute("PRAGMA synchronous = FULL")
         try:
             with self.db.atomic():
+                stored, kept, unanswered = [], [], []
                 for item_id in sent:
                     status, reason = outcomes.get(item_id, (None, None))
                     if status in ("accepted", "duplicate"):
-                        self.db.execute(
-                            "UPDATE outbox SET state = 'done', payload = NULL, sent_at = ?, "
-                            "last_error = NULL, attempts = attempts + 1 "
-                            "WHERE id = ? AND state = 'sending'",
-                            [now, item_id],
-                        )
+                        stored.append((now, item_id))
                     elif status in ("conflict", "rejected"):
-                        self.db.execute(
-                            "UPDATE outbox SET state = ?, last_error = ?, "
-                            "attempts = attempts + 1 WHERE id = ? AND state = 'sending'",
-                            [status, reason or status, item_id],
-                        )
+                        kept.append((status, reason or status, item_id))
                     else:
-                        self.db.execute(
-                            "UPDATE outbox SET state = 'pending', attempts = attempts + 1, "
-                            "last_error = ? WHERE id = ? AND state = 'sending'",
-                            ["the server did not answer for this item", item_id],
-                        )
+                        unanswered.append(("the server did not answer for this item", item_id))
+                self.db.conn.executemany(
+                    "UPDATE outbox SET state = 'done', payload = NULL, sent_at = ?, "
+                    "last_error = NULL, attempts = attempts + 1 "
+                    "WHERE id = ? AND state = 'sending'",
+                    stored,
+                )
+                self.db.conn.executemany(
+                    "UPDATE outbox SET state = ?, last_error = ?, attempts = attempts + 1 "
+                    "WHERE id = ? AND state = 'sending'",
+                    kept,
+                )
+                self.db.conn.executemany(
+                    "UPDATE outbox SET state = 'pending', attempts = attempts + 1, last_error = ? "
+                    "WHERE id = ? AND state = 'sending'",
+                    unanswered,
+                )
         finally:
             self.db.execute("PRAGMA synchronous = NORMAL")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import gzip
+import zlib
 from typing import TypeVar
 
 import httpx
@@ -101,6 +101,14 @@ def raise_for_status(response: httpx.Response) -> None:
     raise TransientError(text, retry_after=wait)
 
 
+def gzip_huffman(data: bytes) -> bytes:
+    """gzip with Huffman coding only: sealed payloads are base64 of ciphertext, with no
+    repeats for LZ77 to find but only 64 symbols per byte; this gets the same ~25 %
+    as full deflate at a third of the CPU time on the terminal."""
+    packer = zlib.compressobj(1, zlib.DEFLATED, 16 + zlib.MAX_WBITS, 8, zlib.Z_HUFFMAN_ONLY)
+    return packer.compress(data) + packer.flush()
+
+
 class DeviceTransport:
     """One keep-alive HTTP client for a terminal's requests."""
 
@@ -143,7 +151,7 @@ class DeviceTransport:
         response = self._request(
             "POST",
             "/applications/batch",
-            content=gzip.compress(body, compresslevel=1),
+            content=gzip_huffman(body),
             headers={"Content-Type": "application/json", "Content-Encoding": "gzip"},
         )
         return read_reply(response, p.BatchReply)

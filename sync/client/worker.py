@@ -34,7 +34,7 @@ log = logging.getLogger("kiosk.sync")
 
 @dataclass(frozen=True)
 class SyncSettings:
-    max_items: int = 100
+    max_items: int = p.MAX_BATCH_ITEMS
     max_bytes: int = 8 * 1024 * 1024
     idle_interval: float = 10.0
     heartbeat_interval: float = 60.0

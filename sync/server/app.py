@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kiosk import __version__
 from sync import protocol as p
 from sync.server import accounts, bundles, fleet, inbox, ingest
-from sync.server.limits import BodyLimitMiddleware
+from sync.server.limits import BodyLimitMiddleware, ProtocolHeaderMiddleware
 
 log = logging.getLogger("kiosk.server")
 
@@ -103,6 +103,7 @@ def create_app(
         responses=ERRORS,
     )
     app.add_middleware(BodyLimitMiddleware, max_body=limits.max_batch_bytes)
+    app.add_middleware(ProtocolHeaderMiddleware)
     app.state.engine = engine
     app.state.clock = clock
 
@@ -120,6 +121,11 @@ def create_app(
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return _error(exc.status_code, code, str(exc.detail), getattr(exc, "headers", None))
 
+    @app.exception_handler(Exception)
+    async def bug(_request: Request, exc: Exception) -> Response:
+        log.exception("unexpected %s", type(exc).__name__)
+        return _error(500, "internal", "the server failed; the request can be repeated safely")
+
     @app.exception_handler(OperationalError)
     async def database_away(_request: Request, exc: OperationalError) -> Response:
         log.error("database unavailable: %s", type(exc.orig).__name__)
@@ -136,12 +142,6 @@ def create_app(
             "the database could not complete the request",
             {"Retry-After": "5"},
         )
-
-    @app.middleware("http")
-    async def protocol_header(request: Request, call_next: Any) -> Response:
-        response: Response = await call_next(request)
-        response.headers["X-Kiosk-Protocol"] = p.PROTOCOL
-        return response
 
     # ------------------------------------------------------------ public
     @app.get(f"{p.API}/health", tags=["public"])

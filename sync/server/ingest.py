@@ -72,13 +72,15 @@ def store_batch(
             ]
             statement = upsert_ignore(conn, applications).returning(applications.c.id)
             inserted = {str(r[0]) for r in conn.execute(statement, rows)}
-        stored = dict(
-            conn.execute(
+        already = [i for i in first_of if i not in inserted]
+        stored = {i: items[first_of[i]].sha256 for i in inserted}
+        if already:
+            found = conn.execute(
                 sa.select(applications.c.id, applications.c.sha256).where(
-                    applications.c.id.in_(list(first_of))
+                    applications.c.id.in_(already)
                 )
-            ).all()
-        )
+            )
+            stored.update({str(row.id): str(row.sha256) for row in found})
         new_conflicts = []
         for index, item in enumerate(items):
             if index in results:

@@ -1,4 +1,4 @@
-"""Request body limits and gzip, enforced before FastAPI reads a byte into a model.
+"""Pure ASGI middleware: body limits and gzip before FastAPI reads a byte, and the protocol header.
 
 A pure ASGI middleware: it refuses a body whose announced or actual size is
 over the limit with 413, inflates ``Content-Encoding: gzip`` with the same
@@ -14,6 +14,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 from sync.protocol import PROTOCOL
+
+HEADER = b"x-kiosk-protocol"
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -118,3 +120,23 @@ class BodyLimitMiddleware:
             return {"type": "http.request", "body": body, "more_body": False}
 
         await self.app(scope, replay, send)
+
+
+class ProtocolHeaderMiddleware:
+    """Every response names the protocol in a header too (cheaper than Starlette's
+    ``BaseHTTPMiddleware``, which costs a task per request)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_header(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (HEADER, PROTOCOL.encode())]
+            await send(message)
+
+        await self.app(scope, receive, send_with_header)
