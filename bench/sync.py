@@ -9,7 +9,7 @@ filled through ``Outbox.add``) and the real sync client (``OutboxSync`` over
 ``DeviceTransport``, one keep-alive connection). Every run gets a fresh server
 database, a fresh terminal store and a freshly enrolled device. Prints:
 - the mean size of a sealed application (RSA-OAEP-256 + A256GCM, stand-in office copy);
-- N applications synced by the batch protocol (100 per request): seconds, applications/s;
+- N applications synced by the batch protocol (the client's default batch): seconds, applications/s;
 - the same one application per request (the OpenRosa way): measured on ``--single``
   applications and extrapolated linearly to N when that is fewer (said so when it is);
 - the ratio single/batch (target: batch at least 20x faster);
@@ -51,7 +51,7 @@ from tests.pgcluster import PostgresCluster, free_port  # noqa: E402
 from tests.sync.conftest import sealed_application  # noqa: E402
 
 OFFICE = "jobcenter"
-BATCH_ITEMS = 100
+BATCH_ITEMS = SyncSettings().max_items  # the product default
 TARGET_RATIO = 20.0
 
 

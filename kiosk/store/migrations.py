@@ -96,7 +96,12 @@ def _v3(db: sqlite_utils.Database) -> None:
 
 
 def _v4(db: sqlite_utils.Database) -> None:
-    """The outbox becomes a state machine; a confirmed item keeps its row, not its payload."""
+    """The outbox becomes a state machine, and sealed payloads move to a table of their own.
+
+    A state change rewrites a whole SQLite row, overflow pages included; with the
+    payload (tens of KB) beside the state, every ``pending -> sending -> done``
+    would copy it twice more. A confirmed item keeps its row and loses its payload.
+    """
     db.execute(
         """CREATE TABLE outbox_v4 (
             id TEXT PRIMARY KEY,
@@ -106,7 +111,6 @@ def _v4(db: sqlite_utils.Database) -> None:
             office TEXT NOT NULL,
             application_date TEXT NOT NULL,
             created_at REAL NOT NULL,
-            payload TEXT CHECK (payload IS NOT NULL OR state = 'done'),
             payload_sha256 TEXT NOT NULL,
             payload_bytes INTEGER NOT NULL,
             state TEXT NOT NULL DEFAULT 'pending'
@@ -117,12 +121,19 @@ def _v4(db: sqlite_utils.Database) -> None:
         )"""
     )
     db.execute(
+        """CREATE TABLE outbox_payloads (
+            id TEXT PRIMARY KEY REFERENCES outbox_v4 (id),
+            payload TEXT NOT NULL
+        )"""
+    )
+    db.execute(
         "INSERT INTO outbox_v4 (id, reference, form_id, form_version, office, application_date, "
-        "created_at, payload, payload_sha256, payload_bytes, state, attempts, last_error) "
+        "created_at, payload_sha256, payload_bytes, state, attempts, last_error) "
         "SELECT id, reference, form_id, form_version, office, application_date, created_at, "
-        "payload, payload_sha256, length(CAST(payload AS BLOB)), state, attempts, last_error "
+        "payload_sha256, length(CAST(payload AS BLOB)), state, attempts, last_error "
         "FROM outbox"
     )
+    db.execute("INSERT INTO outbox_payloads (id, payload) SELECT id, payload FROM outbox")
     db.execute("DROP TABLE outbox")
     db.execute("ALTER TABLE outbox_v4 RENAME TO outbox")
     db.execute("CREATE INDEX outbox_by_state ON outbox (state, created_at)")

@@ -257,9 +257,10 @@ class Tickets(_Repo):
 
 OUTBOX_STATES = ("pending", "sending", "done", "conflict", "rejected")
 _OUTBOX_COLUMNS = (
-    "id, reference, form_id, form_version, office, application_date, created_at, "
-    "payload, payload_sha256, state, attempts, last_error, sent_at"
+    "o.id, o.reference, o.form_id, o.form_version, o.office, o.application_date, o.created_at, "
+    "p.payload, o.payload_sha256, o.state, o.attempts, o.last_error, o.sent_at"
 )
+_OUTBOX_FROM = "outbox o LEFT JOIN outbox_payloads p ON p.id = o.id"
 
 
 @dataclass(frozen=True)
@@ -297,8 +298,8 @@ class Outbox(_Repo):
             with self.db.atomic():
                 self.db.execute(
                     "INSERT INTO outbox (id, reference, form_id, form_version, office, "
-                    "application_date, created_at, payload, payload_sha256, payload_bytes, state) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "application_date, created_at, payload_sha256, payload_bytes, state) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         item.id,
                         item.reference,
@@ -307,11 +308,14 @@ class Outbox(_Repo):
                         item.office,
                         item.application_date,
                         item.created_at,
-                        item.payload,
                         item.payload_sha256,
                         len(item.payload.encode()),
                         item.state,
                     ],
+                )
+                self.db.execute(
+                    "INSERT INTO outbox_payloads (id, payload) VALUES (?, ?)",
+                    [item.id, item.payload],
                 )
                 if remove_draft is not None:
                     self.db.execute("DELETE FROM drafts WHERE id = ?", [remove_draft])
@@ -321,7 +325,7 @@ class Outbox(_Repo):
     @guarded
     def get(self, reference: str) -> OutboxItem | None:
         row = self.db.execute(
-            f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE reference = ?", [reference]
+            f"SELECT {_OUTBOX_COLUMNS} FROM {_OUTBOX_FROM} WHERE o.reference = ?", [reference]
         ).fetchone()
         return OutboxItem(*row) if row else None
 
@@ -337,7 +341,8 @@ class Outbox(_Repo):
     @guarded
     def in_state(self, state: str, limit: int = 1000) -> list[OutboxItem]:
         rows = self.db.execute(
-            f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE state = ? ORDER BY created_at LIMIT ?",
+            f"SELECT {_OUTBOX_COLUMNS} FROM {_OUTBOX_FROM} WHERE o.state = ? "
+            "ORDER BY o.created_at LIMIT ?",
             [state, limit],
         ).fetchall()
         return [OutboxItem(*row) for row in rows]
@@ -364,8 +369,8 @@ class Outbox(_Repo):
             marks = ",".join("?" * len(chosen))
             self.db.execute(f"UPDATE outbox SET state = 'sending' WHERE id IN ({marks})", chosen)
             found = self.db.execute(
-                f"SELECT {_OUTBOX_COLUMNS} FROM outbox WHERE id IN ({marks}) "
-                "ORDER BY created_at, id",
+                f"SELECT {_OUTBOX_COLUMNS} FROM {_OUTBOX_FROM} WHERE o.id IN ({marks}) "
+                "ORDER BY o.created_at, o.id",
                 chosen,
             ).fetchall()
         return [OutboxItem(*row) for row in found]
@@ -380,37 +385,42 @@ class Outbox(_Repo):
         (accepted, duplicate) become ``done`` and lose their payload; conflicts and
         rejections keep it for staff; a sent item the server did not mention goes
         back to ``pending``: only a per-item answer settles an item.
+
+        WAL's ``NORMAL`` durability is enough here: should power loss undo this
+        step, the items are still ``sending`` with their payload and go out again,
+        and the server answers ``duplicate``.
         """
-        self.db.execute("PRAGMA synchronous = FULL")
-        try:
-            with self.db.atomic():
-                stored, kept, unanswered = [], [], []
-                for item_id in sent:
-                    status, reason = outcomes.get(item_id, (None, None))
-                    if status in ("accepted", "duplicate"):
-                        stored.append((now, item_id))
-                    elif status in ("conflict", "rejected"):
-                        kept.append((status, reason or status, item_id))
-                    else:
-                        unanswered.append(("the server did not answer for this item", item_id))
-                self.db.conn.executemany(
-                    "UPDATE outbox SET state = 'done', payload = NULL, sent_at = ?, "
-                    "last_error = NULL, attempts = attempts + 1 "
-                    "WHERE id = ? AND state = 'sending'",
-                    stored,
-                )
-                self.db.conn.executemany(
-                    "UPDATE outbox SET state = ?, last_error = ?, attempts = attempts + 1 "
-                    "WHERE id = ? AND state = 'sending'",
-                    kept,
-                )
-                self.db.conn.executemany(
-                    "UPDATE outbox SET state = 'pending', attempts = attempts + 1, last_error = ? "
-                    "WHERE id = ? AND state = 'sending'",
-                    unanswered,
-                )
-        finally:
-            self.db.execute("PRAGMA synchronous = NORMAL")
+        with self.db.atomic():
+            stored, kept, unanswered = [], [], []
+            for item_id in sent:
+                status, reason = outcomes.get(item_id, (None, None))
+                if status in ("accepted", "duplicate"):
+                    stored.append((now, item_id))
+                elif status in ("conflict", "rejected"):
+                    kept.append((status, reason or status, item_id))
+                else:
+                    unanswered.append(("the server did not answer for this item", item_id))
+            self.db.conn.executemany(
+                "DELETE FROM outbox_payloads WHERE id = ? AND "
+                "(SELECT state FROM outbox WHERE outbox.id = ?) = 'sending'",
+                [(item_id, item_id) for _, item_id in stored],
+            )
+            self.db.conn.executemany(
+                "UPDATE outbox SET state = 'done', sent_at = ?, "
+                "last_error = NULL, attempts = attempts + 1 "
+                "WHERE id = ? AND state = 'sending'",
+                stored,
+            )
+            self.db.conn.executemany(
+                "UPDATE outbox SET state = ?, last_error = ?, attempts = attempts + 1 "
+                "WHERE id = ? AND state = 'sending'",
+                kept,
+            )
+            self.db.conn.executemany(
+                "UPDATE outbox SET state = 'pending', attempts = attempts + 1, last_error = ? "
+                "WHERE id = ? AND state = 'sending'",
+                unanswered,
+            )
 
     @guarded
     def release(self, ids: list[str], error: str) -> None:

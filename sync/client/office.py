@@ -21,7 +21,13 @@ import httpx
 from kiosk.crypto.sealing import unseal
 from kiosk.documents.sealed import verify
 from sync import protocol as p
-from sync.client.transport import USER_AGENT, SyncError, raise_for_status, read_reply
+from sync.client.transport import (
+    USER_AGENT,
+    SyncError,
+    http_transport,
+    raise_for_status,
+    read_reply,
+)
 
 
 @dataclass
@@ -103,7 +109,7 @@ class OfficeClient:
                 "User-Agent": USER_AGENT,
                 "Accept": "application/json",
             },
-            transport=transport,
+            transport=transport or http_transport(),
         )
 
     def close(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import socket
 import zlib
 from typing import TypeVar
 
@@ -109,6 +110,12 @@ def gzip_huffman(data: bytes) -> bytes:
     return packer.compress(data) + packer.flush()
 
 
+def http_transport() -> httpx.HTTPTransport:
+    """TCP_NODELAY: httpx writes a request's head and body separately, and with Nagle's
+    algorithm the body then waits for the server's delayed ACK, 40 ms per request."""
+    return httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
+
+
 class DeviceTransport:
     """One keep-alive HTTP client for a terminal's requests."""
 
@@ -129,7 +136,7 @@ class DeviceTransport:
                 "User-Agent": USER_AGENT,
                 "Accept": "application/json",
             },
-            transport=transport,
+            transport=transport or http_transport(),
         )
 
     def close(self) -> None:
