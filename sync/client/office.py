@@ -21,13 +21,7 @@ import httpx
 from kiosk.crypto.sealing import unseal
 from kiosk.documents.sealed import verify
 from sync import protocol as p
-from sync.client.transport import (
-    USER_AGENT,
-    SyncError,
-    http_transport,
-    raise_for_status,
-    read_reply,
-)
+from sync.client.transport import ApiClient, read_reply
 
 
 @dataclass
@@ -92,36 +86,11 @@ def file_application(record: dict[str, Any], pdf: bytes, out: Path) -> None:
     _sync_dir(out)
 
 
-class OfficeClient:
-    def __init__(
-        self,
-        server: str,
-        token: str,
-        *,
-        timeout: float = 30.0,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        self._client = httpx.Client(
-            base_url=server.rstrip("/"),
-            timeout=timeout,
-            headers={
-                "Authorization": f"Bearer {token}",
-                "User-Agent": USER_AGENT,
-                "Accept": "application/json",
-            },
-            transport=transport or http_transport(),
-        )
-
-    def close(self) -> None:
-        self._client.close()
+class OfficeClient(ApiClient):
+    """An office's requests: list, download, acknowledge."""
 
     def _get(self, path: str, **params: Any) -> httpx.Response:
-        try:
-            response = self._client.get(f"{p.API}{path}", params=params)
-        except httpx.HTTPError as exc:
-            raise SyncError(f"cannot reach the server: {exc}") from None
-        raise_for_status(response)
-        return response
+        return self._request("GET", path, params=params)
 
     def new_applications(self, limit: int = 100, offset: int = 0) -> list[p.InboxEntry]:
         reply = self._get("/inbox/applications", limit=limit, offset=offset)
@@ -131,11 +100,7 @@ class OfficeClient:
         return read_reply(self._get(f"/inbox/applications/{application_id}"), p.InboxApplication)
 
     def acknowledge(self, ids: list[str]) -> p.AckReply:
-        try:
-            response = self._client.post(f"{p.API}/inbox/acknowledgements", json={"ids": ids})
-        except httpx.HTTPError as exc:
-            raise SyncError(f"cannot reach the server: {exc}") from None
-        raise_for_status(response)
+        response = self._request("POST", "/inbox/acknowledgements", json={"ids": ids})
         return read_reply(response, p.AckReply)
 
     def fetch(self, private_pem: bytes, out: Path, *, page: int = 100) -> FetchReport:

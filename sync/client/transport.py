@@ -116,8 +116,8 @@ def http_transport() -> httpx.HTTPTransport:
     return httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
 
 
-class DeviceTransport:
-    """One keep-alive HTTP client for a terminal's requests."""
+class ApiClient:
+    """One keep-alive HTTP client with a bearer token; failures become :class:`SyncError`."""
 
     def __init__(
         self,
@@ -146,9 +146,15 @@ class DeviceTransport:
         try:
             response = self._client.request(method, f"{p.API}{path}", **kwargs)  # type: ignore[arg-type]
         except httpx.HTTPError as exc:
-            raise TransientError(f"{type(exc).__name__}: {exc}") from None
+            raise TransientError(
+                f"cannot reach {self.server}: {type(exc).__name__}: {exc}"
+            ) from None
         raise_for_status(response)
         return response
+
+
+class DeviceTransport(ApiClient):
+    """A terminal's requests: limits, batches, heartbeats."""
 
     def info(self) -> p.Info:
         return read_reply(self._request("GET", "/info"), p.Info)

@@ -131,7 +131,9 @@ def test_no_typed_answer_is_readable_in_the_database(tmp_path: Path) -> None:
     metadata |= {str(r[0]) for r in store.db.execute("SELECT application_date FROM outbox")}
     data = raw_bytes(home)
     # sealed payloads are base64 text: a short answer may occur in them by pure chance
-    sealed = b"\n".join(str(r[0]).encode() for r in store.db.execute("SELECT payload FROM outbox_payloads"))
+    sealed = b"\n".join(
+        str(r[0]).encode() for r in store.db.execute("SELECT payload FROM outbox_payloads")
+    )
     checked = 0
     for value in report["typed_values"]:
         needle = value.encode()

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import logging
-import subprocess
-import sys
-import time
 import uuid
 from pathlib import Path
 
@@ -21,8 +18,8 @@ from sync.client.transport import DeviceTransport
 from sync.client.worker import OutboxSync
 from sync.server import accounts
 from sync.server.embedded import EmbeddedServer
-from tests.pgcluster import free_port
 from tests.sync.conftest import Tokens, bearer
+from tests.sync.serverprocess import ServerProcess, admin
 from tests.sync.test_server_api import wire
 
 SOME_ID = str(uuid.uuid4())
@@ -118,64 +115,31 @@ def test_tokens_never_appear_in_logs(
     fill_outbox: object,
 ) -> None:
     """The server at INFO with its access log, the client at DEBUG (httpx, httpcore)."""
-    db = tmp_path / "server.sqlite3"
-    port = free_port()
+    server = ServerProcess(tmp_path / "server.sqlite3", tmp_path / "server.log")
+    enrolment = admin(server, "enroll-device", "eg-9")
+    office = admin(server, "office-token", "jobcenter")
+    server.start()
+    try:
+        url = server.url
+        caplog.set_level(logging.DEBUG)
+        credential = enrol(tmp_path / "terminal", url, enrolment)
+        httpx.post(f"{url}{p.API}/enrolment", json={"token": enrolment})  # used: refused
+        store = Store(tmp_path / "terminal" / "kiosk.sqlite3")
+        fill_outbox(store, 2, "jobcenter")  # type: ignore[operator]
+        transport = DeviceTransport(url, credential.token)
+        sync = OutboxSync(store, transport)
+        assert sync.run_pass().ok
+        sync.heartbeat()
+        transport.close()
+        store.close()
+        client = OfficeClient(url, office)
+        key = (office_keys / "jobcenter.key.pem").read_bytes()
+        assert len(client.fetch(key, tmp_path / "inbox").written) == 2
+        client.close()
+        httpx.get(f"{url}{p.API}/inbox/applications", headers=bearer(office + "x"))
+    finally:
+        server.stop()
     log_file = tmp_path / "server.log"
-
-    def kiosk(*args: str) -> str:
-        return subprocess.run(
-            [sys.executable, "-m", "kiosk.cli.main", *args],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout.strip()
-
-    enrolment = kiosk("server", "enroll-device", "eg-9", "--db", str(db))
-    office = kiosk("server", "office-token", "jobcenter", "--db", str(db))
-    with log_file.open("wb") as log:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "kiosk.cli.main",
-                "server",
-                "serve",
-                "--db",
-                str(db),
-                "--port",
-                str(port),
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                try:
-                    httpx.get(f"{url}{p.API}/health", timeout=1)
-                    break
-                except httpx.HTTPError:
-                    time.sleep(0.05)
-            caplog.set_level(logging.DEBUG)
-            credential = enrol(tmp_path / "terminal", url, enrolment)
-            httpx.post(f"{url}{p.API}/enrolment", json={"token": enrolment})  # used: refused
-            store = Store(tmp_path / "terminal" / "kiosk.sqlite3")
-            fill_outbox(store, 2, "jobcenter")  # type: ignore[operator]
-            transport = DeviceTransport(url, credential.token)
-            sync = OutboxSync(store, transport)
-            assert sync.run_pass().ok
-            sync.heartbeat()
-            transport.close()
-            store.close()
-            client = OfficeClient(url, office)
-            key = (office_keys / "jobcenter.key.pem").read_bytes()
-            assert len(client.fetch(key, tmp_path / "inbox").written) == 2
-            client.close()
-            httpx.get(f"{url}{p.API}/inbox/applications", headers=bearer(office + "x"))
-        finally:
-            proc.terminate()
-            proc.wait(30)
     server_log = log_file.read_text()
     assert "POST /api/v1/applications/batch" in server_log  # the access log was on
     client_log = "\n".join(r.getMessage() for r in caplog.records)

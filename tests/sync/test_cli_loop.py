@@ -15,13 +15,11 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
-from sync import protocol as p
 from sync.client.worker import SyncSettings
 from sync.local import BackgroundSync
-from tests.pgcluster import free_port
+from tests.sync.serverprocess import ServerProcess
 
 KIOSK = str(Path(sys.executable).with_name("kiosk"))
 
@@ -40,24 +38,19 @@ def kiosk(
 
 @pytest.fixture
 def central(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    db = tmp_path / "central" / "server.sqlite3"
-    port = free_port()
-    log = (tmp_path / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [KIOSK, "server", "serve", "--db", str(db), "--port", str(port)], stdout=log, stderr=log
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"{url}{p.API}/health", timeout=1)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.05)
-    yield url, db
-    proc.terminate()
-    proc.wait(30)
-    log.close()
+    server = ServerProcess(tmp_path / "central" / "server.sqlite3", tmp_path / "server.log")
+    server.start()
+    yield server.url, server.db
+    server.stop()
+
+
+def fetch(
+    url: str, office: str, token: str, key: Path, out: Path, *, check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    return kiosk(
+        "office", "fetch", "--server", url, "--office", office, "--token", token,
+        "--key", str(key), "--out", str(out), check=check,
+    )  # fmt: skip
 
 
 def test_terminal_to_office_through_the_commands(
@@ -102,39 +95,14 @@ def test_terminal_to_office_through_the_commands(
     office_token = kiosk("server", "office-token", office, "--db", str(db)).stdout.strip()
     key = home / "office_keys" / f"{office}.key.pem"
     wrong_key = home / "office_keys" / ("jobcenter" if office != "jobcenter" else "sozialamt")
-    refused = kiosk(
-        "office",
-        "fetch",
-        "--server",
-        url,
-        "--office",
-        office,
-        "--token",
-        office_token,
-        "--key",
-        f"{wrong_key}.key.pem",
-        "--out",
-        str(tmp_path / "wrong"),
-        check=False,
+    refused = fetch(
+        url, office, office_token, Path(f"{wrong_key}.key.pem"), tmp_path / "wrong", check=False
     )
     assert refused.returncode == 1 and "stays in the inbox" in refused.stderr
     assert list((tmp_path / "wrong").glob("*.json")) == []
 
     out = tmp_path / "inbox"
-    fetched = kiosk(
-        "office",
-        "fetch",
-        "--server",
-        url,
-        "--office",
-        office,
-        "--token",
-        office_token,
-        "--key",
-        str(key),
-        "--out",
-        str(out),
-    )
+    fetched = fetch(url, office, office_token, key, out)
     records = sorted(out.glob("*.json"))
     assert len(records) == expected == len(sorted(out.glob("*.pdf")))
     for record_path in records:
@@ -149,20 +117,7 @@ def test_terminal_to_office_through_the_commands(
             ).stdout
             assert reference in text
     assert f"{expected} application(s) filed" in fetched.stderr
-    again = kiosk(
-        "office",
-        "fetch",
-        "--server",
-        url,
-        "--office",
-        office,
-        "--token",
-        office_token,
-        "--key",
-        str(key),
-        "--out",
-        str(out),
-    )
+    again = fetch(url, office, office_token, key, out)
     assert "0 application(s) filed" in again.stderr  # acknowledged: not fetched twice
     stats = json.loads(kiosk("server", "stats", "--json", "--db", str(db)).stdout)
     assert stats["applications"][office] == {"new": 0, "acknowledged": expected}
@@ -180,54 +135,13 @@ def test_office_fetch_explains_a_bad_token_and_a_missing_key(
 ) -> None:
     url, _db = central
     key = tmp_path / "nothing.pem"
-    missing = kiosk(
-        "office",
-        "fetch",
-        "--server",
-        url,
-        "--office",
-        "jobcenter",
-        "--token",
-        "ko_x",
-        "--key",
-        str(key),
-        "--out",
-        str(tmp_path),
-        check=False,
-    )
+    token = "ko_" + "y" * 43
+    missing = fetch(url, "jobcenter", token, key, tmp_path, check=False)
     assert missing.returncode == 2 and "cannot read the private key" in missing.stderr
     key.write_text("not a key")
-    refused = kiosk(
-        "office",
-        "fetch",
-        "--server",
-        url,
-        "--office",
-        "jobcenter",
-        "--token",
-        "ko_" + "y" * 43,
-        "--key",
-        str(key),
-        "--out",
-        str(tmp_path),
-        check=False,
-    )
+    refused = fetch(url, "jobcenter", token, key, tmp_path, check=False)
     assert refused.returncode == 1 and "refused the office token" in refused.stderr
-    down = kiosk(
-        "office",
-        "fetch",
-        "--server",
-        "http://127.0.0.1:9",
-        "--office",
-        "jobcenter",
-        "--token",
-        "ko_" + "y" * 43,
-        "--key",
-        str(key),
-        "--out",
-        str(tmp_path),
-        check=False,
-    )
+    down = fetch("http://127.0.0.1:9", "jobcenter", token, key, tmp_path, check=False)
     assert down.returncode == 1 and "cannot reach" in down.stderr
 
 
@@ -276,20 +190,8 @@ def test_make_run_loop_enrols_and_delivers(home: Path, tmp_path: Path) -> None:
         for token_file in tokens.glob("*.token"):
             office = token_file.stem
             out = tmp_path / "inbox" / office
-            kiosk(
-                "office",
-                "fetch",
-                "--server",
-                url,
-                "--office",
-                office,
-                "--token",
-                token_file.read_text().strip(),
-                "--key",
-                str(home / "office_keys" / f"{office}.key.pem"),
-                "--out",
-                str(out),
-            )
+            key = home / "office_keys" / f"{office}.key.pem"
+            fetch(url, office, token_file.read_text().strip(), key, out)
             filed += len(list(out.glob("*.pdf")))
         assert filed == 4
     finally:

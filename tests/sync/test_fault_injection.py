@@ -10,8 +10,6 @@ nothing marked done that the server does not have.
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,66 +22,12 @@ from kiosk.store.repositories import OutboxItem
 from sync import protocol as p
 from sync.client.credential import enrol
 from sync.client.worker import SyncLoop, SyncSettings
-from tests.pgcluster import free_port
 from tests.sync.conftest import bearer
 from tests.sync.faultproxy import FAULTS, FaultProxy
+from tests.sync.serverprocess import ServerProcess, admin
 
 N_APPLICATIONS = 2000
 MAX_RESTARTS = 4
-
-
-class ServerProcess:
-    """`kiosk server serve` as its own process, so it can be killed like a real one."""
-
-    def __init__(self, db: Path, log: Path) -> None:
-        self.db = db
-        self.port = free_port()
-        self.log = log.open("ab")
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "kiosk.cli.main",
-                "server",
-                "serve",
-                "--db",
-                str(self.db),
-                "--port",
-                str(self.port),
-            ],
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}{p.API}/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                time.sleep(0.05)
-        raise RuntimeError("server did not start")
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def kill(self) -> None:
-        if self.proc is not None:
-            self.proc.kill()
-            self.proc.wait(30)
-
-    def restart(self) -> None:
-        self.kill()
-        self.start()
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
-            self.proc.wait(30)
-        self.log.close()
 
 
 @pytest.fixture
@@ -92,15 +36,6 @@ def server_process(tmp_path: Path) -> Iterator[ServerProcess]:
     server.start()
     yield server
     server.stop()
-
-
-def admin(server: ServerProcess, *args: str) -> str:
-    return subprocess.run(
-        [sys.executable, "-m", "kiosk.cli.main", "server", *args, "--db", str(server.db)],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
 
 
 def random_faults(seed: int) -> Callable[[bytes], str]:
