@@ -12,7 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 PROTOCOL: Final = "kiosk-sync/1"
 API = "/api/v1"
@@ -125,8 +132,15 @@ class Heartbeat(_Message):
         default_factory=dict, max_length=20
     )
     last_error: ShortText | None = None
-    last_sync_at: dt.datetime | None = None
+    last_sync_at: AwareDatetime | None = None
     app_version: Annotated[str, StringConstraints(max_length=40, pattern=r"^[0-9A-Za-z.+_-]*$")]
+
+    @field_validator("last_sync_at")
+    @classmethod
+    def _plausible(cls, value: dt.datetime | None) -> dt.datetime | None:
+        if value is not None and not 2000 <= value.year <= 2200:  # local year: no overflow
+            raise ValueError("a sync time between the years 2000 and 2200")
+        return value
 
 
 class HeartbeatReply(_Reply):
@@ -134,11 +148,12 @@ class HeartbeatReply(_Reply):
 
 
 class InboxEntry(_Message):
-    id: str
-    reference: str
+    # the office tool names files after the reference: a server cannot smuggle in a path
+    id: ApplicationId
+    reference: Reference
     form_id: str
     form_version: int
-    office: str
+    office: Identifier
     application_date: dt.date
     sha256: str
     size: int

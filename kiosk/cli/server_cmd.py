@@ -148,6 +148,9 @@ def cmd_office_token(args: argparse.Namespace) -> int:
 def cmd_admin_token(args: argparse.Namespace) -> int:
     from sync.server.accounts import issue_token
 
+    if not 1 <= len(args.name) <= 100:
+        print("an admin name needs 1 to 100 characters", file=sys.stderr)
+        return 2
     engine = _engine(args)
     if engine is None:
         return 1

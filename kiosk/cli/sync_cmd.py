@@ -49,7 +49,7 @@ def cmd_enroll(args: argparse.Namespace) -> int:
 def cmd_sync(args: argparse.Namespace) -> int:
     from sync.client.credential import EnrolmentError, load_credential
     from sync.client.transport import DeviceTransport, SyncError
-    from sync.client.worker import OutboxSync, SyncLoop
+    from sync.client.worker import OutboxSync, SyncLoop, sync_lock
 
     home = home_dir(args.home)
     try:
@@ -67,21 +67,25 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print(f"syncing with {credential.server} until interrupted (Ctrl-C)", file=sys.stderr)
         SyncLoop(home).run()
         return 0
-    store = open_store(home)
-    if store is None:
-        return 1
-    transport = DeviceTransport(credential.server, credential.token)
-    try:
-        sync = OutboxSync(store, transport)
-        report = sync.run_pass()
-        if report.ok:
-            try:
-                sync.heartbeat()
-            except SyncError as exc:
-                print(f"heartbeat not delivered: {exc.message}", file=sys.stderr)
-    finally:
-        transport.close()
-        store.close()
+    with sync_lock(home) as mine:
+        if not mine:
+            print("another sync is running for this terminal (the kiosk?)", file=sys.stderr)
+            return 1
+        store = open_store(home)
+        if store is None:
+            return 1
+        transport = DeviceTransport(credential.server, credential.token)
+        try:
+            sync = OutboxSync(store, transport)
+            report = sync.run_pass()
+            if report.ok:
+                try:
+                    sync.heartbeat()
+                except SyncError as exc:
+                    print(f"heartbeat not delivered: {exc.message}", file=sys.stderr)
+        finally:
+            transport.close()
+            store.close()
     counts = ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items())) or "empty"
     print(
         f"sent {report.sent}: {report.stored} stored, {report.conflicts} conflicts, "

@@ -105,6 +105,23 @@ def connect(path: Path, *, read_only: bool = False) -> sqlite_utils.Database:
     return db
 
 
+@contextlib.contextmanager
+def immediate(db: sqlite_utils.Database) -> Iterator[None]:
+    """A write transaction taken at once (``BEGIN IMMEDIATE``), for read-then-write steps.
+
+    A deferred transaction that reads and then writes fails with SQLITE_BUSY when
+    another connection (the UI, the sync thread) committed in between; an
+    immediate one waits for the lock first, within the busy timeout.
+    """
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
+
+
 def schema_version(db: sqlite_utils.Database) -> int:
     return int(db.execute("PRAGMA user_version").fetchone()[0])
 
@@ -119,7 +136,10 @@ def migrate(db: sqlite_utils.Database, target: int = LATEST) -> int:
                 f"database schema version {current}, this software knows up to {LATEST}",
             )
         for version in range(current + 1, target + 1):
-            with db.atomic():
+            with immediate(db):
+                # another process (the sync thread of the same kiosk) may have been first
+                if schema_version(db) >= version:
+                    continue
                 MIGRATIONS[version - 1](db)
                 db.execute(f"PRAGMA user_version = {version}")
         return schema_version(db)

@@ -130,7 +130,9 @@ def _v4(db: sqlite_utils.Database) -> None:
         "INSERT INTO outbox_v4 (id, reference, form_id, form_version, office, application_date, "
         "created_at, payload_sha256, payload_bytes, state, attempts, last_error) "
         "SELECT id, reference, form_id, form_version, office, application_date, created_at, "
-        "payload_sha256, length(CAST(payload AS BLOB)), state, attempts, last_error "
+        "payload_sha256, length(CAST(payload AS BLOB)), "
+        "CASE WHEN state IN ('pending', 'sending', 'done', 'conflict', 'rejected') "
+        "THEN state ELSE 'pending' END, attempts, last_error "
         "FROM outbox"
     )
     db.execute("INSERT INTO outbox_payloads (id, payload) SELECT id, payload FROM outbox")

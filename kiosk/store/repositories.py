@@ -12,7 +12,7 @@ from typing import Any
 
 import sqlite_utils
 
-from kiosk.store.database import guarded
+from kiosk.store.database import guarded, immediate
 
 
 class _Repo:
@@ -351,7 +351,7 @@ class Outbox(_Repo):
     @guarded
     def take_batch(self, max_items: int, max_bytes: int) -> list[OutboxItem]:
         """The oldest pending items within both bounds (at least one), now marked ``sending``."""
-        with self.db.atomic():
+        with immediate(self.db):
             rows = self.db.execute(
                 "SELECT id, payload_bytes FROM outbox WHERE state = 'pending' "
                 "ORDER BY created_at, id LIMIT ?",

@@ -79,10 +79,19 @@ def open_application(
 
 
 def file_application(record: dict[str, Any], pdf: bytes, out: Path) -> None:
+    """Write both files; an application already filed under this reference must be this one."""
     reference = record["reference"]
-    _write_atomically(out / f"{reference}.pdf", pdf)
     text = json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    _write_atomically(out / f"{reference}.json", text.encode("utf-8"))
+    existing = out / f"{reference}.json"
+    if existing.exists():
+        try:
+            earlier = json.loads(existing.read_text(encoding="utf-8")).get("id")
+        except (ValueError, AttributeError):
+            earlier = None
+        if earlier != record["id"]:
+            raise ValueError(f"{existing} already holds another application; move it away first")
+    _write_atomically(out / f"{reference}.pdf", pdf)
+    _write_atomically(existing, text.encode("utf-8"))
     _sync_dir(out)
 
 
@@ -118,11 +127,11 @@ class OfficeClient(ApiClient):
             for entry in entries:
                 try:
                     record, pdf = open_application(self.application(entry.id), private_pem)
+                    file_application(record, pdf, out)
                 except ValueError as exc:
                     report.failed.append((entry.reference, str(exc)))
                     given_up.add(entry.id)
                     continue
-                file_application(record, pdf, out)
                 done.append(entry.id)
                 report.written.append(entry.reference)
             if done:

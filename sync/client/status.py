@@ -14,6 +14,7 @@ from sync import protocol as p
 LAST_ATTEMPT = "sync.last_attempt_at"
 LAST_SUCCESS = "sync.last_success_at"
 LAST_ERROR = "sync.last_error"
+UNREPORTED_ERROR = "sync.unreported_error"  # the last failure, until a heartbeat carried it
 
 
 def record_attempt(store: Store, *, now: float, error: str | None) -> None:
@@ -21,6 +22,12 @@ def record_attempt(store: Store, *, now: float, error: str | None) -> None:
     store.settings.set(LAST_ERROR, error or "")
     if error is None:
         store.settings.set(LAST_SUCCESS, repr(now))
+    else:
+        store.settings.set(UNREPORTED_ERROR, error[:500])
+
+
+def heartbeat_delivered(store: Store) -> None:
+    store.settings.set(UNREPORTED_ERROR, "")
 
 
 def _time(store: Store, key: str) -> dt.datetime | None:
@@ -32,7 +39,7 @@ def heartbeat_for(store: Store, *, app_version: str) -> p.Heartbeat:
     return p.Heartbeat(
         catalog_version=store.settings.get(CATALOG),
         outbox=store.outbox.counts_by_state(),
-        last_error=(store.settings.get(LAST_ERROR) or None),
+        last_error=(store.settings.get(LAST_ERROR) or store.settings.get(UNREPORTED_ERROR) or None),
         last_sync_at=_time(store, LAST_SUCCESS),
         app_version=app_version,
     )

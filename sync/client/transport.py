@@ -82,22 +82,25 @@ def retry_after(response: httpx.Response, *, now: float | None = None) -> float 
     return max(0.0, when.timestamp() - current)
 
 
-def _error_text(response: httpx.Response) -> str:
-    try:
-        return read_reply(response, p.ErrorReply).message
-    except ProtocolError as exc:
-        return exc.message
-
-
 def raise_for_status(response: httpx.Response) -> None:
+    """Turn a non-2xx answer into the error the sync loop acts on.
+
+    A 4xx refuses the batch itself only when the kiosk server says so in its own
+    error shape; the same status from a proxy in front (nginx's HTML 413 for a
+    body over its limit, say) is a problem of the way there, to wait out, not a
+    reason to give up on applications.
+    """
     status = response.status_code
     if 200 <= status < 300:
         return
     wait = retry_after(response)
-    text = f"HTTP {status}: {_error_text(response)}"
+    try:
+        text, ours = f"HTTP {status}: {read_reply(response, p.ErrorReply).message}", True
+    except ProtocolError as exc:
+        text, ours = f"HTTP {status}: {exc.message}", False
     if status in (401, 403):
         raise AuthRefusedError(text)
-    if status in (400, 413, 415, 422):
+    if ours and status in (400, 413, 415, 422):
         raise BatchRefusedError(text)
     raise TransientError(text, retry_after=wait)
 

@@ -10,11 +10,13 @@ again and the server recognises it. Nothing unsent is ever deleted.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,7 +28,7 @@ from kiosk.store.repositories import OutboxItem
 from sync import protocol as p
 from sync.client.backoff import Backoff
 from sync.client.credential import load_credential
-from sync.client.status import record_attempt
+from sync.client.status import heartbeat_delivered, heartbeat_for, record_attempt
 from sync.client.transport import AuthRefusedError, BatchRefusedError, DeviceTransport, SyncError
 
 log = logging.getLogger("kiosk.sync")
@@ -162,9 +164,8 @@ class OutboxSync:
         return True
 
     def heartbeat(self) -> None:
-        from sync.client.status import heartbeat_for
-
         self.transport.heartbeat(heartbeat_for(self.store, app_version=__version__))
+        heartbeat_delivered(self.store)
 
 
 class SyncLoop:
@@ -191,6 +192,8 @@ class SyncLoop:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self._store: Store | None = None
+        self._last_beat = 0.0
         self.last_report: PassReport | None = None
 
     def start(self) -> None:
@@ -211,46 +214,72 @@ class SyncLoop:
         self._wake.clear()
 
     def run(self) -> None:
-        last_beat = 0.0
-        store: Store | None = None
-        while not self._stop.is_set():
-            credential = load_credential(self.home)
-            if credential is None:
-                self._wait(self.settings.idle_interval)
-                continue
-            try:
-                if store is None:
-                    store = Store(self.home / "kiosk.sqlite3")
-                transport = DeviceTransport(
-                    credential.server, credential.token, timeout=self.settings.timeout
-                )
+        try:
+            while not self._stop.is_set():
+                self._wait(self._cycle())
+        finally:
+            if self._store is not None:
+                self._store.close()
+
+    def _cycle(self) -> float:
+        """One pass (and heartbeat); returns how long to wait. Never raises: a sync thread
+        that died quietly would leave applications on the terminal until a restart."""
+        try:
+            with sync_lock(self.home) as mine:
+                credential = load_credential(self.home) if mine else None
+                if credential is None:
+                    return self.settings.idle_interval
+                if self._store is None:
+                    self._store = Store(self.home / "kiosk.sqlite3")
+                report = self._pass(self._store, credential.server, credential.token)
+        except StoreError as exc:
+            log.warning("sync paused, the terminal's database is unavailable: %s", exc.kind)
+            return self._backoff.next_delay()
+        except Exception as exc:  # a damaged credential, a bad URL, a bug
+            log.warning("sync failed unexpectedly: %s", type(exc).__name__)
+            if self._store is not None:
+                with contextlib.suppress(Exception):
+                    record_attempt(self._store, now=time.time(), error=f"{type(exc).__name__}")
+            return self._backoff.next_delay()
+        self.last_report = report
+        if report.ok:
+            self._backoff.reset()
+            return self.settings.idle_interval
+        log.info("sync failed: %s", report.error)
+        if report.auth_refused:
+            return self.settings.backoff_cap
+        return self._backoff.next_delay(report.retry_after)
+
+    def _pass(self, store: Store, server: str, token: str) -> PassReport:
+        transport = DeviceTransport(server, token, timeout=self.settings.timeout)
+        try:
+            sync = OutboxSync(store, transport, settings=self.settings)
+            report = sync.run_pass()
+            now = time.monotonic()
+            beat_due = now - self._last_beat > self.settings.heartbeat_interval
+            if report.ok and (report.sent or beat_due):
                 try:
-                    sync = OutboxSync(store, transport, settings=self.settings)
-                    report = sync.run_pass()
-                    self.last_report = report
-                    now = time.monotonic()
-                    if report.ok and (
-                        report.sent or now - last_beat > self.settings.heartbeat_interval
-                    ):
-                        try:
-                            sync.heartbeat()
-                            last_beat = now
-                        except SyncError as exc:
-                            log.info("heartbeat failed: %s", exc.message)
-                finally:
-                    transport.close()
-            except StoreError as exc:
-                log.warning("sync paused, the terminal's database is unavailable: %s", exc.kind)
-                self._wait(self._backoff.next_delay())
-                continue
-            if report.ok:
-                self._backoff.reset()
-                self._wait(self.settings.idle_interval)
-            else:
-                log.info("sync failed: %s", report.error)
-                delay = self._backoff.next_delay(report.retry_after)
-                if report.auth_refused:
-                    delay = self.settings.backoff_cap
-                self._wait(delay)
-        if store is not None:
-            store.close()
+                    sync.heartbeat()
+                    self._last_beat = now
+                except SyncError as exc:
+                    log.info("heartbeat failed: %s", exc.message)
+            return report
+        finally:
+            transport.close()
+
+
+@contextlib.contextmanager
+def sync_lock(home: Path) -> Iterator[bool]:
+    """True when this process may sync: one sync per terminal (the kiosk's loop or
+    `kiosk sync`), so one cannot take back items the other has in flight."""
+    home.mkdir(parents=True, exist_ok=True)
+    with (home / "sync.lock").open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -17,7 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiosk import __version__
@@ -133,9 +133,9 @@ def create_app(
             503, "database_unavailable", "the database is unavailable", {"Retry-After": "5"}
         )
 
-    @app.exception_handler(DBAPIError)
-    async def database_error(_request: Request, exc: DBAPIError) -> Response:
-        log.error("database error: %s", type(exc.orig).__name__)
+    @app.exception_handler(SQLAlchemyError)
+    async def database_error(_request: Request, exc: SQLAlchemyError) -> Response:
+        log.error("database error: %s", type(getattr(exc, "orig", None) or exc).__name__)
         return _error(
             503,
             "database_error",

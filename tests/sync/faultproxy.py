@@ -4,7 +4,8 @@ It sits between the terminal and a real server on 127.0.0.1 and, request by
 request, does what a bad network, a load balancer or a captive portal does:
 drops the connection before the request reaches the server or after the
 server has answered, delays, answers 5xx/429 itself (with and without
-``Retry-After``), answers 200 with an HTML login page or with JSON of its own,
+``Retry-After``), refuses the body with its own HTML 413, answers 200 with an
+HTML login page or with JSON of its own,
 or kills the server mid-request and starts it again.
 
 One request per connection: the proxy asks the server for ``Connection:
@@ -36,6 +37,7 @@ FAULTS = (
     "503",
     "html_200",
     "json_200",
+    "html_413",
     "restart",
 )
 
@@ -74,6 +76,12 @@ def canned(fault: str) -> bytes:
         ),
         "html_200": _response("200 OK", PORTAL, b"text/html; charset=utf-8"),
         "json_200": _response("200 OK", b'{"status": "ok", "login": true}', b"application/json"),
+        # a reverse proxy's own limit (nginx: client_max_body_size), not the kiosk server's
+        "html_413": _response(
+            "413 Request Entity Too Large",
+            b"<html><center><h1>413 Request Entity Too Large</h1></center></html>",
+            b"text/html",
+        ),
     }[fault]
 
 

@@ -100,7 +100,7 @@ def test_everything_is_sent_and_payloads_are_wiped_only_when_stored(
     assert terminals[0]["outbox"] == {"done": 7}
 
 
-@pytest.mark.parametrize("fault", ["html_200", "json_200", "502", "drop_before"])
+@pytest.mark.parametrize("fault", ["html_200", "json_200", "502", "drop_before", "html_413"])
 def test_a_failed_request_leaves_every_item_pending(
     make_sync: MakeSync,
     server: EmbeddedServer,
