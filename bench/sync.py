@@ -1,6 +1,6 @@
 """Sync throughput: batch protocol vs one request per application, server ingest, insert floor.
 
-Run: ``.venv/bin/python bench/sync.py [--n 10000] [--single 2000] [--filler 1000]
+Run: ``.venv/bin/python bench/sync.py [--n 10000] [--single N] [--filler 1000]
 [--no-postgres]``.
 
 One process pair on 127.0.0.1: the central server (``kiosk server serve``) runs in a
@@ -249,14 +249,17 @@ def main() -> None:
     parser.add_argument(
         "--single",
         type=int,
-        default=2_000,
-        help="applications sent one per request; fewer than --n are extrapolated to --n",
+        default=None,
+        help="applications sent one per request (default: all of --n); fewer are "
+        "extrapolated linearly to --n",
     )
     parser.add_argument(
         "--filler", type=int, default=1_000, help="random answer bytes per application"
     )
     parser.add_argument("--no-postgres", action="store_true", help="SQLite server only")
     args = parser.parse_args()
+    if args.single is None:
+        args.single = args.n
     if args.n < 1 or args.single < 1 or args.filler < 0:
         parser.error("--n and --single must be at least 1, --filler at least 0")
     single = min(args.single, args.n)
