@@ -144,8 +144,8 @@ class OutboxSync:
                     self.max_items = max(1, len(wire) // 2)
                     return True
                 outcomes[wire[0].id] = ("rejected", exc.message)
-            except SyncError:
-                outbox.release(ids, "not sent: the connection failed")
+            except SyncError as exc:
+                outbox.release(ids, f"not sent: {exc.message}")
                 raise
             else:
                 sent = {item.id for item in wire}
