@@ -45,8 +45,9 @@ from kiosk.store import Store  # noqa: E402
 from kiosk.store.repositories import OutboxItem  # noqa: E402
 from sync.client.credential import enrol  # noqa: E402
 from sync.client.transport import DeviceTransport  # noqa: E402
-from sync.client.worker import OutboxSync, SyncSettings  # noqa: E402
+from sync.client.worker import OutboxSync, SyncSettings, to_wire  # noqa: E402
 from sync.server.db import applications, open_engine  # noqa: E402
+from sync.server.ingest import application_row  # noqa: E402
 from tests.pgcluster import PostgresCluster, free_port  # noqa: E402
 from tests.sync.conftest import sealed_application  # noqa: E402
 
@@ -173,25 +174,10 @@ def timed_sync(db: str, items: list[OutboxItem], max_items: int, folder: Path) -
 
 
 def server_rows(items: list[OutboxItem]) -> list[dict[str, Any]]:
-    """The rows the server would store for *items*, column for column."""
+    """The rows the server would store for *items*, built by the server's own code."""
     device_id = str(uuid.uuid4())
     now = time.time()
-    return [
-        {
-            "id": item.id,
-            "sha256": item.payload_sha256,
-            "reference": item.reference,
-            "form_id": item.form_id,
-            "form_version": item.form_version,
-            "office": item.office,
-            "application_date": item.application_date,
-            "device_id": device_id,
-            "received_at": now,
-            "size": len(item.payload or ""),
-            "payload": item.payload or "",
-        }
-        for item in items
-    ]
+    return [application_row(to_wire(item), device_id, now) for item in items]
 
 
 def insert_floor(url: str, rows: list[dict[str, Any]]) -> Timing:

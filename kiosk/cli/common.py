@@ -68,3 +68,8 @@ def open_store(home: Path) -> Store | None:
     except StoreError as exc:
         print(f"{path}: {exc.message}\n  ({exc.kind}: {exc.detail})", file=sys.stderr)
         return None
+
+
+def format_counts(counts: dict[str, int], *, empty: str = "-") -> str:
+    """``pending 2, done 40`` for a line of command output."""
+    return ", ".join(f"{k} {v}" for k, v in counts.items()) or empty

@@ -12,7 +12,7 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
-from kiosk.cli.common import add_home
+from kiosk.cli.common import add_home, format_counts
 from kiosk.paths import home_dir
 
 if TYPE_CHECKING:
@@ -173,7 +173,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         print("no terminals yet (kiosk server enroll-device NAME)")
     for t in found:
         seen = t.last_seen_at.isoformat(timespec="seconds") if t.last_seen_at else "never"
-        outbox = ", ".join(f"{k} {v}" for k, v in sorted(t.outbox.items())) or "-"
+        outbox = format_counts(dict(sorted(t.outbox.items())))
         print(f"{t.name}  {t.state}  last seen {seen}  app {t.app_version or '-'}")
         print(f"    catalog {t.catalog_version or '-'}  outbox: {outbox}")
         if t.last_error:
@@ -194,5 +194,5 @@ def cmd_stats(args: argparse.Namespace) -> int:
     for office, states in sorted(result.applications.items()):
         print(f"{office}: {states['new']} new, {states['acknowledged']} acknowledged")
     print(f"conflicts: {result.conflicts}")
-    print("terminals: " + ", ".join(f"{k} {v}" for k, v in result.terminals.items()))
+    print(f"terminals: {format_counts(result.terminals)}")
     return 0

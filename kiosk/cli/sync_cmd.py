@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from kiosk.cli.common import add_home, open_store
+from kiosk.cli.common import add_home, format_counts, open_store
 from kiosk.paths import home_dir
 
 
@@ -86,7 +86,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         finally:
             transport.close()
             store.close()
-    counts = ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items())) or "empty"
+    counts = format_counts(dict(sorted(report.counts.items())), empty="empty")
     print(
         f"sent {report.sent}: {report.stored} stored, {report.conflicts} conflicts, "
         f"{report.rejected} rejected; outbox now: {counts}"
@@ -111,7 +111,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(status, indent=2, sort_keys=True))
         return 0
-    outbox = ", ".join(f"{k} {v}" for k, v in status["outbox"].items())
+    outbox = format_counts(status["outbox"])
     print(f"terminal {status['terminal_id'] or '-'} (kiosk {status['app_version']})")
     print(f"catalog: {status['catalog_version'] or 'not yet opened'}")
     if status["enrolled"]:

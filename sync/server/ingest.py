@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -28,6 +29,23 @@ def _precheck(item: ApplicationIn, max_item_bytes: int) -> str | None:
     if hashlib.sha256(data).hexdigest() != item.sha256:
         return "the payload does not match its SHA-256: it was damaged on the way"
     return None
+
+
+def application_row(item: ApplicationIn, device_id: str, now: float) -> dict[str, Any]:
+    """The ``applications`` row for one item, column for column."""
+    return {
+        "id": item.id,
+        "sha256": item.sha256,
+        "reference": item.reference,
+        "form_id": item.form_id,
+        "form_version": item.form_version,
+        "office": item.office,
+        "application_date": item.application_date.isoformat(),
+        "device_id": device_id,
+        "received_at": now,
+        "size": len(item.payload),
+        "payload": item.payload,
+    }
 
 
 def store_batch(
@@ -54,22 +72,7 @@ def store_batch(
     with engine.begin() as conn:
         inserted: set[str] = set()
         if fresh:
-            rows = [
-                {
-                    "id": items[i].id,
-                    "sha256": items[i].sha256,
-                    "reference": items[i].reference,
-                    "form_id": items[i].form_id,
-                    "form_version": items[i].form_version,
-                    "office": items[i].office,
-                    "application_date": items[i].application_date.isoformat(),
-                    "device_id": device_id,
-                    "received_at": now,
-                    "size": len(items[i].payload),
-                    "payload": items[i].payload,
-                }
-                for i in fresh
-            ]
+            rows = [application_row(items[i], device_id, now) for i in fresh]
             statement = upsert_ignore(conn, applications).returning(applications.c.id)
             inserted = {str(r[0]) for r in conn.execute(statement, rows)}
         already = [i for i in first_of if i not in inserted]

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from sync import protocol as p
+from sync.client.worker import to_wire
 from sync.server import accounts, bundles
 from sync.server.embedded import EmbeddedServer
 from tests.sync.conftest import Tokens, bearer, sealed_application
@@ -21,18 +22,7 @@ from tests.sync.conftest import Tokens, bearer, sealed_application
 
 def wire(office: str, office_keys: Path, **changes: Any) -> dict[str, Any]:
     item = sealed_application(office, (office_keys / f"{office}.pub.pem").read_bytes())
-    data = {
-        "id": item.id,
-        "sha256": item.payload_sha256,
-        "reference": item.reference,
-        "form_id": item.form_id,
-        "form_version": item.form_version,
-        "office": item.office,
-        "application_date": item.application_date,
-        "payload": item.payload,
-    }
-    data.update(changes)
-    return data
+    return to_wire(item).model_dump(mode="json") | changes
 
 
 @pytest.fixture
