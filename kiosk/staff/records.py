@@ -1,0 +1,134 @@
+"""One staff member as terminals know them, from the local list or the signed catalog bundle.
+
+A PIN is kept only as an scrypt hash in a self-describing string, so a terminal
+can check PINs hashed with older cost parameters after the defaults change, and
+the same string can travel inside a signed bundle to every terminal.
+"""
+
+from __future__ import annotations
+
+import base64
+import hmac
+import os
+import re
+from pathlib import Path
+from typing import Annotated, Literal
+
+from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
+
+from kiosk.crypto.keywrap import ScryptParams
+
+PIN_MIN_DIGITS = 6
+PIN_MAX_DIGITS = 12
+SALT_BYTES = 16
+HASH_BYTES = 32
+
+#: scrypt$<log2 n>$<r>$<p>$<salt>$<hash>, salt and hash in unpadded URL-safe base64.
+PIN_HASH_PATTERN = (
+    r"^scrypt\$(1[0-9]|20)\$([1-9]|1[0-6])\$[1-4]\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$"
+)
+STAFF_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,39}$"
+
+#: What staff PINs cost to check on a terminal (~16 MiB, a few tens of milliseconds): an
+#: unlock checks the PIN against each account, so this stays below the visitor-side keywrap.
+STAFF_SCRYPT = ScryptParams(n=2**14, r=8, p=1)
+
+Role = Literal["staff", "admin"]
+
+
+class StaffRecord(BaseModel):
+    """A staff member: a short id for the audit log, a display name, a role and the PIN hash."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Annotated[str, StringConstraints(pattern=STAFF_ID_PATTERN)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=100)]
+    role: Role = "staff"
+    pin_hash: Annotated[str, StringConstraints(pattern=PIN_HASH_PATTERN)]
+
+
+class PinPolicyError(ValueError):
+    """The PIN does not meet the rules (digits only, at least six)."""
+
+
+def check_pin_policy(pin: str) -> None:
+    if not (pin.isascii() and pin.isdigit()):
+        raise PinPolicyError("a staff PIN has digits only")
+    if not PIN_MIN_DIGITS <= len(pin) <= PIN_MAX_DIGITS:
+        raise PinPolicyError(f"a staff PIN has {PIN_MIN_DIGITS} to {PIN_MAX_DIGITS} digits")
+    if len(set(pin)) == 1 or pin in "01234567890123" or pin in "98765432109876":
+        raise PinPolicyError("a staff PIN must not be one digit repeated or a simple sequence")
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _derive(pin: str, salt: bytes, params: ScryptParams) -> bytes:
+    return Scrypt(salt=salt, length=HASH_BYTES, n=params.n, r=params.r, p=params.p).derive(
+        pin.encode()
+    )
+
+
+def hash_pin(pin: str, params: ScryptParams = STAFF_SCRYPT) -> str:
+    """The storable hash of a PIN that passed :func:`check_pin_policy`."""
+    check_pin_policy(pin)
+    salt = os.urandom(SALT_BYTES)
+    log_n = params.n.bit_length() - 1
+    digest = _derive(pin, salt, params)
+    return f"scrypt${log_n}${params.r}${params.p}${_b64(salt)}${_b64(digest)}"
+
+
+def pin_matches(pin: str, stored: str) -> bool:
+    """True when *pin* hashes to *stored*; False for a wrong PIN or a malformed hash."""
+    if not re.match(PIN_HASH_PATTERN, stored):
+        return False
+    _, log_n, r, p, salt, digest = stored.split("$")
+    params = ScryptParams(n=2 ** int(log_n), r=int(r), p=int(p))
+    candidate = _derive(pin, _unb64(salt), params)
+    return hmac.compare_digest(candidate, _unb64(digest))
+
+
+class StaffList(BaseModel):
+    """The staff list file an admin keeps for bundles: ``{"staff": [...]}``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    staff: list[StaffRecord] = []
+
+
+def load_staff_list(path: Path) -> list[StaffRecord]:
+    """The records in a staff list file; ValueError naming the file and the entry if broken."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"{path}: cannot read the staff list: {exc.strerror}") from None
+    try:
+        records = StaffList.model_validate_json(data).staff
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ValueError(f"{path}: {where}: {first['msg']}") from None
+    ids = [r.id for r in records]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ValueError(f"{path}: staff ids appear more than once: {', '.join(dupes)}")
+    return records
+
+
+def save_staff_list(path: Path, records: list[StaffRecord]) -> None:
+    """Write the file atomically (temporary name, then rename), owner-readable only."""
+    body = StaffList(staff=sorted(records, key=lambda r: r.id)).model_dump_json(indent=2)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(body + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(path)
