@@ -17,6 +17,7 @@ from kiosk.cli import (
     run_cmd,
     server_cmd,
     simulate_cmd,
+    staff_cmd,
     sync_cmd,
 )
 
@@ -33,6 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     office_cmd.register(sub)
     documents_cmd.register(sub)
     sync_cmd.register(sub)
+    staff_cmd.register(sub)
     server_cmd.register(sub)
     return parser
 

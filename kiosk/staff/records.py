@@ -86,7 +86,7 @@ def hash_pin(pin: str, params: ScryptParams = STAFF_SCRYPT) -> str:
 
 def pin_matches(pin: str, stored: str) -> bool:
     """True when *pin* hashes to *stored*; False for a wrong PIN or a malformed hash."""
-    if not re.match(PIN_HASH_PATTERN, stored):
+    if not re.fullmatch(PIN_HASH_PATTERN, stored):
         return False
     _, log_n, r, p, salt, digest = stored.split("$")
     params = ScryptParams(n=2 ** int(log_n), r=int(r), p=int(p))

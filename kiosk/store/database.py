@@ -155,6 +155,8 @@ class Store:
             Drafts,
             Outbox,
             Settings,
+            StaffAccounts,
+            StaffLockout,
             Tickets,
             UsageCounters,
         )
@@ -180,6 +182,8 @@ class Store:
         self.audit = AuditLog(self.db)
         self.counters = UsageCounters(self.db)
         self.snapshots = CatalogSnapshots(self.db)
+        self.staff_accounts = StaffAccounts(self.db)
+        self.staff_lockout = StaffLockout(self.db)
 
     @guarded
     def integrity_ok(self) -> bool:

@@ -141,5 +141,32 @@ def _v4(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX outbox_by_state ON outbox (state, created_at)")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4]
+def _v5(db: sqlite_utils.Database) -> None:
+    """Staff accounts added on this terminal, and the wrong-PIN lockout of the assisted mode.
+
+    The lockout is a single row for the whole terminal, because a wrong PIN names no
+    account; it lives in the database so that restarting the kiosk hands out no fresh
+    attempts.
+    """
+    db.execute(
+        """CREATE TABLE staff_accounts (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('staff', 'admin')),
+            pin_hash TEXT NOT NULL,
+            created_at REAL NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE staff_lockout (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            failures INTEGER NOT NULL DEFAULT 0,
+            locked_until REAL NOT NULL DEFAULT 0,
+            last_failure_at REAL
+        )"""
+    )
+    db.execute("INSERT INTO staff_lockout (id) VALUES (1)")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
 LATEST = len(MIGRATIONS)

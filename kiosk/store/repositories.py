@@ -6,13 +6,19 @@ arrive sealed, and the audit log and counters take only ids and counts.
 
 from __future__ import annotations
 
+import logging
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
+from pydantic import ValidationError
 
+from kiosk.staff.records import StaffRecord
 from kiosk.store.database import guarded, immediate
+
+log = logging.getLogger("kiosk.store")
 
 
 class _Repo:
@@ -526,3 +532,128 @@ class CatalogSnapshots(_Repo):
                 [keep],
             )
             return int(cur.rowcount)
+
+
+class StaffAccounts(_Repo):
+    """Staff accounts added on this terminal (the signed bundle brings the others)."""
+
+    _INSERT = (
+        "INSERT INTO staff_accounts (id, name, role, pin_hash, created_at) VALUES (?, ?, ?, ?, ?)"
+    )
+
+    @guarded
+    def add(self, record: StaffRecord, *, now: float) -> bool:
+        """Store a new account; False, with nothing changed, when the id is taken."""
+        with self.db.atomic():
+            cur = self.db.execute(
+                self._INSERT + " ON CONFLICT(id) DO NOTHING",
+                [record.id, record.name, record.role, record.pin_hash, now],
+            )
+        return cur.rowcount == 1
+
+    @guarded
+    def replace(self, record: StaffRecord, *, now: float) -> bool:
+        """Store the account over any with the same id; True when one was replaced."""
+        with self.db.atomic():
+            existed = (
+                self.db.execute("DELETE FROM staff_accounts WHERE id = ?", [record.id]).rowcount
+                == 1
+            )
+            self.db.execute(
+                self._INSERT, [record.id, record.name, record.role, record.pin_hash, now]
+            )
+        return existed
+
+    @guarded
+    def remove(self, staff_id: str) -> bool:
+        with self.db.atomic():
+            cur = self.db.execute("DELETE FROM staff_accounts WHERE id = ?", [staff_id])
+        return cur.rowcount == 1
+
+    @guarded
+    def get(self, staff_id: str) -> StaffRecord | None:
+        row = self.db.execute(
+            "SELECT id, name, role, pin_hash FROM staff_accounts WHERE id = ?", [staff_id]
+        ).fetchone()
+        return _staff_record(row) if row else None
+
+    @guarded
+    def all(self) -> list[StaffRecord]:
+        """Every readable account by id; a row damaged outside the kiosk is left out, so it
+        cannot keep the others from unlocking."""
+        rows = self.db.execute(
+            "SELECT id, name, role, pin_hash FROM staff_accounts ORDER BY id"
+        ).fetchall()
+        return [record for record in map(_staff_record, rows) if record is not None]
+
+
+def _staff_record(row: tuple[Any, ...]) -> StaffRecord | None:
+    staff_id, name, role, pin_hash = row
+    try:
+        return StaffRecord(id=staff_id, name=name, role=role, pin_hash=pin_hash)
+    except ValidationError:
+        log.warning("a staff account row in the database is damaged and was skipped")
+        return None
+
+
+@dataclass(frozen=True)
+class LockoutState:
+    failures: int
+    locked_until: float
+    last_failure_at: float | None
+
+
+class StaffLockout(_Repo):
+    """Wrong staff PINs in a row on this terminal, and until when unlocking waits."""
+
+    @guarded
+    def get(self) -> LockoutState:
+        row = self.db.execute(
+            "SELECT failures, locked_until, last_failure_at FROM staff_lockout WHERE id = 1"
+        ).fetchone()
+        if row is None:
+            return LockoutState(0, 0.0, None)
+        failures, locked_until, last = row
+        return LockoutState(
+            int(failures), float(locked_until), None if last is None else float(last)
+        )
+
+    @guarded
+    def record_failure(self, *, now: float, lock_seconds: Callable[[int], float]) -> LockoutState:
+        """Count one more wrong PIN and lock for *lock_seconds(failures)*, in one transaction.
+
+        The count is raised before it is read, so the transaction holds the write lock
+        from its first statement and no other connection can slip in between.
+        """
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO staff_lockout (id, failures, last_failure_at) VALUES (1, 1, ?) "
+                "ON CONFLICT(id) DO UPDATE SET failures = failures + 1, "
+                "last_failure_at = excluded.last_failure_at",
+                [now],
+            )
+            failures = int(
+                self.db.execute("SELECT failures FROM staff_lockout WHERE id = 1").fetchone()[0]
+            )
+            locked_until = now + lock_seconds(failures)
+            self.db.execute(
+                "UPDATE staff_lockout SET locked_until = ? WHERE id = 1", [locked_until]
+            )
+        return LockoutState(failures, locked_until, now)
+
+    @guarded
+    def shorten(self, latest: float) -> None:
+        """End the lock by *latest* at the latest (after the wall clock went back)."""
+        with self.db.atomic():
+            self.db.execute(
+                "UPDATE staff_lockout SET locked_until = ? WHERE id = 1 AND locked_until > ?",
+                [latest, latest],
+            )
+
+    @guarded
+    def reset(self) -> None:
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO staff_lockout (id) VALUES (1) ON CONFLICT(id) DO UPDATE SET "
+                "failures = 0, locked_until = 0, last_failure_at = NULL"
+            )

@@ -44,6 +44,8 @@ def test_fresh_database_is_at_the_latest_schema_with_wal(tmp_path: Path) -> None
         "usage_counters",
         "settings",
         "catalog_snapshots",
+        "staff_accounts",
+        "staff_lockout",
     }
     assert store.integrity_ok()
 
@@ -53,11 +55,19 @@ def test_migration_up_from_every_earlier_schema(tmp_path: Path, start: int) -> N
     path = tmp_path / "old.sqlite3"
     db = connect(path)
     migrate(db, target=start)
-    db.execute(
-        "INSERT INTO outbox (id, reference, form_id, form_version, office, application_date, "
-        "created_at, payload, payload_sha256) VALUES ('a', 'MD-1', 'wbs', 1, 'wohnungsamt', "
-        "'2026-01-01', 1, 'sealed', 'h')"
-    )
+    if start < 4:
+        db.execute(
+            "INSERT INTO outbox (id, reference, form_id, form_version, office, application_date, "
+            "created_at, payload, payload_sha256) VALUES ('a', 'MD-1', 'wbs', 1, 'wohnungsamt', "
+            "'2026-01-01', 1, 'sealed', 'h')"
+        )
+    else:  # v4 keeps payloads in a table of their own
+        db.execute(
+            "INSERT INTO outbox (id, reference, form_id, form_version, office, application_date, "
+            "created_at, payload_sha256, payload_bytes) VALUES ('a', 'MD-1', 'wbs', 1, "
+            "'wohnungsamt', '2026-01-01', 1, 'h', 6)"
+        )
+        db.execute("INSERT INTO outbox_payloads (id, payload) VALUES ('a', 'sealed')")
     db.execute(
         "INSERT INTO drafts (id, session_id, form_id, form_version, catalog_hash, state, blob, "
         "created_at, updated_at) VALUES ('d', 's', 'wbs', 1, 'h', 'active', x'00', 1, 1)"

@@ -1,0 +1,168 @@
+"""The staff unlock: grants, growing waits that survive restarts, and an audit without PINs."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import pytest
+
+from kiosk.session.clock import FakeClock
+from kiosk.session.staff import StaffGrant
+from kiosk.staff.directory import StaffDirectory
+from kiosk.staff.unlock import LockoutPolicy, StaffUnlock, UnlockRefusedError, clear_lockout
+from kiosk.store import Store
+from tests.staff.conftest import account
+
+ANNA_PIN = "482913"  # admin, local account
+BO_PIN = "730164"  # staff, from the bundle
+WRONG = "905317"
+MINUTE = 60.0
+
+
+def unlock_on(store: Store, clock: FakeClock, policy: LockoutPolicy | None = None) -> StaffUnlock:
+    """A terminal's unlock as the kiosk builds it at start."""
+    directory = StaffDirectory(store)
+    directory.set_bundle_staff([account("bo", BO_PIN)])
+    return StaffUnlock(store, directory, clock, policy)
+
+
+@pytest.fixture
+def unlock(store: Store, clock: FakeClock) -> StaffUnlock:
+    store.staff_accounts.add(account("anna", ANNA_PIN, role="admin"), now=clock.now())
+    return unlock_on(store, clock)
+
+
+def refusal(unlock: StaffUnlock, pin: str) -> UnlockRefusedError:
+    with pytest.raises(UnlockRefusedError) as info:
+        unlock.try_pin(pin)
+    return info.value
+
+
+def test_a_correct_pin_grants_with_the_accounts_role(unlock: StaffUnlock, clock: FakeClock) -> None:
+    assert unlock.try_pin(ANNA_PIN) == StaffGrant("anna", "admin", clock.now())
+    clock.advance(5)
+    grant = unlock.try_pin(BO_PIN)
+    assert grant == StaffGrant("bo", "staff", clock.now())
+    grant.require()
+    with pytest.raises(PermissionError):
+        grant.require("admin")
+
+
+def test_the_policy_waits_longer_after_each_wrong_pin_up_to_the_cap() -> None:
+    policy = LockoutPolicy()
+    waits = [policy.lock_seconds(n) for n in range(1, 11)]
+    assert waits == [0, 0, 0, 60, 120, 240, 480, 900, 900, 900]
+    assert policy.lock_seconds(10_000) == 900  # no overflow, and never for ever
+    with pytest.raises(ValueError):
+        LockoutPolicy(cap_seconds=float("inf"))
+
+
+def test_wrong_pins_lock_with_growing_waits_across_restarts(
+    open_store: Callable[[], Store], clock: FakeClock
+) -> None:
+    open_store().staff_accounts.add(account("anna", ANNA_PIN), now=clock.now())
+
+    def restart() -> StaffUnlock:
+        return unlock_on(open_store(), clock)
+
+    waits = []
+    for _ in range(6):
+        error = refusal(restart(), WRONG)
+        assert error.kind == "wrong_pin"
+        waits.append(error.wait_seconds)
+        clock.advance(error.wait_seconds)
+    assert waits == [0, 0, 0, 60, 120, 240]
+
+    error = refusal(restart(), WRONG)  # the 7th locks for 480 s
+    assert (error.kind, error.wait_seconds) == ("wrong_pin", 480)
+    clock.advance(100)
+    after_restart = restart()
+    assert after_restart.lockout_state() == (7, 380)
+    error = refusal(after_restart, ANNA_PIN)  # even the right PIN waits
+    assert (error.kind, error.wait_seconds) == ("locked", 380)
+
+    clock.advance(380)
+    grant = restart().try_pin(ANNA_PIN)
+    assert grant.staff_id == "anna"
+    assert restart().lockout_state() == (0, 0)
+    assert refusal(restart(), WRONG).wait_seconds == 0  # a success gives the free attempts back
+
+
+def test_no_pin_is_hashed_while_locked(
+    unlock: StaffUnlock, clock: FakeClock, hash_checks: list[str]
+) -> None:
+    for _ in range(4):
+        refusal(unlock, WRONG)
+    assert len(hash_checks) == 4 * 2  # two accounts per attempt
+    hash_checks.clear()
+    for _ in range(20):
+        assert refusal(unlock, ANNA_PIN).kind == "locked"
+        clock.advance(1)
+    assert hash_checks == []
+    assert unlock.lockout_state() == (4, 40)  # refusals while locked count no failure
+
+
+def test_a_clock_that_went_back_cannot_lock_for_longer_than_the_cap(
+    unlock: StaffUnlock, clock: FakeClock
+) -> None:
+    for _ in range(4):
+        refusal(unlock, WRONG)
+    clock.advance(-86_400)  # the wall clock is corrected a day back
+    error = refusal(unlock, ANNA_PIN)
+    assert (error.kind, error.wait_seconds) == ("locked", 900)
+    clock.advance(900)
+    assert unlock.try_pin(ANNA_PIN).staff_id == "anna"
+
+
+def test_no_accounts_at_all_is_its_own_refusal(store: Store, clock: FakeClock) -> None:
+    unlock = StaffUnlock(store, StaffDirectory(store), clock)
+    error = refusal(unlock, ANNA_PIN)
+    assert (error.kind, error.wait_seconds) == ("no_staff", 0)
+    assert unlock.lockout_state() == (0, 0)  # nobody guessed anything
+    assert store.audit.entries()[-1]["action"] == "staff_unlock_no_staff"
+
+
+def test_only_an_admin_resets_the_lockout(unlock: StaffUnlock, store: Store) -> None:
+    for _ in range(4):
+        refusal(unlock, WRONG)
+    assert unlock.lockout_state() == (4, 60)
+    with pytest.raises(PermissionError):
+        unlock.reset_lockout(StaffGrant("bo", "staff", 0))
+    assert unlock.lockout_state() == (4, 60)
+
+    unlock.reset_lockout(StaffGrant("anna", "admin", 0))
+    assert unlock.lockout_state() == (0, 0)
+    assert store.audit.entries()[-1] == {
+        "at": unlock.clock.now(),
+        "actor": "staff:anna",
+        "action": "staff_lockout_reset",
+        "detail": "4 failure(s) cleared",
+    }
+    assert clear_lockout(store, at=0, actor="admin:cli") == 0
+
+
+def test_every_attempt_is_audited_without_the_pin(
+    unlock: StaffUnlock, store: Store, clock: FakeClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    for _ in range(4):
+        refusal(unlock, WRONG)
+    refusal(unlock, ANNA_PIN)
+    clock.advance(60)
+    unlock.try_pin(ANNA_PIN)
+
+    entries = [(e["actor"], e["action"], e["detail"]) for e in store.audit.entries()]
+    assert entries == [
+        ("unknown", "staff_unlock_failed", "attempt 1"),
+        ("unknown", "staff_unlock_failed", "attempt 2"),
+        ("unknown", "staff_unlock_failed", "attempt 3"),
+        ("unknown", "staff_unlock_failed", "attempt 4"),
+        ("unknown", "staff_unlock_locked", "60 s left"),
+        ("staff:anna", "staff_unlock", "admin"),
+    ]
+    everything = "\n".join(store.db.conn.iterdump())  # every table, the audit log included
+    for pin in (ANNA_PIN, BO_PIN, WRONG):
+        assert pin not in everything
+        assert pin not in caplog.text
+    assert "scrypt$" not in repr(store.audit.entries()) and "scrypt$" not in caplog.text
