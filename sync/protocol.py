@@ -29,6 +29,8 @@ MAX_BATCH_ITEMS = 200
 MAX_BATCH_BYTES = 32 * 1024 * 1024  # request body, before and after gzip
 MAX_ITEM_BYTES = 8 * 1024 * 1024  # one sealed application
 MAX_ACK_IDS = 500
+# POST /admin/catalog only: one signed catalog bundle (300 forms in 16 languages are ~75 MiB)
+MAX_BUNDLE_BYTES = 128 * 1024 * 1024
 MAX_PAGE = 500
 
 ApplicationId = Annotated[
@@ -202,3 +204,29 @@ class Stats(_Reply):
     )
     conflicts: int
     terminals: dict[str, int] = Field(description="state -> count")
+
+
+class CatalogPublished(_Reply):
+    """201 from ``POST /admin/catalog``: what the server now serves to terminals."""
+
+    deployment: str
+    version: int
+    etag: Sha256 = Field(description="SHA-256 of the bundle; the ETag of GET /catalog")
+    catalog_hash: str
+
+
+class CatalogVersion(_Message):
+    """One published bundle; every version stays on the server."""
+
+    deployment: str
+    version: int
+    etag: str
+    catalog_hash: str
+    key_id: str = Field(description="the trusted admin key whose signature was checked")
+    published_by: str = Field(description="the name of the admin token that published it")
+    published_at: dt.datetime
+    size: int
+
+
+class CatalogVersions(_Reply):
+    versions: list[CatalogVersion] = Field(description="newest first")

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import os
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,6 +17,8 @@ if TYPE_CHECKING:  # imported by the commands themselves, so `kiosk` starts fast
 
 from kiosk.cli.common import add_catalog_path
 from kiosk.paths import default_catalog_dir
+
+DEPLOYMENT = r"[a-z0-9][a-z0-9_.-]{0,62}"
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -53,10 +58,58 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--form", action="append", metavar="FORM", help="only these forms")
     p.set_defaults(handler=cmd_preview)
 
-    p = csub.add_parser("build", help="compile the catalog into one JSON file with a content hash")
+    p = csub.add_parser(
+        "build", help="compile the catalog into an unsigned bundle (catalog, translations, staff)"
+    )
     add_catalog_path(p)
-    p.add_argument("--out", metavar="FILE", required=True)
+    p.add_argument("--out", metavar="BUNDLE", required=True, help="the bundle file to write")
+    p.add_argument(
+        "--staff",
+        metavar="STAFF_LIST",
+        help='staff list file ({"staff": [...]}) for the terminals (default: none in the '
+        "bundle; terminals keep the staff they have)",
+    )
+    p.add_argument(
+        "--deployment",
+        metavar="NAME",
+        help="which installation the bundle is for (default: the catalog's id)",
+    )
     p.set_defaults(handler=cmd_build)
+
+    p = csub.add_parser("keygen", help="make an Ed25519 key pair for signing catalog bundles")
+    p.add_argument("--out", metavar="PATH", required=True, help="private key; PATH.pub: public key")
+    p.set_defaults(handler=cmd_keygen)
+
+    p = csub.add_parser("sign", help="add your signature to a bundle (rewrites the file)")
+    p.add_argument("bundle", metavar="BUNDLE")
+    p.add_argument("--key", metavar="KEY", required=True, help="your private key")
+    p.set_defaults(handler=cmd_sign)
+
+    p = csub.add_parser("verify", help="check a bundle as a terminal would")
+    p.add_argument("bundle", metavar="BUNDLE")
+    p.add_argument(
+        "--key",
+        metavar="PUB",
+        action="append",
+        required=True,
+        help="a trusted public key (repeat for several)",
+    )
+    p.add_argument("--deployment", metavar="NAME", help="refuse a bundle for another deployment")
+    p.add_argument(
+        "--newer-than", metavar="VERSION", type=int, help="refuse a version not above this"
+    )
+    p.set_defaults(handler=cmd_verify)
+
+    p = csub.add_parser("publish", help="upload a signed bundle to the central server")
+    p.add_argument("bundle", metavar="BUNDLE")
+    p.add_argument("--server", metavar="URL", required=True)
+    p.add_argument(
+        "--token",
+        metavar="ADMIN_TOKEN",
+        default=os.environ.get("KIOSK_ADMIN_TOKEN"),
+        help="from `kiosk server admin-token` (default: $KIOSK_ADMIN_TOKEN)",
+    )
+    p.set_defaults(handler=cmd_publish)
 
 
 def _build(args: argparse.Namespace) -> tuple[Path, BuildResult]:
@@ -173,15 +226,196 @@ def _catalog_or_report(args: argparse.Namespace) -> CompiledCatalog | None:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    from kiosk.catalog.bundle import build_bundle, read_manifest
+    from kiosk.staff.records import load_staff_list
+
+    if args.deployment is not None and not re.fullmatch(DEPLOYMENT, args.deployment):
+        print(f"'{args.deployment}' is not a deployment name (a-z, 0-9, _ . -)", file=sys.stderr)
+        return 2
+    staff = None
+    if args.staff:
+        try:
+            staff = load_staff_list(Path(args.staff))
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 1
     catalog = _catalog_or_report(args)
     if catalog is None:
         return 1
     out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(out.suffix + ".tmp")
-    tmp.write_bytes(catalog.to_json())
-    tmp.replace(out)
-    print(f"{out}: {catalog.content_hash}")
+    try:
+        built_at = _source_date()
+        data = build_bundle(catalog, deployment=args.deployment, staff=staff, built_at=built_at)
+    except ValueError as exc:
+        print(f"{out}: {exc}", file=sys.stderr)
+        return 1
+    if not _write(out, data):
+        return 1
+    manifest = read_manifest(data)
+    people = "no staff list" if staff is None else f"{len(staff)} staff"
+    print(
+        f"{out}: deployment {manifest.deployment}, version {manifest.version}, "
+        f"{manifest.catalog_hash}, {people}, unsigned"
+    )
+    print(f"next: kiosk catalog sign {out} --key YOUR_KEY", file=sys.stderr)
+    return 0
+
+
+def _source_date() -> dt.datetime | None:
+    """``$SOURCE_DATE_EPOCH`` as the build time, so the same sources give the same bundle
+    (the reproducible-builds convention); None for now."""
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if not value:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(value), dt.UTC)
+    except (ValueError, OverflowError, OSError):
+        raise ValueError(f"SOURCE_DATE_EPOCH={value!r} is not a time in seconds") from None
+
+
+def _write(path: Path, data: bytes) -> bool:
+    """Write to a temporary name, flush, rename: a bundle file is never half written."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        tmp.replace(path)
+    except OSError as exc:
+        print(f"{exc.filename or path}: cannot write: {exc.strerror}", file=sys.stderr)
+        return False
+    return True
+
+
+def _read_bundle(name: str) -> bytes | None:
+    path = Path(name)
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        print(f"{path}: cannot read the bundle: {exc.strerror}", file=sys.stderr)
+        return None
+
+
+def cmd_keygen(args: argparse.Namespace) -> int:
+    from kiosk.crypto.signing import KeyFileError, generate_key_pair, key_id, load_private_key
+
+    try:
+        private, public = generate_key_pair(Path(args.out))
+    except KeyFileError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    kid = key_id(load_private_key(private).public_key())
+    print(f"key id: {kid}")
+    print(f"private key: {private}")
+    print(f"public key: {public}")
+    print(
+        "The private key stays with you: whoever holds it can publish catalogs to every "
+        "terminal. Give the public key to the server (kiosk server trust-key) and to the "
+        "terminals.",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_sign(args: argparse.Namespace) -> int:
+    from kiosk.catalog.bundle import BundleRefusedError, sign_bundle, split_bundle
+    from kiosk.crypto.signing import KeyFileError, key_id, load_private_key
+
+    try:
+        key = load_private_key(Path(args.key))
+    except KeyFileError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    data = _read_bundle(args.bundle)
+    if data is None:
+        return 1
+    try:
+        signed = sign_bundle(data, key)
+    except BundleRefusedError as exc:
+        print(f"{args.bundle}: cannot sign: {exc}", file=sys.stderr)
+        return 1
+    if not _write(Path(args.bundle), signed):
+        return 1
+    parts = split_bundle(signed)
+    print(
+        f"{args.bundle}: signed with key {key_id(key.public_key())}, deployment "
+        f"{parts.manifest.deployment}, version {parts.manifest.version} "
+        f"({len(parts.signatures)} signature(s))"
+    )
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from kiosk.catalog.bundle import BundleRefusedError, verify_bundle
+    from kiosk.crypto.signing import KeyFileError, load_public_key
+
+    try:
+        keys = [load_public_key(Path(k)) for k in args.key]
+    except KeyFileError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    data = _read_bundle(args.bundle)
+    if data is None:
+        return 1
+    try:
+        verified = verify_bundle(data, keys, deployment=args.deployment, newer_than=args.newer_than)
+    except BundleRefusedError as exc:
+        print(f"{args.bundle}: refused ({exc.reason}): {exc}", file=sys.stderr)
+        return 1
+    m, catalog = verified.manifest, verified.catalog
+    people = "no staff list" if m.staff is None else f"{len(m.staff)} staff"
+    print(
+        f"{args.bundle}: ok: deployment {m.deployment}, version {m.version}, built {m.built_at}, "
+        f"signed by key {verified.key_id}; {m.catalog_hash}, "
+        f"{len(catalog.catalog.forms)} forms in {len(catalog.languages)} languages, {people}"
+    )
+    return 0
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    from kiosk.catalog.bundle import BundleRefusedError, split_bundle
+    from sync.client.admin import AdminClient, PublishRefusedError
+    from sync.client.transport import AuthRefusedError, SyncError
+
+    if not args.token:
+        print("publishing needs an admin token: --token or $KIOSK_ADMIN_TOKEN", file=sys.stderr)
+        return 2
+    if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", args.server):
+        print(f"'{args.server}' is not a server URL (http://host:port)", file=sys.stderr)
+        return 2
+    data = _read_bundle(args.bundle)
+    if data is None:
+        return 1
+    try:  # a file that is no bundle or was never signed is not worth an upload
+        if not split_bundle(data).signatures:
+            print(f"{args.bundle}: not signed yet (kiosk catalog sign)", file=sys.stderr)
+            return 1
+    except BundleRefusedError as exc:
+        print(f"{args.bundle}: {exc}", file=sys.stderr)
+        return 1
+    client = AdminClient(args.server, args.token)
+    try:
+        published = client.publish_catalog(data)
+    except PublishRefusedError as exc:
+        print(
+            f"{args.bundle}: the server refused it ({exc.reason}): {exc.message}", file=sys.stderr
+        )
+        return 1
+    except AuthRefusedError as exc:
+        print(f"the server refused the admin token: {exc.message}", file=sys.stderr)
+        return 1
+    except SyncError as exc:
+        print(f"publishing failed: {exc.message}", file=sys.stderr)
+        return 1
+    finally:
+        client.close()
+    print(
+        f"{args.server}: published {published.deployment} version {published.version} "
+        f"({published.catalog_hash}, ETag {published.etag}); terminals fetch it at their "
+        "next sync"
+    )
     return 0
 
 

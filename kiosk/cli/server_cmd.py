@@ -58,6 +58,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("name", metavar="NAME", nargs="?", default="admin")
     p.set_defaults(handler=cmd_admin_token)
 
+    p = action("trust-key", "accept catalog bundles signed with this admin's Ed25519 key")
+    p.add_argument("pubfile", metavar="PUBFILE", help="the public key from `kiosk catalog keygen`")
+    p.set_defaults(handler=cmd_trust_key)
+
+    p = action("distrust-key", "refuse catalog bundles signed with this key from now on")
+    p.add_argument("key_id", metavar="KEY_ID", help="16 hex digits, as `trust-key` printed it")
+    p.set_defaults(handler=cmd_distrust_key)
+
     p = action("status", "list the terminals and their last heartbeat")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_status)
@@ -155,6 +163,56 @@ def cmd_admin_token(args: argparse.Namespace) -> int:
     if engine is None:
         return 1
     print(issue_token(engine, "admin", args.name))
+    return 0
+
+
+def cmd_trust_key(args: argparse.Namespace) -> int:
+    import time
+    from pathlib import Path
+
+    from kiosk.crypto.signing import KeyFileError, load_public_key
+    from sync.server.signing_keys import trust_key
+
+    try:
+        public = load_public_key(Path(args.pubfile))
+    except KeyFileError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    engine = _engine(args)
+    if engine is None:
+        return 1
+    try:
+        kid, changed = trust_key(engine, public, now=time.time())
+    finally:
+        engine.dispose()
+    state = "now trusted" if changed else "was trusted already"
+    print(f"key {kid} {state}: catalog bundles signed with it can be published")
+    return 0
+
+
+def cmd_distrust_key(args: argparse.Namespace) -> int:
+    import re
+    import time
+
+    from sync.server.signing_keys import distrust_key
+
+    if not re.fullmatch(r"[0-9a-f]{16}", args.key_id):
+        print(f"'{args.key_id}' is not a key id (16 hex digits)", file=sys.stderr)
+        return 2
+    engine = _engine(args)
+    if engine is None:
+        return 1
+    try:
+        done = distrust_key(engine, args.key_id, now=time.time())
+    finally:
+        engine.dispose()
+    if not done:
+        print(f"no trusted key {args.key_id} on this server", file=sys.stderr)
+        return 1
+    print(
+        f"key {args.key_id} distrusted: bundles signed only with it are refused from now on "
+        "(versions published before stay)"
+    )
     return 0
 
 

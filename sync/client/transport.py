@@ -145,13 +145,16 @@ class ApiClient:
     def close(self) -> None:
         self._client.close()
 
-    def _request(self, method: str, path: str, **kwargs: object) -> httpx.Response:
+    def _send(self, method: str, path: str, **kwargs: object) -> httpx.Response:
         try:
-            response = self._client.request(method, f"{p.API}{path}", **kwargs)  # type: ignore[arg-type]
+            return self._client.request(method, f"{p.API}{path}", **kwargs)  # type: ignore[arg-type]
         except httpx.HTTPError as exc:
             raise TransientError(
                 f"cannot reach {self.server}: {type(exc).__name__}: {exc}"
             ) from None
+
+    def _request(self, method: str, path: str, **kwargs: object) -> httpx.Response:
+        response = self._send(method, path, **kwargs)
         raise_for_status(response)
         return response
 
@@ -171,6 +174,23 @@ class DeviceTransport(ApiClient):
             headers={"Content-Type": "application/json", "Content-Encoding": "gzip"},
         )
         return read_reply(response, p.BatchReply)
+
+    def fetch_catalog(self, etag: str | None) -> tuple[str, bytes] | None:
+        """The published bundle and its ETag; None when it is the one we have (304) or
+        nothing is published yet. The bundle is checked by its signature, not here."""
+        headers = {"If-None-Match": f'"{etag}"'} if etag else {}
+        response = self._send("GET", "/catalog", headers=headers)
+        if response.status_code == 304:
+            return None
+        if response.status_code == 404:
+            try:
+                if read_reply(response, p.ErrorReply).error == "no_catalog":
+                    return None
+            except ProtocolError:
+                pass
+        raise_for_status(response)
+        new_etag = response.headers.get("etag", "").strip('"')
+        return new_etag, response.content
 
     def heartbeat(self, beat: p.Heartbeat) -> p.HeartbeatReply:
         response = self._request(

@@ -18,9 +18,11 @@ from fastapi.responses import Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiosk import __version__
+from kiosk.catalog.bundle import BundleRefusedError
 from sync import protocol as p
 from sync.server import accounts, bundles, fleet, inbox, ingest
 from sync.server.limits import BodyLimitMiddleware, ProtocolHeaderMiddleware
@@ -28,6 +30,15 @@ from sync.server.limits import BodyLimitMiddleware, ProtocolHeaderMiddleware
 log = logging.getLogger("kiosk.server")
 
 APPLICATION_ID = r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
+PUBLISH_PATH = f"{p.API}/admin/catalog"
+# the bundle goes up as it is, so the request body is described here, not by a model
+BUNDLE_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "a signed catalog bundle, as `kiosk catalog sign` writes it",
+        "content": {"application/json": {"schema": {"type": "object"}}},
+    }
+}
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": p.ErrorReply} for code in (400, 401, 403, 404, 413, 415, 422, 503)
 }
@@ -90,6 +101,7 @@ def create_app(
     *,
     clock: Callable[[], float] = time.time,
     limits: p.Limits | None = None,
+    max_bundle_bytes: int = p.MAX_BUNDLE_BYTES,
 ) -> FastAPI:
     limits = limits or p.Limits(
         max_batch_items=p.MAX_BATCH_ITEMS,
@@ -102,7 +114,11 @@ def create_app(
         description="Terminals send sealed applications; offices fetch theirs.",
         responses=ERRORS,
     )
-    app.add_middleware(BodyLimitMiddleware, max_body=limits.max_batch_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_body=limits.max_batch_bytes,
+        larger={PUBLISH_PATH: max_bundle_bytes},
+    )
     app.add_middleware(ProtocolHeaderMiddleware)
     app.state.engine = engine
     app.state.clock = clock
@@ -189,15 +205,19 @@ def create_app(
         responses={200: {"content": {"application/json": {}}}, 304: {"description": "unchanged"}},
     )
     def catalog(_device: Device, if_none_match: Annotated[str | None, Header()] = None) -> Response:
-        """The current catalog bundle; send its ETag back as If-None-Match to skip the body."""
-        bundle = bundles.current_bundle(engine)
-        if bundle is None:
+        """The newest published catalog bundle; send its ETag back as If-None-Match to skip
+        the body. The terminal checks the signature itself, against its own pinned keys."""
+        current = bundles.newest(engine)
+        if current is None:
             raise ApiError(404, "no_catalog", "no catalog has been published yet")
-        etag = f'"{bundle.etag}"'
-        headers = {"ETag": etag, "X-Catalog-Version": bundle.version}
+        etag = f'"{current.etag}"'
+        headers = {"ETag": etag, "X-Catalog-Version": str(current.version)}
         if if_none_match and etag in [t.strip() for t in if_none_match.split(",")]:
             return Response(status_code=304, headers=headers)
-        return Response(bundle.body, media_type="application/json", headers=headers)
+        data = bundles.body(engine, current.seq)
+        if data is None:  # versions are never deleted; a database edited by hand
+            raise ApiError(404, "no_catalog", "the published catalog is missing")
+        return Response(data, media_type="application/json", headers=headers)
 
     # ------------------------------------------------------------ offices
     @app.get(f"{p.API}/inbox/applications", tags=["office"])
@@ -241,5 +261,60 @@ def create_app(
     @app.get(f"{p.API}/admin/stats", tags=["admin"])
     def admin_stats(_admin: Admin) -> p.Stats:
         return fleet.stats(engine)
+
+    @app.post(
+        PUBLISH_PATH,
+        tags=["admin"],
+        status_code=201,
+        responses={409: {"model": p.ErrorReply}},
+        openapi_extra=BUNDLE_BODY,
+    )
+    async def admin_publish_catalog(request: Request, admin: Admin) -> p.CatalogPublished:
+        """Publish a signed catalog bundle: checked like a terminal checks it (422 with the
+        reason as the error code), refused if not newer than the published one or for
+        another deployment (409). Every version is kept."""
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind != "application/json":
+            raise ApiError(415, "unsupported_media_type", "send the bundle as application/json")
+        data = await request.body()
+        try:  # verifying a large catalog takes a while: not on the event loop
+            published = await run_in_threadpool(
+                bundles.publish, engine, data, admin=admin.subject, now=clock()
+            )
+        except BundleRefusedError as exc:
+            status = 409 if exc.reason in ("not_newer", "wrong_deployment") else 422
+            raise ApiError(status, exc.reason, str(exc)) from None
+        log.info(
+            "catalog %s version %d published by %s, signed by key %s",
+            published.deployment,
+            published.version,
+            published.published_by,
+            published.key_id,
+        )
+        return p.CatalogPublished(
+            deployment=published.deployment,
+            version=published.version,
+            etag=published.etag,
+            catalog_hash=published.catalog_hash,
+        )
+
+    @app.get(PUBLISH_PATH, tags=["admin"])
+    def admin_catalog_versions(_admin: Admin) -> p.CatalogVersions:
+        """Every published catalog version, newest first (without the bundles)."""
+        return p.CatalogVersions(
+            versions=[
+                p.CatalogVersion(
+                    deployment=v.deployment,
+                    version=v.version,
+                    etag=v.etag,
+                    catalog_hash=v.catalog_hash,
+                    key_id=v.key_id,
+                    published_by=v.published_by,
+                    published_at=inbox.timestamp(v.published_at),
+                    size=v.size,
+                )
+                for v in bundles.versions(engine)
+            ]
+        )
 
     return app

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: published_catalogs and signing_keys
 
 metadata = sa.MetaData()
 
@@ -85,14 +85,32 @@ conflicts = sa.Table(
     sa.Column("payload", sa.Text, nullable=False),
 )
 
-catalog_bundles = sa.Table(
-    "catalog_bundles",
+# every catalog bundle ever published, kept so that any version can be looked at again;
+# terminals get the highest version (of the one deployment this server serves)
+published_catalogs = sa.Table(
+    "published_catalogs",
     metadata,
     sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("version", sa.String(100), nullable=False),
-    sa.Column("etag", sa.String(64), nullable=False, unique=True),
-    sa.Column("body", sa.LargeBinary, nullable=False),
+    sa.Column("deployment", sa.String(63), nullable=False),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("etag", sa.String(64), nullable=False, unique=True),  # SHA-256 of the body
+    sa.Column("catalog_hash", sa.String(71), nullable=False),
+    sa.Column("key_id", sa.String(16), nullable=False),  # the trusted key that signed it
+    sa.Column("published_by", sa.String(100), nullable=False),  # the admin token's name
     sa.Column("published_at", sa.Float, nullable=False),
+    sa.Column("size", sa.BigInteger, nullable=False),
+    sa.Column("body", sa.LargeBinary, nullable=False),
+    sa.UniqueConstraint("deployment", "version", name="published_catalogs_version"),
+)
+
+# the admins' Ed25519 public keys that catalog bundles must be signed with
+signing_keys = sa.Table(
+    "signing_keys",
+    metadata,
+    sa.Column("key_id", sa.String(16), primary_key=True),
+    sa.Column("public_key", sa.Text, nullable=False),  # PEM, SubjectPublicKeyInfo
+    sa.Column("added_at", sa.Float, nullable=False),
+    sa.Column("revoked_at", sa.Float),
 )
 
 
@@ -138,15 +156,28 @@ class SchemaError(RuntimeError):
 
 
 def ensure_schema(engine: Engine) -> None:
+    """Create what is missing; every schema change so far only added tables.
+
+    A database of an older schema gets the new tables and its new number, so an
+    older server refuses it from then on instead of serving without them (schema 1
+    had a ``catalog_bundles`` table that nothing reads any more; it stays, unused).
+    """
+    with engine.begin() as conn:
+        if sa.inspect(conn).has_table("meta"):
+            found = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema")).scalar()
+            if found is not None and int(found) > SCHEMA_VERSION:
+                raise SchemaError(
+                    f"the server database has schema {found}; this server knows up to "
+                    f"{SCHEMA_VERSION}: update the server"
+                )
     metadata.create_all(engine)
     with engine.begin() as conn:
         found = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema")).scalar()
         if found is None:
             conn.execute(sa.insert(meta).values(key="schema", value=str(SCHEMA_VERSION)))
-        elif int(found) > SCHEMA_VERSION:
-            raise SchemaError(
-                f"the server database has schema {found}; this server knows up to "
-                f"{SCHEMA_VERSION}: update the server"
+        elif int(found) < SCHEMA_VERSION:
+            conn.execute(
+                sa.update(meta).where(meta.c.key == "schema").values(value=str(SCHEMA_VERSION))
             )
 
 

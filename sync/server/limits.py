@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping
 from typing import Any
 
 from sync.protocol import PROTOCOL
@@ -57,22 +57,29 @@ def inflate(data: bytes, limit: int) -> bytes:
 
 
 class BodyLimitMiddleware:
-    def __init__(self, app: ASGIApp, max_body: int) -> None:
+    """*max_body* for every request, except the paths in *larger* with their own limit
+    (a catalog bundle is much larger than a batch of applications)."""
+
+    def __init__(
+        self, app: ASGIApp, max_body: int, larger: Mapping[str, int] | None = None
+    ) -> None:
         self.app = app
         self.max_body = max_body
+        self.larger = dict(larger or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
+        limit = self.larger.get(scope["path"], self.max_body)
         headers = {k.lower(): v for k, v in scope["headers"]}
-        too_large = f"the request body is larger than the server's limit of {self.max_body} bytes"
+        too_large = f"the request body is larger than the server's limit of {limit} bytes"
         try:
             announced = int(headers.get(b"content-length", b"0"))
         except ValueError:
             await send_error(send, 400, "bad_request", "Content-Length is not a number")
             return
-        if announced > self.max_body:
+        if announced > limit:
             await send_error(send, 413, "too_large", too_large)
             return
         encoding = headers.get(b"content-encoding", b"identity").strip().lower()
@@ -89,7 +96,7 @@ class BodyLimitMiddleware:
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_body:
+            if size > limit:
                 await send_error(send, 413, "too_large", too_large)
                 return
             chunks.append(chunk)
@@ -97,7 +104,7 @@ class BodyLimitMiddleware:
         body = b"".join(chunks)
         if encoding == b"gzip":
             try:
-                body = inflate(body, self.max_body)
+                body = inflate(body, limit)
             except BodyTooLargeError:
                 await send_error(send, 413, "too_large", too_large)
                 return

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.catalog.bundle import split_bundle
 from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.cli.main import main
 from tests.conftest import FORM_YAML, write_catalog
@@ -96,16 +97,26 @@ def test_schema_written_and_usable(tmp_path: Path, capsys: pytest.CaptureFixture
     assert json.loads(capsys.readouterr().out)["title"] == "Offices"
 
 
-def test_build_writes_compiled_catalog_with_hash(tmp_path: Path) -> None:
+def test_build_writes_an_unsigned_bundle_of_the_compiled_catalog(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795219200")
     root = write_catalog(tmp_path)
-    out = tmp_path / "out" / "catalog.json"
+    out = tmp_path / "out" / "bundle.json"
     assert main(["catalog", "build", str(root), "--out", str(out)]) == 0
-    compiled = CompiledCatalog.from_json(out.read_bytes())
+    parts = split_bundle(out.read_bytes())
+    compiled = CompiledCatalog.from_json(parts.catalog)
     assert compiled.content_hash.startswith("sha256:")
+    assert parts.signatures == ()
+    m = parts.manifest
+    assert (m.deployment, m.version, m.catalog_hash) == ("test_catalog", 1, compiled.content_hash)
+    assert m.built_at == "2026-11-21T00:00:00Z"
+    printed = capsys.readouterr().out
+    assert f"{out}: deployment test_catalog, version 1, {compiled.content_hash}" in printed
     again = tmp_path / "again.json"
     assert main(["catalog", "build", str(root), "--out", str(again)]) == 0
     assert again.read_bytes() == out.read_bytes()  # deterministic
-    tampered = out.read_bytes().replace(b"Testantrag", b"Testantraq")
+    tampered = bytes(parts.catalog).replace(b"Testantrag", b"Testantraq")
     with pytest.raises(ValueError, match="content hash"):
         CompiledCatalog.from_json(tampered)
 

@@ -33,6 +33,8 @@ ENDPOINTS = [
     ("POST", "/inbox/acknowledgements", "office", {"ids": [SOME_ID]}),
     ("GET", "/admin/terminals", "admin", None),
     ("GET", "/admin/stats", "admin", None),
+    ("GET", "/admin/catalog", "admin", None),
+    ("POST", "/admin/catalog", "admin", {}),
 ]
 
 

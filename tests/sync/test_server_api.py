@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 
 from sync import protocol as p
 from sync.client.worker import to_wire
-from sync.server import accounts, bundles
+from sync.server import accounts
 from sync.server.embedded import EmbeddedServer
 from tests.sync.conftest import Tokens, bearer, sealed_application
 
@@ -226,25 +226,6 @@ def test_inbox_list_fetch_acknowledge(
     # sozialamt still has its own application, unacknowledged
     other = client.get("/inbox/applications", headers=bearer(tokens.offices["sozialamt"])).json()
     assert [e["id"] for e in other["applications"]] == [foreign]
-
-
-def test_catalog_with_etag(engine: Engine, client: httpx.Client, tokens: Tokens) -> None:
-    device = bearer(tokens.device)
-    missing = client.get("/catalog", headers=device)
-    assert missing.status_code == 404 and missing.json()["error"] == "no_catalog"
-    body = json.dumps({"catalog": "v7", "signature": "…"}).encode()
-    bundles.put_bundle(engine, body, "7", now=1.0)
-    first = client.get("/catalog", headers=device)
-    assert first.status_code == 200 and first.content == body
-    etag = first.headers["ETag"]
-    assert etag == f'"{hashlib.sha256(body).hexdigest()}"'
-    assert first.headers["X-Catalog-Version"] == "7"
-    unchanged = client.get("/catalog", headers=device | {"If-None-Match": etag})
-    assert unchanged.status_code == 304 and unchanged.content == b""
-    newer = json.dumps({"catalog": "v8"}).encode()
-    bundles.put_bundle(engine, newer, "8", now=2.0)
-    changed = client.get("/catalog", headers=device | {"If-None-Match": etag})
-    assert changed.status_code == 200 and changed.content == newer
 
 
 def test_heartbeat_shows_in_terminal_list(
