@@ -12,17 +12,21 @@ import os
 import socket
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 from sqlalchemy.engine import Engine
 
+from kiosk.catalog.install import load_trust, save_trust
+from kiosk.crypto.signing import generate_key_pair, load_public_key, public_key_pem, public_path_for
 from sync.client.credential import EnrolmentError, enrol, load_credential
 from sync.client.worker import SyncLoop, SyncSettings
 from sync.server import accounts
 from sync.server.db import open_engine
 from sync.server.embedded import EmbeddedServer
+from sync.server.signing_keys import trust_key
 
 DEFAULT_PORT = 8765
 
@@ -32,6 +36,8 @@ class LocalLoop:
     server: EmbeddedServer
     office_tokens: dict[str, str]
     tokens_dir: Path
+    admin_key: Path | None = None
+    admin_token_file: Path | None = None
 
     def stop(self) -> None:
         self.server.stop()
@@ -59,7 +65,26 @@ def _enrolled_here(home: Path, engine: Engine, url: str) -> bool:
         return False
 
 
-def start_local_loop(home: Path, offices: list[str], *, port: int = DEFAULT_PORT) -> LocalLoop:
+def _demo_publishing(home: Path, engine: Engine, deployment: str) -> tuple[Path, Path]:
+    """A demo admin: a signing key the local server trusts and this terminal pins, and an
+    admin token, so the demo can publish a catalog and watch the terminal install it."""
+    folder = home / "server"
+    key = folder / "admin-demo.key"
+    if not key.exists():
+        generate_key_pair(key)
+    public = load_public_key(public_path_for(key))
+    trust_key(engine, public, now=time.time())
+    if load_trust(home) is None:
+        save_trust(home, deployment, [public_key_pem(public)])
+    token_file = folder / "admin.token"
+    if not token_file.exists():
+        _write_private(token_file, accounts.issue_token(engine, "admin", "demo-admin") + "\n")
+    return key, token_file
+
+
+def start_local_loop(
+    home: Path, offices: list[str], *, port: int = DEFAULT_PORT, deployment: str | None = None
+) -> LocalLoop:
     folder = home / "server"
     engine = open_engine(str(folder / "server.sqlite3"))
     try:
@@ -81,7 +106,10 @@ def start_local_loop(home: Path, offices: list[str], *, port: int = DEFAULT_PORT
         else:
             tokens[office] = accounts.issue_token(engine, "office", office)
             _write_private(path, tokens[office] + "\n")
-    return LocalLoop(server=server, office_tokens=tokens, tokens_dir=tokens_dir)
+    loop = LocalLoop(server=server, office_tokens=tokens, tokens_dir=tokens_dir)
+    if deployment:
+        loop.admin_key, loop.admin_token_file = _demo_publishing(home, engine, deployment)
+    return loop
 
 
 def explain(loop: LocalLoop, home: Path) -> None:
@@ -95,6 +123,23 @@ def explain(loop: LocalLoop, home: Path) -> None:
         f"--key {home / 'office_keys' / (office + '.key.pem')} --out ./inbox-{office}",
         file=sys.stderr,
     )
+    if loop.admin_key is not None and loop.admin_token_file is not None:
+        bundle = home / "catalog-demo.bundle"
+        print(
+            "publish a new catalog version (raise `version:` in catalog.yaml first); the kiosk "
+            "installs it once no visitor is busy:\n"
+            f"  .venv/bin/kiosk catalog build --out {bundle} && "
+            f".venv/bin/kiosk catalog sign {bundle} --key {loop.admin_key} && "
+            f".venv/bin/kiosk catalog publish {bundle} --server {loop.server.url} "
+            f'--token "$(cat {loop.admin_token_file})"',
+            file=sys.stderr,
+        )
+
+
+def catalog_id(root: Path) -> str:
+    """The catalog's id (its deployment) straight from catalog.yaml."""
+    data = yaml.safe_load((root / "catalog.yaml").read_text(encoding="utf-8")) or {}
+    return str(data.get("id", ""))
 
 
 def catalog_offices(root: Path) -> list[str]:
@@ -134,7 +179,10 @@ class BackgroundSync:
         if self.local_catalog is not None:
             try:
                 self.local = start_local_loop(
-                    self.home, catalog_offices(self.local_catalog), port=self.port
+                    self.home,
+                    catalog_offices(self.local_catalog),
+                    port=self.port,
+                    deployment=catalog_id(self.local_catalog),
                 )
                 explain(self.local, self.home)
             except (OSError, RuntimeError, ValueError, EnrolmentError) as exc:

@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QLocale, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -48,9 +49,20 @@ def _fatal(message: str, detail: str, windowed: bool) -> QLabel:
 
 
 def run_app(
-    home: Path, root: Path, translations: Path | None, *, windowed: bool, smoke: bool
+    home: Path,
+    root: Path,
+    translations: Path | None,
+    *,
+    windowed: bool,
+    smoke: bool,
+    status_for: Callable[[Any], dict[str, Any]] | None = None,
+    sync_now: Callable[[], None] | None = None,
 ) -> int:
-    """Start the kiosk; returns the exit code."""
+    """Start the kiosk; returns the exit code.
+
+    *status_for* (given the store) and *sync_now* come from the launcher, which owns
+    the sync: the staff menu shows the one and offers the other.
+    """
     keyboard = prepare_environment() and not smoke
     QLocale.setDefault(QLocale("de_DE"))
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -103,14 +115,24 @@ def run_app(
 
     def load_kiosk() -> None:
         started = time.perf_counter()
+        from kiosk.catalog.build import BuildResult
         from kiosk.catalog.cache import load_catalog_cached
+        from kiosk.catalog.install import TrustError, open_installed
         from kiosk.session.terminal import Terminal, ensure_demo_office_keys
         from kiosk.store import Store, StoreError
         from ui.core import CoreRunner
         from ui.speech import Speaker
         from ui.window import KioskWindow
 
-        result = load_catalog_cached(root, translations, home / "cache")
+        try:
+            installer, bundle = open_installed(home)
+        except TrustError as exc:  # runs the catalog it was built with; staff see why
+            print(f"catalog updates are off: {exc}", file=sys.stderr)
+            installer, bundle = None, None
+        if bundle is not None:
+            result = BuildResult(bundle.catalog, [])
+        else:
+            result = load_catalog_cached(root, translations, home / "cache")
         if result.catalog is None or result.errors:
             for issue in result.errors:
                 print(issue, file=sys.stderr)
@@ -127,11 +149,13 @@ def run_app(
         ensure_demo_office_keys(home, catalog)
         core = CoreRunner()
         window = KioskWindow(
-            Terminal(store, catalog, home),
+            Terminal(store, catalog, home, installer=installer, bundle=bundle),
             core,
             speaker=Speaker(),
             keyboard=keyboard,
             kiosk_mode=not windowed,
+            status_source=(lambda: status_for(store)) if status_for is not None else None,
+            sync_now=sync_now,
         )
         state.update(window=window, core=core, store=store)
         if boot_window is None:

@@ -45,20 +45,36 @@ def native_name(lang: str) -> str:
 
 @dataclass(frozen=True)
 class Tr:
+    """Texts in one language; with ``beside`` (assisted mode) every text carries its
+    German original on a second line, so staff read along in full."""
+
     lang: str
     catalog: CatalogTexts
+    beside: bool = False
 
     def __call__(self, msgid: str, **params: Any) -> str:
         text = gettext_for(self.lang).gettext(msgid)
         if params:
             try:
-                return text.format(**params)
+                text = text.format(**params)
             except (KeyError, IndexError, ValueError):
-                return msgid.format(**params)
-        return text
+                text = msgid.format(**params)
+        return self._with_german(text, msgid.format(**params) if params else msgid)
 
     def cat(self, ctx: str, german: str) -> str:
-        return self.catalog.t(self.lang, ctx, german)
+        return self._with_german(self.catalog.t(self.lang, ctx, german), german)
+
+    def _with_german(self, text: str, german: str) -> str:
+        if not self.beside or self.german or text == german:
+            return text
+        if self.rtl:  # the German line keeps its own direction (full stops at its end)
+            german = f"\u2066{german}\u2069"
+        return f"{text}\n{german}"
+
+    @property
+    def shows_german(self) -> bool:
+        """The German original is already part of every text (no separate German line)."""
+        return self.german or self.beside
 
     @property
     def rtl(self) -> bool:

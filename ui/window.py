@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import time
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
@@ -50,6 +51,7 @@ from ui.screens.form import FormScreen
 from ui.screens.start import FormListScreen, HomeScreen, InfoSheetScreen
 from ui.screens.welcome import WelcomeScreen
 from ui.speech import Speaker
+from ui.staff_mode import StaffMode, StatusSource
 from ui.theme import Theme
 from ui.tr import KEYBOARD_LOCALES, Tr, native_name
 from ui.widgets import button, label
@@ -87,6 +89,9 @@ class KioskWindow(QWidget):
         keyboard: bool = False,
         kiosk_mode: bool = False,
         printer: PrintService | None = None,
+        status_source: StatusSource | None = None,
+        sync_now: Callable[[], None] | None = None,
+        on_exit: Callable[[], None] | None = None,
     ) -> None:
         super().__init__()
         self.terminal, self.core = terminal, core
@@ -108,6 +113,8 @@ class KioskWindow(QWidget):
                 layout.addWidget(panel)
                 panel.shown.connect(self._make_room)
         self.overlay = IdleOverlay(self, self.still_here)
+        self._close_allowed = not kiosk_mode
+        self._starting_session = False
         self.printer = printer or PrintService()
         self.printer.finished.connect(self._printed)
         self.receipt: Receipt | None = None
@@ -120,6 +127,10 @@ class KioskWindow(QWidget):
         self.back_to_list: Any = None
         self.last_activity = time.monotonic()
         self._last_touch_sent = 0.0
+        self.staff = StaffMode(
+            self, status_source=status_source, sync_now=sync_now, on_exit=on_exit or _quit
+        )
+        layout.insertWidget(0, self.staff.banner)
         self.poll_timer = QTimer(self)
         self.poll_timer.timeout.connect(self.poll)
         self.poll_timer.start(POLL_MS)
@@ -132,8 +143,21 @@ class KioskWindow(QWidget):
     # ---------------------------------------------------------------- plumbing
     @property
     def t(self) -> Tr:
+        """The visitor's texts; German beside every one of them while staff are helping."""
         catalog = self.open.catalog if self.open is not None else self.catalog
-        return Tr(self.lang, catalog)
+        return Tr(self.lang, catalog, beside=self.staff.active)
+
+    def rerender(self) -> None:
+        """Draw the visitor's screen again (assisted mode on or off); other screens change
+        at the next step, so a receipt or a code on screen is never lost."""
+        name = self.current.name if self.current is not None else ""
+        if self.open is not None and self.form_screen is not None:
+            self._keep_form_state()
+            self.show_form(self.open.page)
+        elif name == "home" and self.session is not None:
+            self.show_home()
+        elif name == "welcome":
+            self.show_welcome()
 
     def env(self) -> ScreenEnv:
         return ScreenEnv(
@@ -199,6 +223,8 @@ class KioskWindow(QWidget):
 
     # ---------------------------------------------------------------- activity and idle
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if self.staff.filter(event):
+            return True
         if event.type() in {
             QEvent.Type.MouseButtonPress,
             QEvent.Type.KeyPress,
@@ -211,11 +237,19 @@ class KioskWindow(QWidget):
         return False
 
     def poll(self) -> None:
+        self.staff.poll()
         if self.session is not None:
             self.session_call(lambda s: s.poll(), self.on_idle_state)
             return
-        # no visitor: expired codes and old crash leftovers are still purged every hour
-        self.core.run(self.terminal.maybe_housekeeping, None, self.storage_problem)
+        # no visitor: expired codes and old crash leftovers are still purged every hour,
+        # and a catalog the sync staged is installed now, between two visitors
+        terminal = self.terminal
+
+        def between_visitors() -> CompiledCatalog | None:
+            terminal.maybe_housekeeping()
+            return terminal.install_staged_catalog()
+
+        self.core.run(between_visitors, self.catalog_installed, self.storage_problem)
         if (
             self.current is not None
             and self.current.name != "welcome"
@@ -239,6 +273,15 @@ class KioskWindow(QWidget):
         """While the keyboard is up, the top bar and titles give their space to the form."""
         if self.current is not None:
             self.current.set_compact(keyboard_up)
+
+    def catalog_installed(self, catalog: CompiledCatalog | None) -> None:
+        if catalog is None or catalog is self.catalog:
+            return
+        self.catalog = catalog
+        self.language_names = {lang: native_name(lang) for lang in catalog.languages}
+        self.setWindowTitle(catalog.catalog.header.title)
+        if self.session is None and not self._starting_session:
+            self.show_welcome()
 
     # ---------------------------------------------------------------- accessibility
     def set_large(self, on: bool) -> None:
@@ -282,12 +325,19 @@ class KioskWindow(QWidget):
     def choose_language(self, lang: str) -> None:
         self.lang = lang
         self.apply_language()
+        self._starting_session = True
         self.core.run(
-            lambda: self.terminal.start_session(lang), self._session_started, self.storage_problem
+            lambda: self.terminal.start_session(lang), self._session_started, self._start_failed
         )
 
+    def _start_failed(self, error: BaseException) -> None:
+        self._starting_session = False
+        self.storage_problem(error)
+
     def _session_started(self, session: VisitorSession) -> None:
+        self._starting_session = False
         self.session = session
+        self.staff.session_started(session)
         self.show_home()
 
     def switch_language(self, lang: str) -> None:
@@ -296,6 +346,7 @@ class KioskWindow(QWidget):
             return
         self.lang = lang
         self.apply_language()
+        self.staff.language_changed()
         self.session_call(lambda s: setattr(s, "language", lang))
         if self.open is not None:
             self.show_form(self.open.page)
@@ -480,6 +531,7 @@ class KioskWindow(QWidget):
         )
 
     def _printed(self, printed: bool, reason: str) -> None:
+        self.staff.printed(printed)
         if isinstance(self.current, DoneScreen | ContinueLaterScreen):
             self.current.print.done(printed)
 
@@ -547,6 +599,7 @@ class KioskWindow(QWidget):
 
     def _resumed(self, result: tuple[VisitorSession, OpenForm | None]) -> None:
         self.session, self.open = result
+        self.staff.session_started(self.session)
         if self.open is not None:
             self.show_form(self.open.page)
         else:
@@ -565,6 +618,12 @@ class KioskWindow(QWidget):
             message = tr(RESUME_MESSAGES[error.problem])
         self.current.fail(message)
 
+    def adopt_recovered(self, session: VisitorSession) -> None:
+        """Staff brought back a session an unclean stop left behind (already assisted)."""
+        self.lang = session.language
+        self.apply_language()
+        self._resumed((session, OpenForm(session.current) if session.current else None))
+
     # ---------------------------------------------------------------- the end of a visit
     def wipe(self, reason: str = "timeout") -> None:
         """Forget the visitor: end the session, drop every screen, reset language and display."""
@@ -572,6 +631,7 @@ class KioskWindow(QWidget):
         self.session = None
         self.open = None
         self.receipt = None
+        self.staff.lock("session_end")
         if session is not None and not session.ended:
             self.core.run(lambda: session.end(reason))
         self.overlay.hide()
@@ -581,9 +641,13 @@ class KioskWindow(QWidget):
         self.show_welcome()
 
     # ---------------------------------------------------------------- leaving the kiosk
+    def allow_close(self) -> None:
+        """An admin chose "exit" in the staff menu."""
+        self._close_allowed = True
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        if self.kiosk_mode:
-            event.ignore()  # closing needs staff (the staff panel adds an exit)
+        if not self._close_allowed:
+            event.ignore()  # closing needs an admin (staff menu, "exit the kiosk")
             return
         self.poll_timer.stop()
         super().closeEvent(event)
@@ -596,5 +660,12 @@ class KioskWindow(QWidget):
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
-        if self.overlay.isVisible():
-            self.overlay.setGeometry(self.rect())
+        for cover in (self.overlay, self.staff.unlock, self.staff.panel):
+            if cover is not None and cover.isVisible():
+                cover.setGeometry(self.rect())
+
+
+def _quit() -> None:
+    app = QApplication.instance()
+    if app is not None:
+        app.quit()

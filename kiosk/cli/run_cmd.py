@@ -40,10 +40,19 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     if args.smoke:
         return run_app(home, root, translations, windowed=args.windowed, smoke=True)
+    from sync.client.status import sync_status
     from sync.local import BackgroundSync
 
     background = BackgroundSync(home, local_catalog=root if args.local_server else None).start()
     try:
-        return run_app(home, root, translations, windowed=args.windowed, smoke=False)
+        return run_app(
+            home,
+            root,
+            translations,
+            windowed=args.windowed,
+            smoke=False,
+            status_for=lambda store: sync_status(store, home),
+            sync_now=background.loop.nudge,
+        )
     finally:
         background.stop()

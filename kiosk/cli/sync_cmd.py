@@ -5,9 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.cli.common import add_home, format_counts, open_store
 from kiosk.paths import home_dir
+
+if TYPE_CHECKING:
+    from sync.client.catalog_pull import PullResult
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -15,6 +20,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     add_home(p)
     p.add_argument("--server", required=True, metavar="URL", help="e.g. https://kiosk.example")
     p.add_argument("--token", required=True, help="from `kiosk server enroll-device NAME`")
+    p.add_argument(
+        "--admin-key",
+        action="append",
+        metavar="PUB",
+        help="an admin's public key (from `kiosk catalog keygen`); catalog bundles must be "
+        "signed by one of these (repeat for several admins). Without it the terminal keeps "
+        "running the catalog it has and takes no updates",
+    )
+    p.add_argument(
+        "--deployment",
+        metavar="NAME",
+        help="the deployment whose bundles this terminal takes (default: the id in the "
+        "catalog's catalog.yaml)",
+    )
     p.set_defaults(handler=cmd_enroll)
 
     p = sub.add_parser("sync", help="send the outbox to the central server")
@@ -34,6 +53,13 @@ def cmd_enroll(args: argparse.Namespace) -> int:
     from sync.client.credential import EnrolmentError, credential_path, enrol
 
     home = home_dir(args.home)
+    keys: list[bytes] = []
+    for name in args.admin_key or []:
+        try:
+            keys.append(Path(name).read_bytes())
+        except OSError as exc:
+            print(f"{name}: cannot read the admin key: {exc.strerror}", file=sys.stderr)
+            return 1
     try:
         credential = enrol(home, args.server, args.token)
     except EnrolmentError as exc:
@@ -43,10 +69,34 @@ def cmd_enroll(args: argparse.Namespace) -> int:
         f"enrolled as '{credential.name}' with {credential.server} "
         f"(credential in {credential_path(home)})"
     )
+    if keys:
+        return _pin_keys(home, keys, args.deployment)
+    return 0
+
+
+def _pin_keys(home: Path, keys: list[bytes], deployment: str | None) -> int:
+    from kiosk.catalog.install import TrustError, save_trust
+    from kiosk.crypto.signing import KeyFileError
+    from kiosk.paths import default_catalog_dir
+
+    if deployment is None:
+        from sync.local import catalog_id
+
+        deployment = catalog_id(default_catalog_dir())
+    try:
+        trust = save_trust(home, deployment, keys)
+    except (TrustError, KeyFileError) as exc:
+        print(f"admin keys not pinned: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"catalog bundles for '{trust.deployment}' are accepted when signed by: "
+        f"{', '.join(trust.key_ids)}"
+    )
     return 0
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from sync.client.catalog_pull import installer_for
     from sync.client.credential import EnrolmentError, load_credential
     from sync.client.transport import DeviceTransport, SyncError
     from sync.client.worker import OutboxSync, SyncLoop, sync_lock
@@ -81,8 +131,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
             if report.ok:
                 try:
                     sync.heartbeat()
+                    _report_pull(sync.pull_catalog(installer_for(home)))
                 except SyncError as exc:
-                    print(f"heartbeat not delivered: {exc.message}", file=sys.stderr)
+                    print(f"heartbeat or catalog check failed: {exc.message}", file=sys.stderr)
         finally:
             transport.close()
             store.close()
@@ -95,6 +146,13 @@ def cmd_sync(args: argparse.Namespace) -> int:
         print(f"sync stopped: {report.error}", file=sys.stderr)
         return 1
     return 0 if not report.counts.get("pending") else 1
+
+
+def _report_pull(result: PullResult) -> None:
+    if result.status == "staged":
+        print(f"catalog version {result.version} received; the kiosk installs it between visitors")
+    elif result.status == "refused":
+        print(f"catalog bundle refused ({result.reason}); see `kiosk status`", file=sys.stderr)
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -114,6 +172,10 @@ def cmd_status(args: argparse.Namespace) -> int:
     outbox = format_counts(status["outbox"])
     print(f"terminal {status['terminal_id'] or '-'} (kiosk {status['app_version']})")
     print(f"catalog: {status['catalog_version'] or 'not yet opened'}")
+    if status["catalog_staged"]:
+        print(f"catalog waiting to install: version {status['catalog_staged']}")
+    if status["catalog_refused"]:
+        print(f"last catalog bundle refused: {status['catalog_refused']}")
     if status["enrolled"]:
         print(f"server: {status['server']} as '{status['device_name']}'")
     else:

@@ -14,8 +14,10 @@ import os
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.catalog.compiled import CompiledCatalog
+from kiosk.catalog.install import CatalogInstaller
 from kiosk.catalog.model import Form, Office
 from kiosk.crypto import aead, keywrap
 from kiosk.crypto.keywrap import ScryptParams
@@ -31,8 +33,13 @@ from kiosk.session.visitor import (
     ticket_aad,
     ticket_id,
 )
+from kiosk.staff.directory import StaffDirectory
+from kiosk.staff.unlock import LockoutPolicy, StaffUnlock
 from kiosk.store import Store
 from kiosk.store.repositories import CATALOG_SETTING, DraftRow
+
+if TYPE_CHECKING:
+    from kiosk.catalog.bundle import VerifiedBundle
 
 HOUR = 3600.0
 
@@ -52,6 +59,8 @@ class SessionConfig:
     lockout_base_seconds: float = 30.0
     max_pin_attempts: int = 10
     scrypt: ScryptParams = field(default_factory=ScryptParams)
+    staff_idle_seconds: float = 120.0  # the assisted mode locks itself after this
+    staff_lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
 
 
 class ResumeProblem(enum.Enum):
@@ -97,12 +106,20 @@ class Terminal:
         *,
         clock: Clock | None = None,
         config: SessionConfig | None = None,
+        installer: CatalogInstaller | None = None,
+        bundle: VerifiedBundle | None = None,
     ) -> None:
         self.store = store
-        self.catalog = catalog
+        self.catalog = bundle.catalog if bundle is not None else catalog
         self.home = home
         self.clock = clock or SystemClock()
         self.config = config or SessionConfig()
+        self.installer = installer
+        self.staff = StaffDirectory(store)
+        self.unlock = StaffUnlock(store, self.staff, self.clock, self.config.staff_lockout)
+        self.bundle_version: int | None = None
+        if bundle is not None:
+            self._take_bundle(bundle)
         self.recovery_key = _terminal_secret(home / "keys" / "recovery.key")
         self.terminal_id = self._terminal_id()
         self._live: dict[str, VisitorSession] = {}
@@ -111,8 +128,8 @@ class Terminal:
         # whatever is still 'active' now was left by a process that did not end cleanly
         self._leftovers = {row.session_id for row in store.drafts.active()}
         self.housekeeping()
-        self.keep_catalog(catalog)  # now, not at a visitor's first keystroke
-        store.settings.set(CATALOG_SETTING, catalog_label(catalog))
+        self.keep_catalog(self.catalog)  # now, not at a visitor's first keystroke
+        store.settings.set(CATALOG_SETTING, catalog_label(self.catalog))
 
     def _terminal_id(self) -> str:
         value = self.store.settings.get("terminal_id")
@@ -211,6 +228,7 @@ class Terminal:
             catalog.compiled_form(row.form_id),
             answers=data["answers"],
             page=data["page"],
+            assisted_by=set(data.get("assisted_by", [])),
         )
 
     def _catalog_for(self, content_hash: str) -> CompiledCatalog | None:
@@ -226,6 +244,41 @@ class Terminal:
         if not self.store.snapshots.has(catalog.content_hash):
             self.store.snapshots.keep(catalog.content_hash, catalog.to_json(), self.clock.now())
         self._kept_catalogs.add(catalog.content_hash)
+
+    # ------------------------------------------------------------ catalog updates
+    def _take_bundle(self, bundle: VerifiedBundle) -> None:
+        self.catalog = bundle.catalog
+        self.bundle_version = bundle.manifest.version
+        self.staff.set_bundle_staff(bundle.manifest.staff)
+
+    @property
+    def in_use(self) -> bool:
+        """A visitor session is open: the catalog must not change now."""
+        return bool(self._live)
+
+    def install_staged_catalog(self) -> CompiledCatalog | None:
+        """Install a bundle the sync staged, if no visitor is in the middle of a session.
+
+        Drafts started on the old catalog keep it (snapshots), so a parked or
+        crashed form reopens on the version its visitor saw.
+        """
+        if self._live or self.installer is None or not self.installer.has_staged():
+            return None
+        old = self.catalog
+        self.keep_catalog(old)
+        verified = self.installer.install_staged()
+        if verified is None:
+            return None
+        self._take_bundle(verified)
+        self.keep_catalog(self.catalog)
+        self.store.settings.set(CATALOG_SETTING, catalog_label(self.catalog))
+        self.store.audit.write(
+            at=self.clock.now(),
+            actor="system",
+            action="catalog_installed",
+            detail=f"version {verified.manifest.version} signed by {verified.key_id}",
+        )
+        return self.catalog
 
     # ------------------------------------------------------------ crash recovery
     def crashed_sessions(self) -> list[CrashedSession]:

@@ -29,6 +29,7 @@ from kiosk.session.clock import local_date
 from kiosk.session.codes import new_reference, new_resume_code, normalise
 from kiosk.session.idle import IdlePhase, IdleState, IdleTimer
 from kiosk.session.profile import VisitorProfile
+from kiosk.session.staff import StaffGrant
 from kiosk.store import StoreError
 from kiosk.store.repositories import OutboxItem
 
@@ -114,6 +115,8 @@ class FormDraft:
     page: str = ""
     dirty: bool = False
     changed_at: float = 0.0
+    #: staff ids who filled in answers on the visitor's behalf; travels with the application
+    assisted_by: set[str] = field(default_factory=set)
 
     @property
     def form_id(self) -> str:
@@ -121,7 +124,12 @@ class FormDraft:
 
     def blob(self, language: str) -> bytes:
         return json.dumps(
-            {"answers": self.answers, "page": self.page, "language": language},
+            {
+                "answers": self.answers,
+                "page": self.page,
+                "language": language,
+                "assisted_by": sorted(self.assisted_by),
+            },
             ensure_ascii=False,
             separators=(",", ":"),
         ).encode()
@@ -144,6 +152,7 @@ class VisitorSession:
         )
         self.save_problem: StoreError | None = None
         self.ended_reason: str | None = None
+        self.assisting: StaffGrant | None = None
 
     # ------------------------------------------------------------ state
     @property
@@ -187,11 +196,32 @@ class VisitorSession:
         self.drafts[draft.form_id] = draft
         self.current = draft
 
+    # ------------------------------------------------------------ assisted mode
+    def assist(self, grant: StaffGrant | None) -> None:
+        """Staff start (a grant) or stop (None) helping; answers given meanwhile count as
+        filled in on the visitor's behalf."""
+        if grant is not None:
+            grant.require()
+        self.assisting = grant
+
+    def _note_assistance(self, draft: FormDraft) -> None:
+        grant = self.assisting
+        if grant is None or grant.staff_id in draft.assisted_by:
+            return
+        draft.assisted_by.add(grant.staff_id)
+        self.terminal.store.audit.write(
+            at=self.terminal.clock.now(),
+            actor=f"staff:{grant.staff_id}",
+            action="assisted_fill",
+            detail=draft.form_id,
+        )
+
     # ------------------------------------------------------------ answers
     def answer(self, field_id: str, value: Any) -> None:
         """Set one answer of the open form; saved after the debounce pause."""
         draft = self._draft()
         self.idle.touch()
+        self._note_assistance(draft)
         if value is None or value == "" or value == []:
             draft.answers.pop(field_id, None)
         else:
@@ -315,7 +345,8 @@ class VisitorSession:
             "language": self.language,
             "catalog": catalog.content_hash,
             "terminal": terminal.terminal_id,
-            "assisted": False,
+            "assisted": bool(draft.assisted_by),
+            "assisted_by": sorted(draft.assisted_by),
             "consents": {
                 f.id: f.consent.version
                 for p in form.pages

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from kiosk import __version__
 from kiosk.store import Store
 from kiosk.store.repositories import CATALOG_SETTING as CATALOG
 from sync import protocol as p
+from sync.client.catalog_pull import REFUSED, STAGED_VERSION
 
 LAST_ATTEMPT = "sync.last_attempt_at"
 LAST_SUCCESS = "sync.last_success_at"
@@ -73,4 +75,26 @@ def sync_status(store: Store, home: Path) -> dict[str, Any]:
         "last_sync_at": iso(LAST_SUCCESS),
         "last_attempt_at": iso(LAST_ATTEMPT),
         "last_error": store.settings.get(LAST_ERROR) or None,
+        "catalog_staged": _staged_version(store, home),
+        **_disk(home),
+        "catalog_refused": store.settings.get(REFUSED) or None,
     }
+
+
+def _disk(home: Path) -> dict[str, int | None]:
+    """Free space where the database grows: a full disk stops autosave and the outbox."""
+    try:
+        usage = shutil.disk_usage(home)
+    except OSError:
+        return {"disk_free_bytes": None, "disk_total_bytes": None}
+    return {"disk_free_bytes": usage.free, "disk_total_bytes": usage.total}
+
+
+def _staged_version(store: Store, home: Path) -> int | None:
+    """The version waiting for a moment between visitors, if one is."""
+    from kiosk.catalog.install import FOLDER, STAGED
+
+    if not (home / FOLDER / STAGED).exists():
+        return None
+    value = store.settings.get(STAGED_VERSION)
+    return int(value) if value and value.isdigit() else None

@@ -23,10 +23,12 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from kiosk import __version__
+from kiosk.catalog.install import CatalogInstaller
 from kiosk.store import Store, StoreError
 from kiosk.store.repositories import OutboxItem
 from sync import protocol as p
 from sync.client.backoff import Backoff
+from sync.client.catalog_pull import PullResult, installer_for, pull_catalog
 from sync.client.credential import load_credential
 from sync.client.status import heartbeat_delivered, heartbeat_for, record_attempt
 from sync.client.transport import AuthRefusedError, BatchRefusedError, DeviceTransport, SyncError
@@ -167,6 +169,11 @@ class OutboxSync:
         self.transport.heartbeat(heartbeat_for(self.store, app_version=__version__))
         heartbeat_delivered(self.store)
 
+    def pull_catalog(self, installer: CatalogInstaller | None) -> PullResult:
+        if installer is None:
+            return PullResult("not_configured")
+        return pull_catalog(self.store, self.transport, installer)
+
 
 class SyncLoop:
     """The background sync of a running terminal: a plain thread, no Qt.
@@ -195,6 +202,7 @@ class SyncLoop:
         self._store: Store | None = None
         self._last_beat = 0.0
         self.last_report: PassReport | None = None
+        self.last_pull: PullResult | None = None
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self.run, name="kiosk-sync", daemon=True)
@@ -255,6 +263,11 @@ class SyncLoop:
         try:
             sync = OutboxSync(store, transport, settings=self.settings)
             report = sync.run_pass()
+            if report.ok:
+                try:
+                    self.last_pull = sync.pull_catalog(installer_for(self.home))
+                except SyncError as exc:
+                    log.info("catalog check failed: %s", exc.message)
             now = time.monotonic()
             beat_due = now - self._last_beat > self.settings.heartbeat_interval
             if report.ok and (report.sent or beat_due):

@@ -194,5 +194,19 @@ def test_make_run_loop_enrols_and_delivers(home: Path, tmp_path: Path) -> None:
             fetch(url, office, token_file.read_text().strip(), key, out)
             filed += len(list(out.glob("*.pdf")))
         assert filed == 4
+
+        # the demo admin publishes the catalog with the commands `make run` prints
+        local = background.local
+        assert local.admin_key is not None and local.admin_token_file is not None
+        bundle = tmp_path / "catalog.bundle"
+        kiosk("catalog", "build", "--out", str(bundle))
+        kiosk("catalog", "sign", str(bundle), "--key", str(local.admin_key))
+        token = local.admin_token_file.read_text().strip()
+        kiosk("catalog", "publish", str(bundle), "--server", url, "--token", token)
+        while time.monotonic() < deadline and not status.get("catalog_staged"):
+            status = json.loads(kiosk("status", "--json", home=home).stdout)
+            time.sleep(0.2)
+        assert status["catalog_staged"] == 1, status
+        assert "waiting to install: version 1" in kiosk("status", home=home).stdout
     finally:
         background.stop()

@@ -138,7 +138,7 @@ class FieldFrame(QFrame):
             self.help_button.setFixedSize(56, 56)
             head.addWidget(self.help_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(head)
-        if not tr.german:
+        if not tr.shows_german:
             self.german = german_label(f.label, tr)
             layout.addWidget(self.german)
         self.help = label(self.help_text, "muted")
@@ -213,7 +213,7 @@ class GroupFrame(QFrame):
         layout.setContentsMargins(0, 8, 0, 8)
         self.title = ctx.text(f.id, "label", f.label)
         layout.addWidget(label(self.title, "subtitle"))
-        if not tr.german:
+        if not tr.shows_german:
             layout.addWidget(german_label(f.label, tr))
         self.item_label = ctx.text(f.id, "item_label", f.item_label) if f.item_label else self.title
         self.items_box = QVBoxLayout()

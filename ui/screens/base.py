@@ -87,7 +87,7 @@ class Screen(QWidget):
     def set_title(self, text: str, german: str | None = None) -> None:
         self._title = text
         self.heading.addWidget(label(text, "title"))
-        if german and not self.t.german and german != text:
+        if german and not self.t.shows_german and german != text:
             self.heading.addWidget(german_label(german, self.t))
 
     def set_compact(self, compact: bool) -> None:

@@ -17,10 +17,17 @@ from ui.widgets import PrintFeedback, button, label, ltr_isolate, qr_pixmap
 class PinPad(QWidget):
     """Ten big digit keys (always left to right), delete, and a dotted display."""
 
-    def __init__(self, env: ScreenEnv, on_enter: Callable[[str], None], name: str = "pin") -> None:
+    def __init__(
+        self,
+        env: ScreenEnv,
+        on_enter: Callable[[str], None],
+        name: str = "pin",
+        max_digits: int = 6,
+    ) -> None:
         super().__init__()
         self.t = env.tr
         self.digits = ""
+        self.max_digits = max_digits
         self.on_enter = on_enter
         self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         box = QVBoxLayout(self)
@@ -44,7 +51,7 @@ class PinPad(QWidget):
         box.addLayout(grid)
 
     def press(self, digit: str) -> None:
-        if len(self.digits) < 6:
+        if len(self.digits) < self.max_digits:
             self.digits += digit
             self._show()
 

@@ -143,7 +143,7 @@ class DoneScreen(Screen):
         tr = self.t
         self.set_title(tr(texts.DONE_TITLE))
         self.body.addWidget(label(receipt.form_title, "subtitle"))
-        if not tr.german:
+        if not tr.shows_german:
             self.body.addWidget(german_label(receipt.form_title_de, tr))
         self.body.addWidget(label(tr(texts.DONE_REFERENCE)))
         reference = label(ltr_isolate(receipt.reference), "reference", selectable=True)

@@ -67,7 +67,7 @@ class HomeScreen(Screen):
                 o.icon,
                 name,
                 tr.cat(office_ctx(o.id, "description"), o.description),
-                german=None if tr.german else o.name,
+                german=None if tr.shows_german else o.name,
                 rtl=tr.rtl,
             )
             card.clicked.connect(lambda oid=o.id: on_office(oid))
@@ -104,7 +104,7 @@ class FormListScreen(Screen):
                 office.icon,
                 tr.cat(form_ctx(form.id, "title"), form.title),
                 tr.cat(form_ctx(form.id, "description"), form.description),
-                german=None if tr.german else form.title,
+                german=None if tr.shows_german else form.title,
                 rtl=tr.rtl,
             )
             card.clicked.connect(lambda fid=form.id: on_start(fid))

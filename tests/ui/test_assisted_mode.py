@@ -1,0 +1,270 @@
+"""The assisted mode on a real window: the hidden corner, the staff PIN, help, and locking again."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QLabel, QWidget
+from pytestqt.qtbot import QtBot
+
+from kiosk.crypto.keywrap import ScryptParams
+from kiosk.crypto.sealing import unseal
+from kiosk.staff.records import StaffRecord, hash_pin
+from tests.ui.conftest import Kiosk
+from ui.screens.form import FormScreen
+
+CHEAP = ScryptParams(n=2**10)
+ANNA_PIN, OMAR_PIN = "482913", "705118"
+
+
+@pytest.fixture
+def staffed(kiosk: Kiosk) -> Kiosk:
+    store, now = kiosk.terminal.store, kiosk.clock.now()
+    store.staff_accounts.add(
+        StaffRecord(id="anna", name="Anna K.", pin_hash=hash_pin(ANNA_PIN, CHEAP)), now=now
+    )
+    store.staff_accounts.add(
+        StaffRecord(id="omar", name="Omar S.", role="admin", pin_hash=hash_pin(OMAR_PIN, CHEAP)),
+        now=now,
+    )
+    kiosk.window.staff.hold.setInterval(100)
+    return kiosk
+
+
+def long_press_corner(kiosk: Kiosk, qtbot: QtBot) -> None:
+    """The discreet control: hold the top-left corner, as staff do."""
+    window = kiosk.window
+    target = window.childAt(QPoint(10, 10)) or window
+    spot = target.mapFrom(window, QPoint(10, 10))
+    qtbot.mousePress(target, Qt.MouseButton.LeftButton, pos=spot)
+    qtbot.waitUntil(lambda: window.staff.unlock.isVisible() or window.staff.panel is not None)
+    qtbot.mouseRelease(target, Qt.MouseButton.LeftButton, pos=spot)
+    kiosk.settle()
+
+
+def enter_pin(kiosk: Kiosk, pin: str) -> None:
+    for digit in pin:
+        kiosk.click(f"staff-pin-{digit}")
+    kiosk.click("staff-pin-ok")
+    kiosk.settle()
+
+
+def unlock(kiosk: Kiosk, qtbot: QtBot, pin: str = ANNA_PIN) -> None:
+    long_press_corner(kiosk, qtbot)
+    enter_pin(kiosk, pin)
+    assert kiosk.window.staff.active
+
+
+def audit(kiosk: Kiosk) -> list[dict[str, object]]:
+    return kiosk.terminal.store.audit.entries()
+
+
+def message(kiosk: Kiosk) -> str:
+    return kiosk.window.staff.unlock.message.text()
+
+
+def test_a_short_tap_in_the_corner_does_nothing(staffed: Kiosk, qtbot: QtBot) -> None:
+    window = staffed.window
+    qtbot.mouseClick(window, Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
+    qtbot.wait(300)
+    assert not window.staff.unlock.isVisible()
+
+
+def test_the_right_pin_unlocks_with_banner_and_german_beside(staffed: Kiosk, qtbot: QtBot) -> None:
+    staffed.start("uk")
+    unlock(staffed, qtbot)
+    window = staffed.window
+    assert not window.staff.unlock.isVisible()
+    banner = window.staff.banner
+    assert banner.isVisible() and "Anna K." in banner.text.text()
+    assert "Sie bekommen Hilfe vom Personal" in banner.text.text()  # German beside Ukrainian
+    # every text of the visitor's screen now carries its German original
+    labels = [w.text() for w in window.current.findChildren(QLabel) if w.isVisibleTo(window)]
+    assert any("Wobei brauchen Sie Hilfe?" in text and "\n" in text for text in labels)
+    assert [e["action"] for e in audit(staffed)].count("staff_unlock") == 1
+    assert any(e["actor"] == "staff:anna" for e in audit(staffed))
+
+
+def test_wrong_pins_lock_out_with_growing_delays(staffed: Kiosk, qtbot: QtBot) -> None:
+    long_press_corner(staffed, qtbot)
+    for _ in range(3):
+        enter_pin(staffed, "111112")
+        assert message(staffed) == "Die PIN ist falsch."
+    enter_pin(staffed, "111112")  # the fourth: locked for a minute
+    assert "60 Sekunden" in message(staffed)
+    enter_pin(staffed, ANNA_PIN)  # even the right PIN waits
+    assert not staffed.window.staff.active
+    staffed.clock.advance(61)
+    enter_pin(staffed, "111112")  # the fifth wrong one: two minutes
+    assert "120 Sekunden" in message(staffed)
+    staffed.clock.advance(121)
+    enter_pin(staffed, ANNA_PIN)
+    assert staffed.window.staff.active
+    actions = [e["action"] for e in audit(staffed)]
+    assert actions.count("staff_unlock_failed") == 5
+    assert actions.count("staff_unlock_locked") == 1
+    flat = json.dumps(audit(staffed))
+    assert ANNA_PIN not in flat and "111112" not in flat
+
+
+def test_relocks_after_the_idle_time_and_at_the_end_of_the_session(
+    staffed: Kiosk, qtbot: QtBot
+) -> None:
+    idle = 20.0  # shorter than the visitor's own idle time, which would end the session first
+    staffed.terminal.config = replace(staffed.terminal.config, staff_idle_seconds=idle)
+    staffed.start("ar")
+    unlock(staffed, qtbot)
+    staffed.clock.advance(idle - 5)
+    staffed.window.poll()
+    assert staffed.window.staff.active
+    staffed.clock.advance(10)
+    staffed.window.poll()
+    staffed.settle()
+    assert not staffed.window.staff.active
+    assert not staffed.window.staff.banner.isVisible()
+
+    unlock(staffed, qtbot)
+    staffed.click("start_over")
+    assert not staffed.window.staff.active
+    reasons = [e["detail"] for e in audit(staffed) if e["action"] == "staff_lock"]
+    assert reasons == ["timeout", "session_end"]
+
+
+def test_assisted_fill_in_is_recorded_in_the_application(
+    staffed: Kiosk, qtbot: QtBot, office_keys: Path
+) -> None:
+    staffed.start("fa")
+    unlock(staffed, qtbot)
+    reference = staffed.fill_and_submit("kita_place")
+    item = staffed.terminal.store.outbox.get(reference)
+    assert item is not None and item.payload is not None
+    office = staffed.terminal.catalog.catalog.form("kita_place").office
+    payload = unseal(item.payload, (office_keys / f"{office}.key.pem").read_bytes())
+    assert payload["assisted"] is True and payload["assisted_by"] == ["anna"]
+    fills = [e for e in audit(staffed) if e["action"] == "assisted_fill"]
+    assert fills == [
+        {
+            "at": fills[0]["at"],
+            "actor": "staff:anna",
+            "action": "assisted_fill",
+            "detail": "kita_place",
+        }
+    ]
+
+
+def test_a_visitor_alone_is_not_recorded_as_assisted(staffed: Kiosk, office_keys: Path) -> None:
+    staffed.start("en")
+    reference = staffed.fill_and_submit("kita_place")
+    item = staffed.terminal.store.outbox.get(reference)
+    assert item is not None and item.payload is not None
+    office = staffed.terminal.catalog.catalog.form("kita_place").office
+    payload = unseal(item.payload, (office_keys / f"{office}.key.pem").read_bytes())
+    assert payload["assisted"] is False and payload["assisted_by"] == []
+
+
+def test_staff_menu_shows_status_and_audits_actions(staffed: Kiosk, qtbot: QtBot) -> None:
+    synced: list[bool] = []
+    staffed.window.staff.sync_now_hook = lambda: synced.append(True)
+    staffed.window.staff.status_source = lambda: {
+        "catalog_version": "migrado_dortmund 1 (sha256:abc)",
+        "outbox": {"pending": 2, "done": 40},
+        "last_sync_at": None,
+        "last_error": "HTTP 503",
+        "enrolled": True,
+        "disk_free_bytes": 12_000_000_000,
+        "disk_total_bytes": 64_000_000_000,
+    }
+    unlock(staffed, qtbot)
+    staffed.click("staff-menu")
+    panel = staffed.window.staff.panel
+    assert panel is not None and panel.isVisible()
+    staffed.settle()
+    lines = {key: lab.text() for key, lab in panel.status_lines.items()}
+    assert lines["catalog"] == "Katalog: migrado_dortmund 1 (sha256:abc)"
+    assert lines["outbox"] == "Ausgang: pending 2, done 40"
+    assert lines["last_sync"] == "Letzte Übertragung: noch nie"
+    assert lines["last_error"] == "Letzter Fehler: HTTP 503"
+    assert lines["printer"].startswith("Drucker: ")
+    assert lines["disk"] == "Freier Speicher: 12.0 GB von 64.0 GB"
+    staffed.click("staff-sync")
+    assert synced == [True]
+    staffed.click("staff-reprint")  # no visitor yet: nothing to print, and it says so
+    assert "noch kein Antrag" in panel.message.text()
+    staffed.click("staff-recover")
+    assert panel.message.text() == "Es gibt keine Sitzung zum Wiederherstellen."
+    staffed.click("staff-back")
+    assert staffed.window.staff.panel is None
+    actions = [e["action"] for e in audit(staffed)]
+    assert {"staff_unlock", "status_viewed", "sync_now"} <= set(actions)
+
+
+def test_only_an_admin_can_exit_the_kiosk(staffed: Kiosk, qtbot: QtBot) -> None:
+    exits: list[bool] = []
+    staffed.window.staff.on_exit = lambda: exits.append(True)
+    staffed.window._close_allowed = False  # as in kiosk mode
+    unlock(staffed, qtbot)
+    staffed.click("staff-menu")
+    names = {w.property("kiosk_id") for w in staffed.window.findChildren(QWidget)}
+    assert "staff-exit" not in names  # staff: no exit button at all
+    with pytest.raises(PermissionError):
+        staffed.window.staff.exit_kiosk()
+    assert exits == []
+    staffed.click("staff-panel-lock")
+    assert not staffed.window.staff.active
+
+    unlock(staffed, qtbot, OMAR_PIN)
+    staffed.click("staff-menu")
+    staffed.click("staff-exit")
+    assert exits == [True]
+    assert staffed.window._close_allowed
+    exit_entries = [e for e in audit(staffed) if e["action"] == "exit_kiosk"]
+    assert [e["actor"] for e in exit_entries] == ["staff:omar"]
+
+
+def test_reprint_of_the_current_visitors_receipt(staffed: Kiosk, qtbot: QtBot) -> None:
+    printed: list[int] = []
+
+    def fake_print(make: object) -> None:
+        documents = make()  # type: ignore[operator]
+        printed.append(len(documents))
+        assert all(doc.startswith(b"%PDF") for doc in documents)
+
+    staffed.start("ru")
+    reference = staffed.fill_and_submit("kita_place")
+    staffed.window.printer.print_documents = fake_print  # type: ignore[method-assign]
+    unlock(staffed, qtbot)
+    staffed.click("staff-menu")
+    staffed.click("staff-reprint")
+    assert printed == [2]
+    assert any(
+        e["action"] == "reprint" and e["detail"] == reference and e["actor"] == "staff:anna"
+        for e in audit(staffed)
+    )
+
+
+def test_crash_recovery_through_the_staff_menu(staffed: Kiosk, qtbot: QtBot) -> None:
+    staffed.start("tr")
+    form = staffed.open_form("kita_place")
+    first = next(iter(form.frames))
+    staffed.set_answer(form, first, "Test")
+    staffed.clock.advance(1)
+    staffed.settle()
+    session = staffed.window.session
+    assert session is not None
+    session.flush()
+    # the process dies: the session stays 'active' in the store; a new terminal starts
+    staffed.window.session = None
+    staffed.window.open = None
+    staffed.terminal._leftovers.add(session.id)
+    staffed.terminal.forget(session)
+    staffed.window.show_welcome()
+    unlock(staffed, qtbot)
+    staffed.click("staff-menu")
+    staffed.click("staff-recover")
+    assert isinstance(staffed.window.current, FormScreen)
+    assert staffed.window.current.answers.get(first) == "Test"
+    assert any(e["action"] == "crash_recovery" for e in audit(staffed))

@@ -1,0 +1,355 @@
+"""The assisted mode: a long press in the top-left corner, a staff PIN, then help.
+
+While staff are unlocked every text carries its German original, a banner
+tells the visitor who is helping, and answers count as filled in on the
+visitor's behalf. The mode locks itself after a quiet spell and whenever the
+visitor session ends. Every staff action goes to the audit log (who, what,
+when; never an answer); PIN checks and audit writes run on the core thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent, QObject, QPoint, QTimer
+from PySide6.QtGui import QPointerEvent
+
+from kiosk.documents.render import receipt as receipt_pdf
+from kiosk.documents.render import visitor_copy
+from kiosk.session.staff import StaffGrant
+from kiosk.session.visitor import Receipt, VisitorSession
+from kiosk.staff.unlock import UnlockRefusedError
+from ui import texts
+from ui.printing import PrinterState, PrinterStatus, printer_status
+from ui.screens.base import ScreenEnv
+from ui.screens.staff import StaffActions, StaffBanner, StaffPanel, StaffUnlockOverlay
+from ui.theme import Theme
+from ui.tr import Tr
+
+if TYPE_CHECKING:
+    from ui.window import KioskWindow
+
+HOLD_MS = 2500  # long enough that no visitor triggers it by chance
+CORNER_PX = 96
+
+StatusSource = Callable[[], dict[str, Any]]
+
+
+class StaffMode(QObject):
+    def __init__(
+        self,
+        window: KioskWindow,
+        *,
+        status_source: StatusSource | None = None,
+        sync_now: Callable[[], None] | None = None,
+        on_exit: Callable[[], None] | None = None,
+        hold_ms: int = HOLD_MS,
+    ) -> None:
+        super().__init__(window)
+        self.w = window
+        self.status_source = status_source
+        self.sync_now_hook = sync_now
+        self.on_exit = on_exit
+        self.grant: StaffGrant | None = None
+        self.name = ""
+        self.last_activity = 0.0
+        self._swallow_release = False
+        self.hold = QTimer(self)
+        self.hold.setSingleShot(True)
+        self.hold.setInterval(hold_ms)
+        self.hold.timeout.connect(self._held)
+        self.german = Tr("de", window.catalog)
+        env = ScreenEnv.standalone(self.german, Theme())
+        self.unlock = StaffUnlockOverlay(window, env, self._pin_entered, self.cancel_unlock)
+        self.banner = StaffBanner(self.open_menu, lambda: self.lock("manual"))
+        self.panel: StaffPanel | None = None
+
+    def _now(self) -> float:
+        return self.w.terminal.clock.monotonic()
+
+    @property
+    def active(self) -> bool:
+        return self.grant is not None
+
+    # ---------------------------------------------------------------- the hidden corner
+    def filter(self, event: QEvent) -> bool:
+        """Called by the window's event filter; True swallows the event."""
+        kind = event.type()
+        if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
+            self.last_activity = self._now()
+            if self._in_corner(event) and not self.unlock.isVisible():
+                self.hold.start()
+        elif kind in (QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd):
+            self.hold.stop()
+            if self._swallow_release:
+                # the press opened the pad: its release must not also tap what lies beneath
+                self._swallow_release = False
+                return True
+        return False
+
+    def _in_corner(self, event: QEvent) -> bool:
+        if not isinstance(event, QPointerEvent) or not event.points():
+            return False
+        spot = event.points()[0].globalPosition().toPoint()
+        local = self.w.mapFromGlobal(spot)
+        return (
+            isinstance(local, QPoint) and 0 <= local.x() < CORNER_PX and 0 <= local.y() < CORNER_PX
+        )
+
+    def _held(self) -> None:
+        self._swallow_release = True
+        if self.active:
+            self.open_menu()
+        else:
+            self.open_unlock()
+
+    # ---------------------------------------------------------------- unlock
+    def open_unlock(self) -> None:
+        self.unlock.open()
+
+    def cancel_unlock(self) -> None:
+        self.unlock.hide()
+
+    def _pin_entered(self, pin: str) -> None:
+        terminal = self.w.terminal
+        self.unlock.checking(self.german(texts.STAFF_CHECKING))
+
+        def work() -> tuple[StaffGrant, str]:
+            grant = terminal.unlock.try_pin(pin)
+            names = {a.id: a.name for a in terminal.staff.accounts()}
+            return grant, names.get(grant.staff_id, grant.staff_id)
+
+        self.w.core.run(work, self._unlocked, self._refused)
+
+    def _refused(self, error: BaseException) -> None:
+        if not isinstance(error, UnlockRefusedError):
+            self.unlock.hide()
+            self.w.storage_problem(error)
+            return
+        t = self.german
+        if error.kind == "no_staff":
+            self.unlock.say(t(texts.STAFF_NO_ACCOUNTS))
+        elif error.kind == "locked" or error.wait_seconds > 0:
+            self.unlock.say(t(texts.STAFF_LOCKED, seconds=int(error.wait_seconds + 0.999)))
+        else:
+            self.unlock.say(t(texts.STAFF_WRONG_PIN))
+
+    def _unlocked(self, result: tuple[StaffGrant, str]) -> None:
+        self.grant, self.name = result
+        self.last_activity = self._now()
+        self.unlock.hide()
+        grant = self.grant
+        self.w.session_call(lambda s: s.assist(grant))
+        self._show_banner()
+        self.w.rerender()
+
+    def _show_banner(self) -> None:
+        self.banner.show_for(self.w.t, self.german, self.name)
+
+    def session_started(self, session: VisitorSession) -> None:
+        """A session begun (or resumed) while unlocked is assisted from its first answer."""
+        grant = self.grant
+        if grant is not None:
+            self.w.core.run(lambda: session.assist(grant))
+
+    def language_changed(self) -> None:
+        if self.active:
+            self._show_banner()
+
+    # ---------------------------------------------------------------- lock
+    def lock(self, reason: str) -> None:
+        grant = self.grant
+        if grant is None:
+            return
+        self.grant = None
+        self.name = ""
+        self.audit(grant, "staff_lock", reason)
+        self.w.session_call(lambda s: s.assist(None))
+        self.banner.hide()
+        self.close_menu()
+        self.w.rerender()
+
+    def poll(self) -> None:
+        idle = self.w.terminal.config.staff_idle_seconds
+        if self.grant is not None and self._now() - self.last_activity > idle:
+            self.lock("timeout")
+
+    def audit(self, grant: StaffGrant, action: str, detail: str = "") -> None:
+        terminal = self.w.terminal
+        self.w.core.run(
+            lambda: terminal.store.audit.write(
+                at=terminal.clock.now(),
+                actor=f"staff:{grant.staff_id}",
+                action=action,
+                detail=detail,
+            ),
+            None,
+            self.w.storage_problem,
+        )
+
+    # ---------------------------------------------------------------- the staff menu
+    def open_menu(self) -> None:
+        grant = self.grant
+        if grant is None:
+            return
+        self.close_menu()
+        self.panel = StaffPanel(
+            self.w,
+            self.german,
+            self.name,
+            StaffActions(
+                recover=self.recover,
+                reprint=self.reprint,
+                sync_now=self.sync_now,
+                exit_kiosk=self.exit_kiosk if grant.role == "admin" else None,
+                back=self.close_menu,
+                lock=lambda: self.lock("manual"),
+            ),
+        )
+        self.panel.cover()
+        self.audit(grant, "status_viewed")
+        self.refresh_status()
+
+    def close_menu(self) -> None:
+        if self.panel is not None:
+            self.panel.hide()
+            self.panel.deleteLater()
+            self.panel = None
+
+    def refresh_status(self) -> None:
+        source = self.status_source
+
+        def work() -> tuple[dict[str, Any], PrinterStatus]:
+            return (source() if source is not None else {}), printer_status()
+
+        self.w.core.run(work, self._show_status, self.w.storage_problem)
+
+    def _show_status(self, result: tuple[dict[str, Any], PrinterStatus]) -> None:
+        if self.panel is not None:
+            self.panel.show_status(status_lines(self.german, *result))
+
+    def say(self, msgid: str, **params: Any) -> None:
+        if self.panel is not None:
+            self.panel.say(self.german(msgid, **params))
+
+    def recover(self) -> None:
+        grant = self.grant
+        if grant is None:
+            return
+        if self.w.session is not None:
+            self.say(texts.STAFF_END_SESSION_FIRST)
+            return
+        terminal, lang = self.w.terminal, self.w.lang
+
+        def work() -> VisitorSession | None:
+            session = terminal.recover_last_session(grant, lang)
+            if session is not None:
+                session.assist(grant)
+            return session
+
+        self.w.core.run(work, self._recovered, self.w.storage_problem)
+
+    def _recovered(self, session: VisitorSession | None) -> None:
+        if session is None:
+            self.say(texts.NOTHING_TO_RECOVER)
+            return
+        self.close_menu()
+        self.w.adopt_recovered(session)
+
+    def reprint(self) -> None:
+        grant, session = self.grant, self.w.session
+        if grant is None:
+            return
+        if session is None:
+            self.say(texts.NO_RECEIPT_YET)
+            return
+
+        def work() -> Receipt | None:
+            return session.receipts[-1] if session.receipts else None
+
+        self.w.core.run(work, lambda r: self._reprint(grant, r), self.w.storage_problem)
+
+    def _reprint(self, grant: StaffGrant, receipt: Receipt | None) -> None:
+        if receipt is None or receipt.record is None:
+            self.say(texts.NO_RECEIPT_YET)
+            return
+        record = receipt.record
+        self.audit(grant, "reprint", receipt.reference)
+        self.say(texts.PRINTING)
+        self.w.printer.print_documents(lambda: [receipt_pdf(record), visitor_copy(record)])
+
+    def printed(self, printed: bool) -> None:
+        if self.panel is not None and self.panel.isVisible():
+            self.say(texts.PRINTING if printed else texts.PRINT_UNAVAILABLE)
+
+    def sync_now(self) -> None:
+        grant = self.grant
+        if grant is None:
+            return
+        self.audit(grant, "sync_now")
+        if self.sync_now_hook is not None:
+            self.sync_now_hook()
+        self.say(texts.SYNC_STARTED)
+        QTimer.singleShot(2000, self.refresh_status)
+
+    def exit_kiosk(self) -> None:
+        grant = self.grant
+        if grant is None:
+            return
+        grant.require("admin")
+        terminal, exit_hook = self.w.terminal, self.on_exit
+
+        def work() -> None:
+            terminal.store.audit.write(
+                at=terminal.clock.now(), actor=f"staff:{grant.staff_id}", action="exit_kiosk"
+            )
+
+        def done(_: object) -> None:
+            self.w.allow_close()
+            if exit_hook is not None:
+                exit_hook()
+
+        self.w.core.run(work, done, self.w.storage_problem)
+
+
+def _size(n: int | None) -> str:
+    return "?" if n is None else f"{n / 1e9:.1f} GB"
+
+
+def status_lines(t: Tr, status: dict[str, Any], printer: PrinterStatus) -> list[tuple[str, str]]:
+    """The terminal's state as labelled lines for staff (German)."""
+    outbox = ", ".join(f"{k} {v}" for k, v in (status.get("outbox") or {}).items()) or "-"
+    last_sync = status.get("last_sync_at") or t(texts.STATUS_NEVER)
+    if not status.get("enrolled", True):
+        last_sync = t(texts.STATUS_NOT_ENROLLED)
+    if printer.state is PrinterState.READY:
+        printer_text = t(texts.PRINTER_READY)
+    elif printer.state is PrinterState.NO_PRINTER:
+        printer_text = t(texts.PRINTER_MISSING)
+    else:
+        printer_text = t(texts.PRINTER_NOT_READY, reason=printer.reason)
+    lines = [
+        ("catalog", t(texts.STATUS_CATALOG, value=status.get("catalog_version") or "-")),
+        ("outbox", t(texts.STATUS_OUTBOX, value=outbox)),
+        ("last_sync", t(texts.STATUS_LAST_SYNC, value=last_sync)),
+        ("last_error", t(texts.STATUS_LAST_ERROR, value=status.get("last_error") or "-")),
+        ("printer", t(texts.STATUS_PRINTER, value=printer_text)),
+        (
+            "disk",
+            t(
+                texts.STATUS_DISK,
+                free=_size(status.get("disk_free_bytes")),
+                total=_size(status.get("disk_total_bytes")),
+            ),
+        ),
+    ]
+    if status.get("catalog_staged"):
+        lines.append(
+            ("catalog_staged", t(texts.STATUS_CATALOG_WAITING, version=status["catalog_staged"]))
+        )
+    if status.get("catalog_refused"):
+        lines.append(
+            ("catalog_refused", t(texts.STATUS_CATALOG_REFUSED, value=status["catalog_refused"]))
+        )
+    return lines
