@@ -91,7 +91,8 @@ def pin_matches(pin: str, stored: str) -> bool:
     _, log_n, r, p, salt, digest = stored.split("$")
     params = ScryptParams(n=2 ** int(log_n), r=int(r), p=int(p))
     candidate = _derive(pin, _unb64(salt), params)
-    return hmac.compare_digest(candidate, _unb64(digest))
+    # compared as text: a hash string whose unused last bits differ is not this hash
+    return hmac.compare_digest(_b64(candidate), digest)
 
 
 class StaffList(BaseModel):
