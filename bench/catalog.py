@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey  # noqa: E402
 
+from bench.engine import LANGS  # noqa: E402
 from kiosk.catalog.bundle import (  # noqa: E402
     build_bundle,
     read_manifest,
@@ -44,24 +45,7 @@ from kiosk.crypto.signing import key_id  # noqa: E402
 from kiosk.engine.form import compile_form  # noqa: E402
 
 #: German first (the source language), then the fifteen a large city's kiosk offers.
-LANGUAGES = [
-    "de",
-    "en",
-    "uk",
-    "ru",
-    "ar",
-    "fa",
-    "tr",
-    "ro",
-    "pl",
-    "bg",
-    "es",
-    "fr",
-    "it",
-    "el",
-    "sq",
-    "ps",
-]
+LANGUAGES = LANGS
 # a language's translations are written in its own script, so their UTF-8 size is real
 _SCRIPTS = {
     "uk": 0x0430,

@@ -146,7 +146,8 @@ def run_app(
             app.exit(1) if smoke else None
             return
         catalog = result.catalog
-        ensure_demo_office_keys(home, catalog)
+        if bundle is None:  # the source catalog (demo): a signed one must bring office keys
+            ensure_demo_office_keys(home, catalog)
         core = CoreRunner()
         window = KioskWindow(
             Terminal(store, catalog, home, installer=installer, bundle=bundle),

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QTimer
 from PySide6.QtGui import QPointerEvent
+from PySide6.QtWidgets import QAbstractButton, QApplication
 
 from kiosk.documents.render import receipt as receipt_pdf
 from kiosk.documents.render import visitor_copy
@@ -54,6 +55,8 @@ class StaffMode(QObject):
         self.grant: StaffGrant | None = None
         self.name = ""
         self.last_activity = 0.0
+        self.unlocked_at = 0.0
+        self._confirming_exit = False
         self._swallow_release = False
         self.hold = QTimer(self)
         self.hold.setSingleShot(True)
@@ -80,6 +83,9 @@ class StaffMode(QObject):
             self.last_activity = self._now()
             if self._in_corner(event) and not self.unlock.isVisible():
                 self.hold.start()
+        elif kind in (QEvent.Type.MouseMove, QEvent.Type.TouchUpdate):
+            if self.hold.isActive() and not self._in_corner(event):
+                self.hold.stop()  # the finger slid away: a scroll or a drag, not the signal
         elif kind in (QEvent.Type.MouseButtonRelease, QEvent.Type.TouchEnd):
             self.hold.stop()
             if self._swallow_release:
@@ -99,6 +105,9 @@ class StaffMode(QObject):
 
     def _held(self) -> None:
         self._swallow_release = True
+        under = QApplication.widgetAt(self.w.mapToGlobal(QPoint(CORNER_PX // 2, CORNER_PX // 2)))
+        if isinstance(under, QAbstractButton):
+            under.setDown(False)  # its release is swallowed: it must not stay drawn pressed
         if self.active:
             self.open_menu()
         else:
@@ -109,6 +118,7 @@ class StaffMode(QObject):
         self.unlock.open()
 
     def cancel_unlock(self) -> None:
+        self._confirming_exit = False
         self.unlock.hide()
 
     def _pin_entered(self, pin: str) -> None:
@@ -120,7 +130,19 @@ class StaffMode(QObject):
             names = {a.id: a.name for a in terminal.staff.accounts()}
             return grant, names.get(grant.staff_id, grant.staff_id)
 
-        self.w.core.run(work, self._unlocked, self._refused)
+        self.w.core.run(work, self._pin_accepted, self._refused)
+
+    def _pin_accepted(self, result: tuple[StaffGrant, str]) -> None:
+        if not self._confirming_exit:
+            self._unlocked(result)
+            return
+        grant = result[0]
+        if grant.role != "admin":  # only an admin's own PIN, typed now, ends the kiosk
+            self.unlock.say(self.german(texts.STAFF_WRONG_PIN))
+            return
+        self._confirming_exit = False
+        self.unlock.hide()
+        self._exit(grant)
 
     def _refused(self, error: BaseException) -> None:
         if not isinstance(error, UnlockRefusedError):
@@ -137,7 +159,7 @@ class StaffMode(QObject):
 
     def _unlocked(self, result: tuple[StaffGrant, str]) -> None:
         self.grant, self.name = result
-        self.last_activity = self._now()
+        self.last_activity = self.unlocked_at = self._now()
         self.unlock.hide()
         grant = self.grant
         self.w.session_call(lambda s: s.assist(grant))
@@ -171,9 +193,16 @@ class StaffMode(QObject):
         self.w.rerender()
 
     def poll(self) -> None:
-        idle = self.w.terminal.config.staff_idle_seconds
-        if self.grant is not None and self._now() - self.last_activity > idle:
+        """Lock after the idle time, and in any case after the longest unlock allowed
+        (a visitor who keeps tapping must not keep staff rights)."""
+        config = self.w.terminal.config
+        if self.grant is None:
+            return
+        now = self._now()
+        if now - self.last_activity > config.staff_idle_seconds:
             self.lock("timeout")
+        elif now - self.unlocked_at > config.staff_max_seconds:
+            self.lock("max_time")
 
     def audit(self, grant: StaffGrant, action: str, detail: str = "") -> None:
         terminal = self.w.terminal
@@ -294,9 +323,16 @@ class StaffMode(QObject):
         QTimer.singleShot(2000, self.refresh_status)
 
     def exit_kiosk(self) -> None:
+        """Ask for an admin PIN once more: whoever stands at the terminal now may not be
+        the admin who unlocked it."""
         grant = self.grant
         if grant is None:
             return
+        grant.require("admin")
+        self._confirming_exit = True
+        self.unlock.open()
+
+    def _exit(self, grant: StaffGrant) -> None:
         grant.require("admin")
         terminal, exit_hook = self.w.terminal, self.on_exit
 

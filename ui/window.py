@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import logging
 import time
 from collections.abc import Callable
 from typing import Any
@@ -55,6 +56,8 @@ from ui.staff_mode import StaffMode, StatusSource
 from ui.theme import Theme
 from ui.tr import KEYBOARD_LOCALES, Tr, native_name
 from ui.widgets import button, label
+
+log = logging.getLogger("kiosk.ui")
 
 POLL_MS = 400
 NO_SESSION_TIMEOUT = 60.0  # a code or message left on screen goes away after a minute
@@ -242,14 +245,17 @@ class KioskWindow(QWidget):
             self.session_call(lambda s: s.poll(), self.on_idle_state)
             return
         # no visitor: expired codes and old crash leftovers are still purged every hour,
-        # and a catalog the sync staged is installed now, between two visitors
+        # and a catalog the sync staged is installed, but only while the welcome screen
+        # waits: a code just given out or a code being typed stays on screen
         terminal = self.terminal
+        idle = self.current is not None and self.current.name == "welcome"
+        install = idle and not self._starting_session
 
         def between_visitors() -> CompiledCatalog | None:
             terminal.maybe_housekeeping()
-            return terminal.install_staged_catalog()
+            return terminal.install_staged_catalog() if install else None
 
-        self.core.run(between_visitors, self.catalog_installed, self.storage_problem)
+        self.core.run(between_visitors, self.catalog_installed, self._background_problem)
         if (
             self.current is not None
             and self.current.name != "welcome"
@@ -280,8 +286,14 @@ class KioskWindow(QWidget):
         self.catalog = catalog
         self.language_names = {lang: native_name(lang) for lang in catalog.languages}
         self.setWindowTitle(catalog.catalog.header.title)
-        if self.session is None and not self._starting_session:
-            self.show_welcome()
+        on_welcome = self.current is not None and self.current.name == "welcome"
+        if self.session is None and not self._starting_session and on_welcome:
+            self.show_welcome()  # the new catalog's languages
+
+    def _background_problem(self, error: BaseException) -> None:
+        """Housekeeping or an install failed between visitors: the kiosk keeps serving
+        what it has and tries again later; the reason goes to the log, not the screen."""
+        log.warning("between visitors: %s: %s", type(error).__name__, error)
 
     # ---------------------------------------------------------------- accessibility
     def set_large(self, on: bool) -> None:
@@ -559,6 +571,7 @@ class KioskWindow(QWidget):
         self.session = None  # the core ended it: key and answers are gone
         self.open = None
         self.overlay.hide()
+        self.staff.lock("session_end")
         if isinstance(screen, ContinueLaterScreen):
             screen.show_code(
                 ticket.code,

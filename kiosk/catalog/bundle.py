@@ -452,6 +452,9 @@ def verify_bundle(
 ) -> VerifiedBundle:
     """The bundle, checked and loaded; :class:`BundleRefusedError` for anything else.
 
+    ``data`` of the result holds the signatures by trusted keys only, so what a
+    terminal keeps is exactly what it verified.
+
     Order: layout, signature, deployment, version, catalog. The cheap checks come
     first, so a refused bundle costs a terminal milliseconds, not a catalog load.
     """
@@ -470,4 +473,10 @@ def verify_bundle(
             "to go back, publish the older content again with a higher version",
         )
     catalog = load_catalog(parts)
+    keys = _by_key_id(trusted)
+    checked = [s for s in parts.signatures if s.key_id in keys]
+    if len(checked) != len(parts.signatures):
+        # keep only what was checked: a signature by a key not trusted here proves
+        # nothing, and bytes nobody verified are not stored or passed on
+        data = _assemble(parts.manifest_bytes, checked, parts.catalog)
     return VerifiedBundle(manifest=manifest, catalog=catalog, data=data, key_id=signer)

@@ -11,12 +11,14 @@ bundle is verified against the pinned admin keys each time it is loaded.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
 import logging
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +32,8 @@ log = logging.getLogger("kiosk.catalog")
 FOLDER = "catalog"
 TRUST_FILE = Path("keys") / "catalog-trust.json"
 CURRENT, PREVIOUS, STAGED = "current.bundle", "previous.bundle", "staged.bundle"
+HIGHEST = "highest-version"  # only ever goes up: no rollback after a lost or damaged file
+_THREADS = threading.Lock()
 
 
 class TrustError(ValueError):
@@ -95,7 +99,7 @@ def load_trust(home: Path) -> CatalogTrust | None:
 def _write_atomic(path: Path, data: bytes) -> None:
     """Temporary name, fsync, rename, fsync of the folder: all or nothing after a power cut."""
     tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
         fh.flush()
@@ -152,6 +156,18 @@ class CatalogInstaller:
     def _path(self, name: str) -> Path:
         return self.folder / name
 
+    @contextlib.contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """One stage or install at a time, across threads (the kiosk's sync and its core)
+        and processes (`kiosk sync --once` beside a running kiosk): an install must move
+        exactly the bytes it verified."""
+        with _THREADS, (self.folder / ".lock").open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
     def _version_of(self, name: str) -> int:
         """The manifest version of a stored bundle (0 if absent or unreadable)."""
         try:
@@ -164,8 +180,14 @@ class CatalogInstaller:
         return self._version_of(CURRENT)
 
     def newest_known(self) -> int:
-        """The version a new bundle must beat: installed or already waiting."""
-        return max(self._version_of(CURRENT), self._version_of(STAGED))
+        """The version a new bundle must beat: installed, waiting, or ever installed here."""
+        return max(self._version_of(CURRENT), self._version_of(STAGED), self._highest())
+
+    def _highest(self) -> int:
+        try:
+            return int(self._path(HIGHEST).read_text(encoding="ascii").strip() or 0)
+        except (OSError, ValueError):
+            return 0
 
     def verify(self, data: bytes, *, newer_than: int | None = None) -> VerifiedBundle:
         return verify_bundle(
@@ -179,13 +201,17 @@ class CatalogInstaller:
         Raises :class:`BundleRefusedError` (logged with its reason) and leaves
         everything installed as it was.
         """
+        with self._exclusive():
+            return self._stage(data)
+
+    def _stage(self, data: bytes) -> VerifiedBundle:
         try:
             verified = self.verify(data, newer_than=self.newest_known())
         except BundleRefusedError as exc:
             log.warning("catalog bundle refused (%s): %s", exc.reason, exc)
             raise
-        _write_atomic(self._path(STAGED), data)
-        _Verified.keep(hashlib.sha256(data).hexdigest(), self.trust, verified)
+        _write_atomic(self._path(STAGED), verified.data)
+        _Verified.keep(hashlib.sha256(verified.data).hexdigest(), self.trust, verified)
         log.info("catalog bundle version %d staged", verified.manifest.version)
         return verified
 
@@ -199,6 +225,10 @@ class CatalogInstaller:
         Verified once more from disk first; a staged file that no longer verifies
         is removed and the current catalog stays.
         """
+        with self._exclusive():
+            return self._install_staged()
+
+    def _install_staged(self) -> VerifiedBundle | None:
         staged = self._path(STAGED)
         try:
             data = staged.read_bytes()
@@ -218,6 +248,8 @@ class CatalogInstaller:
             current.replace(self._path(PREVIOUS))
         staged.replace(current)
         _fsync_dir(self.folder)
+        if verified.manifest.version > self._highest():
+            _write_atomic(self._path(HIGHEST), str(verified.manifest.version).encode())
         log.info("catalog bundle version %d installed", verified.manifest.version)
         return verified
 

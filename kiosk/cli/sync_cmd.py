@@ -88,6 +88,12 @@ def _pin_keys(home: Path, keys: list[bytes], deployment: str | None) -> int:
     except (TrustError, KeyFileError) as exc:
         print(f"admin keys not pinned: {exc}", file=sys.stderr)
         return 1
+    store = open_store(home)
+    if store is not None:  # a bundle refused under the old keys is fetched again
+        from sync.client.catalog_pull import forget_refusal
+
+        forget_refusal(store)
+        store.close()
     print(
         f"catalog bundles for '{trust.deployment}' are accepted when signed by: "
         f"{', '.join(trust.key_ids)}"

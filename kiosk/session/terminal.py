@@ -34,6 +34,7 @@ from kiosk.session.visitor import (
     ticket_id,
 )
 from kiosk.staff.directory import StaffDirectory
+from kiosk.staff.records import StaffList
 from kiosk.staff.unlock import LockoutPolicy, StaffUnlock
 from kiosk.store import Store
 from kiosk.store.repositories import CATALOG_SETTING, DraftRow
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from kiosk.catalog.bundle import VerifiedBundle
 
 HOUR = 3600.0
+BUNDLE_STAFF_SETTING = "staff.bundle_list"  # the last staff list a signed bundle brought
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class SessionConfig:
     max_pin_attempts: int = 10
     scrypt: ScryptParams = field(default_factory=ScryptParams)
     staff_idle_seconds: float = 120.0  # the assisted mode locks itself after this
+    staff_max_seconds: float = 1800.0  # ... and after this, however busy the terminal is
     staff_lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
 
 
@@ -229,6 +232,7 @@ class Terminal:
             answers=data["answers"],
             page=data["page"],
             assisted_by=set(data.get("assisted_by", [])),
+            language=str(data.get("language") or ""),
         )
 
     def _catalog_for(self, content_hash: str) -> CompiledCatalog | None:
@@ -247,9 +251,19 @@ class Terminal:
 
     # ------------------------------------------------------------ catalog updates
     def _take_bundle(self, bundle: VerifiedBundle) -> None:
+        """Run the bundle's catalog; its staff list replaces the last one, and a bundle
+        without a list keeps the staff the last list brought (a catalog-only update)."""
         self.catalog = bundle.catalog
         self.bundle_version = bundle.manifest.version
-        self.staff.set_bundle_staff(bundle.manifest.staff)
+        staff = bundle.manifest.staff
+        if staff is not None:
+            self.store.settings.set(
+                BUNDLE_STAFF_SETTING, StaffList(staff=list(staff)).model_dump_json()
+            )
+        else:
+            kept = self.store.settings.get(BUNDLE_STAFF_SETTING)
+            staff = tuple(StaffList.model_validate_json(kept).staff) if kept else None
+        self.staff.set_bundle_staff(staff)
 
     @property
     def in_use(self) -> bool:
@@ -306,9 +320,12 @@ class Terminal:
         if wrap is None:
             return None
         key = bytearray(aead.decrypt(self.recovery_key, wrap, recovery_aad(target.session_id)))
+        drafts = [self._restore(row, key) for row in rows]
+        # the visitor's own language, as their drafts were saved in it
+        language = next((d.language for d in drafts if d.language), language)
         session = VisitorSession(self, language, key, session_id=target.session_id)
-        for row in rows:
-            session.adopt(self._restore(row, key))
+        for draft in drafts:
+            session.adopt(draft)
         self._leftovers.discard(target.session_id)
         self._live[session.id] = session
         self.store.audit.write(

@@ -117,6 +117,8 @@ class FormDraft:
     changed_at: float = 0.0
     #: staff ids who filled in answers on the visitor's behalf; travels with the application
     assisted_by: set[str] = field(default_factory=set)
+    #: the language it was last saved in (restored drafts only)
+    language: str = ""
 
     @property
     def form_id(self) -> str:

@@ -24,9 +24,10 @@ PIN_MAX_DIGITS = 12
 SALT_BYTES = 16
 HASH_BYTES = 32
 
-#: scrypt$<log2 n>$<r>$<p>$<salt>$<hash>, salt and hash in unpadded URL-safe base64.
+#: scrypt$<log2 n>$<r>$<p>$<salt>$<hash>, salt and hash in unpadded URL-safe base64;
+#: n up to 2**16, so a hash from a bundle can never ask a terminal for more than 128 MiB.
 PIN_HASH_PATTERN = (
-    r"^scrypt\$(1[0-9]|20)\$([1-9]|1[0-6])\$[1-4]\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$"
+    r"^scrypt\$(1[0-6])\$([1-9]|1[0-6])\$[1-4]\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$"
 )
 STAFF_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,39}$"
 

@@ -20,6 +20,7 @@ from typing import Literal
 from kiosk.session.clock import Clock
 from kiosk.session.staff import StaffGrant
 from kiosk.staff.directory import StaffDirectory
+from kiosk.staff.records import PIN_MAX_DIGITS, PIN_MIN_DIGITS
 from kiosk.store import Store
 
 RefusalKind = Literal["wrong_pin", "locked", "no_staff"]
@@ -106,6 +107,11 @@ class StaffUnlock:
             if wait > 0:
                 self._audit(now, "unknown", "staff_unlock_locked", f"{math.ceil(wait)} s left")
                 raise UnlockRefusedError("locked", wait)
+            if not (
+                pin.isascii() and pin.isdigit() and PIN_MIN_DIGITS <= len(pin) <= PIN_MAX_DIGITS
+            ):
+                # no staff PIN looks like this: a visitor tapping the pad costs nobody a wait
+                raise UnlockRefusedError("wrong_pin")
             account = self.directory.find(pin)
             now = self.clock.now()  # after the hashing, which takes a while
             if account is None:

@@ -41,11 +41,17 @@ def installer_for(home: Path) -> CatalogInstaller | None:
     return CatalogInstaller(home, trust) if trust is not None else None
 
 
+def forget_refusal(store: Store) -> None:
+    """After new keys are pinned, the bundle refused under the old ones deserves a new look."""
+    store.settings.set(ETAG, "")
+    store.settings.set(REFUSED, "")
+
+
 def pull_catalog(
     store: Store, transport: DeviceTransport, installer: CatalogInstaller
 ) -> PullResult:
     """One conditional GET; a new bundle is verified and staged or refused with its reason."""
-    fetched = transport.fetch_catalog(store.settings.get(ETAG))
+    fetched = transport.fetch_catalog(store.settings.get(ETAG) or None)
     if fetched is None:
         return PullResult("unchanged")
     etag, body = fetched

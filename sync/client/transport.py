@@ -105,6 +105,19 @@ def raise_for_status(response: httpx.Response) -> None:
     raise TransientError(text, retry_after=wait)
 
 
+def _read_capped(response: httpx.Response, limit: int) -> bytes:
+    """The body, or :class:`ProtocolError` past *limit*: whatever answers, it cannot make
+    a terminal hold more than the largest bundle a server accepts."""
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > limit:
+            raise ProtocolError(f"the catalog download is larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def gzip_huffman(data: bytes) -> bytes:
     """gzip with Huffman coding only: sealed payloads are base64 of ciphertext, with no
     repeats for LZ77 to find but only 64 symbols per byte; this gets the same ~25 %
@@ -179,18 +192,22 @@ class DeviceTransport(ApiClient):
         """The published bundle and its ETag; None when it is the one we have (304) or
         nothing is published yet. The bundle is checked by its signature, not here."""
         headers = {"If-None-Match": f'"{etag}"'} if etag else {}
-        response = self._send("GET", "/catalog", headers=headers)
-        if response.status_code == 304:
-            return None
-        if response.status_code == 404:
+        try:
+            with self._client.stream("GET", f"{p.API}/catalog", headers=headers) as response:
+                if response.status_code == 304:
+                    return None
+                body = _read_capped(response, p.MAX_BUNDLE_BYTES)
+        except httpx.HTTPError as exc:
+            raise TransientError(f"cannot reach {self.server}: {type(exc).__name__}") from None
+        answer = httpx.Response(response.status_code, headers=response.headers, content=body)
+        if answer.status_code == 404:
             try:
-                if read_reply(response, p.ErrorReply).error == "no_catalog":
+                if read_reply(answer, p.ErrorReply).error == "no_catalog":
                     return None
             except ProtocolError:
                 pass
-        raise_for_status(response)
-        new_etag = response.headers.get("etag", "").strip('"')
-        return new_etag, response.content
+        raise_for_status(answer)
+        return answer.headers.get("etag", "").strip('"'), body
 
     def heartbeat(self, beat: p.Heartbeat) -> p.HeartbeatReply:
         response = self._request(

@@ -261,3 +261,44 @@ def test_damage_inside_a_signed_catalog_is_a_refusal_never_a_crash(valid: list[b
         assert isinstance(verified.catalog, CompiledCatalog)
 
     run()
+
+
+# ------------------------------------------------------------------ the terminal's own path
+
+
+def test_the_terminal_stages_only_valid_bundles_and_keeps_serving(
+    valid: list[bytes], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Damaged downloads through the terminal's installer: each is staged byte-identical
+    to a valid bundle or refused with a reason; what is installed keeps loading."""
+    from kiosk.catalog.bundle import read_manifest
+    from kiosk.catalog.install import CatalogInstaller, save_trust
+    from kiosk.crypto.signing import public_key_pem
+
+    home = tmp_path_factory.mktemp("terminal")
+    deployment = read_manifest(valid[0]).deployment
+    trust = save_trust(home, deployment, [public_key_pem(TRUSTED_KEY.public_key())])
+    installer = CatalogInstaller(home, trust)
+    installer.stage(valid[0])
+    assert installer.install_staged() is not None
+
+    @given(data=damaged(valid))
+    @settings(
+        max_examples=300,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    def run(data: bytes) -> None:
+        try:
+            installer.stage(data)
+        except BundleRefusedError as exc:
+            assert exc.reason in REASONS
+        else:
+            assert installer.has_staged()
+            assert (installer.folder / "staged.bundle").read_bytes() in valid
+            (installer.folder / "staged.bundle").unlink()
+        loaded = installer.load()
+        assert loaded is not None and loaded.data == valid[0]
+
+    run()

@@ -182,3 +182,35 @@ def test_the_bundle_brings_the_staff_list(
     assert terminal.install_staged_catalog() is not None
     grant = terminal.unlock.try_pin("830261")
     assert grant.staff_id == "lena"
+
+
+def test_a_catalog_only_update_keeps_the_staff_list(
+    terminal: Terminal, installer: CatalogInstaller, demo: CompiledCatalog, home: Path
+) -> None:
+    pin_hash = hash_pin("830261", ScryptParams(n=2**10))
+    staff = [StaffRecord(id="lena", name="Lena M.", pin_hash=pin_hash)]
+    installer.stage(signed(version_of(demo, 2), staff=staff))
+    assert terminal.install_staged_catalog() is not None
+    installer.stage(signed(version_of(demo, 3)))  # no --staff: the list stays as it was
+    assert terminal.install_staged_catalog() is not None
+    assert terminal.unlock.try_pin("830261").staff_id == "lena"
+    # and after a restart, from the store
+    again = Terminal(
+        terminal.store, demo, home, config=FAST, installer=installer, bundle=installer.load()
+    )
+    assert again.unlock.try_pin("830261").staff_id == "lena"
+    installer.stage(signed(version_of(demo, 4), staff=[]))  # an empty list clears it
+    assert terminal.install_staged_catalog() is not None
+    assert terminal.staff.accounts() == []
+
+
+def test_rollback_protection_survives_a_lost_current_bundle(
+    installer: CatalogInstaller, demo: CompiledCatalog
+) -> None:
+    installer.stage(signed(version_of(demo, 5)))
+    installer.install_staged()
+    for name in (CURRENT, PREVIOUS):
+        (installer.folder / name).unlink(missing_ok=True)
+    with pytest.raises(BundleRefusedError) as refused:
+        installer.stage(signed(version_of(demo, 4)))
+    assert refused.value.reason == "not_newer"

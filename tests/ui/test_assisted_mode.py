@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from kiosk.crypto.keywrap import ScryptParams
@@ -35,11 +35,12 @@ def staffed(kiosk: Kiosk) -> Kiosk:
     return kiosk
 
 
-def long_press_corner(kiosk: Kiosk, qtbot: QtBot) -> None:
+def long_press_corner(kiosk: Kiosk, qtbot: QtBot, at: QPoint | None = None) -> None:
     """The discreet control: hold the top-left corner, as staff do."""
     window = kiosk.window
-    target = window.childAt(QPoint(10, 10)) or window
-    spot = target.mapFrom(window, QPoint(10, 10))
+    at = at or QPoint(10, 10)
+    target = window.childAt(at) or window
+    spot = target.mapFrom(window, at)
     qtbot.mousePress(target, Qt.MouseButton.LeftButton, pos=spot)
     qtbot.waitUntil(lambda: window.staff.unlock.isVisible() or window.staff.panel is not None)
     qtbot.mouseRelease(target, Qt.MouseButton.LeftButton, pos=spot)
@@ -218,7 +219,11 @@ def test_only_an_admin_can_exit_the_kiosk(staffed: Kiosk, qtbot: QtBot) -> None:
 
     unlock(staffed, qtbot, OMAR_PIN)
     staffed.click("staff-menu")
-    staffed.click("staff-exit")
+    staffed.click("staff-exit")  # asks for an admin PIN once more
+    assert exits == [] and staffed.window.staff.unlock.isVisible()
+    enter_pin(staffed, ANNA_PIN)  # a staff member's PIN does not do
+    assert exits == [] and message(staffed) == "Die PIN ist falsch."
+    enter_pin(staffed, OMAR_PIN)
     assert exits == [True]
     assert staffed.window._close_allowed
     exit_entries = [e for e in audit(staffed) if e["action"] == "exit_kiosk"]
@@ -267,4 +272,104 @@ def test_crash_recovery_through_the_staff_menu(staffed: Kiosk, qtbot: QtBot) -> 
     staffed.click("staff-recover")
     assert isinstance(staffed.window.current, FormScreen)
     assert staffed.window.current.answers.get(first) == "Test"
+    assert staffed.window.lang == "tr"  # the visitor's own language, not the welcome's German
+    assert staffed.window.session is not None and staffed.window.session.language == "tr"
     assert any(e["action"] == "crash_recovery" for e in audit(staffed))
+
+
+def test_the_long_press_does_not_also_tap_what_lies_beneath(staffed: Kiosk, qtbot: QtBot) -> None:
+    staffed.start("en")
+    window = staffed.window
+    corner = QPoint(40, 40)
+    beneath = window.childAt(corner)
+    assert isinstance(beneath, QPushButton)  # the language button reaches into the corner
+    assert beneath.property("kiosk_id") == "language"
+    long_press_corner(staffed, qtbot, corner)
+    assert window.staff.unlock.isVisible()
+    assert staffed.screen.name == "home"  # the release did not choose "language"
+    assert not beneath.isDown()
+
+
+def test_sliding_out_of_the_corner_is_no_long_press(staffed: Kiosk, qtbot: QtBot) -> None:
+    window = staffed.window
+    target = window.childAt(QPoint(10, 10)) or window
+    qtbot.mousePress(target, Qt.MouseButton.LeftButton, pos=target.mapFrom(window, QPoint(10, 10)))
+    qtbot.mouseMove(target, target.mapFrom(window, QPoint(400, 300)))
+    qtbot.wait(300)
+    assert not window.staff.unlock.isVisible()
+    qtbot.mouseRelease(target, Qt.MouseButton.LeftButton)
+
+
+def test_a_busy_terminal_still_locks_after_the_longest_unlock(staffed: Kiosk, qtbot: QtBot) -> None:
+    unlock(staffed, qtbot)
+    config = staffed.terminal.config
+    for _ in range(int(config.staff_max_seconds // 60) + 1):
+        staffed.clock.advance(60)
+        staffed.window.staff.last_activity = staffed.clock.monotonic()  # someone keeps tapping
+        staffed.window.staff.poll()
+    staffed.settle()
+    assert not staffed.window.staff.active
+    assert [e["detail"] for e in audit(staffed) if e["action"] == "staff_lock"] == ["max_time"]
+
+
+def test_a_tap_on_the_pad_that_is_no_pin_costs_staff_no_wait(staffed: Kiosk, qtbot: QtBot) -> None:
+    long_press_corner(staffed, qtbot)
+    for _ in range(10):
+        enter_pin(staffed, "12")  # a visitor playing with the pad
+    enter_pin(staffed, ANNA_PIN)
+    assert staffed.window.staff.active
+
+
+def test_help_given_before_continue_later_stays_on_record(
+    staffed: Kiosk, qtbot: QtBot, office_keys: Path
+) -> None:
+    staffed.start("uk")
+    unlock(staffed, qtbot)
+    form = staffed.open_form("kita_place")
+    first = next(iter(form.frames))
+    staffed.set_answer(form, first, "Test")
+    staffed.settle()
+    staffed.click("continue_later")
+    code = staffed.choose_pin("2468")
+    assert not staffed.window.staff.active  # the visitor's session ended: staff locked too
+    staffed.click("finish")
+    staffed.click("have_code")
+    resumed = staffed.terminal.resume(code, "2468", "uk")
+    assert resumed.current is not None and resumed.current.assisted_by == {"anna"}
+    resumed.end("test")
+
+
+def test_a_staged_catalog_is_installed_on_the_welcome_screen_only(
+    staffed: Kiosk, qtbot: QtBot, demo: object, home: Path
+) -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from kiosk.catalog.bundle import build_bundle, sign_bundle
+    from kiosk.catalog.install import CatalogInstaller, save_trust
+    from kiosk.crypto.signing import public_key_pem
+    from tests.session.test_catalog_update import version_of
+
+    key = Ed25519PrivateKey.generate()
+    header = staffed.terminal.catalog.catalog.header
+    trust = save_trust(home, header.id, [public_key_pem(key.public_key())])
+    installer = CatalogInstaller(home, trust)
+    staffed.terminal.installer = installer
+    new = version_of(staffed.terminal.catalog, 2, title="Neuer Titel")
+
+    staffed.start("ru")
+    form = staffed.open_form("kita_place")
+    staffed.set_answer(form, next(iter(form.frames)), "Test")
+    staffed.click("continue_later")
+    staffed.choose_pin("2468")
+    installer.stage(sign_bundle(build_bundle(new), key))
+    staffed.window.poll()  # the code is on screen: it stays there
+    staffed.settle()
+    assert staffed.screen.name == "continue_later"
+    assert staffed.terminal.bundle_version is None
+    staffed.click("finish")
+    assert staffed.screen.name == "welcome"
+    staffed.window.poll()
+    staffed.settle()
+    assert staffed.terminal.bundle_version == 2
+    assert staffed.window.catalog is staffed.terminal.catalog
+    assert staffed.screen.name == "welcome"
