@@ -303,15 +303,8 @@ def create_app(
         """Every published catalog version, newest first (without the bundles)."""
         return p.CatalogVersions(
             versions=[
-                p.CatalogVersion(
-                    deployment=v.deployment,
-                    version=v.version,
-                    etag=v.etag,
-                    catalog_hash=v.catalog_hash,
-                    key_id=v.key_id,
-                    published_by=v.published_by,
-                    published_at=inbox.timestamp(v.published_at),
-                    size=v.size,
+                p.CatalogVersion.model_validate(
+                    {**v.listing(), "published_at": inbox.timestamp(v.published_at)}
                 )
                 for v in bundles.versions(engine)
             ]

@@ -42,6 +42,10 @@ class Published:
     published_at: float
     size: int
 
+    def listing(self) -> dict[str, object]:
+        """What an admin's list shows of it (the server's own sequence number aside)."""
+        return {k: v for k, v in dataclasses.asdict(self).items() if k != "seq"}
+
 
 def _published(row: sa.Row[tuple[object, ...]]) -> Published:
     return Published(
