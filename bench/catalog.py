@@ -330,7 +330,7 @@ def install_figures(
         terminal = Terminal(store, catalog, home, installer=installer)
         for _ in range(runs):
             # the same version again each run: forget it was installed
-            for name in ("current.bundle", "previous.bundle"):
+            for name in ("current.bundle", "previous.bundle", "highest-version"):
                 (installer.folder / name).unlink(missing_ok=True)
             stage_ms += timed(lambda: installer.stage(data), 1)
             install_ms += timed(terminal.install_staged_catalog, 1)
