@@ -54,7 +54,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--revoke-old", action="store_true", help="revoke the office's earlier tokens")
     p.set_defaults(handler=cmd_office_token)
 
-    p = action("admin-token", "print a new token for the admin API (terminals, statistics)")
+    p = action("admin-token", "print a new admin token (publishing, terminals, statistics)")
     p.add_argument("name", metavar="NAME", nargs="?", default="admin")
     p.set_defaults(handler=cmd_admin_token)
 
