@@ -279,9 +279,10 @@ def _add(args: argparse.Namespace, target: StaffListTarget, name: str, staff_id:
         raise CommandError(
             f"staff id '{staff_id}' exists in {target.where}; add --replace to replace it"
         )
-    pin = _read_pin(f"PIN for {name} (6 to 12 digits): ")
+    digits = "10 to 12" if args.role == "admin" else "6 to 12"
+    pin = _read_pin(f"PIN for {name} ({digits} digits): ")
     try:
-        check_pin_policy(pin)
+        check_pin_policy(pin, args.role)
     except PinPolicyError as exc:
         raise CommandError(f"PIN not accepted: {exc}; nothing was changed") from None
     if not hmac.compare_digest(pin.encode(), _read_pin("the same PIN again: ").encode()):

@@ -43,15 +43,16 @@ class StaffDirectory:
         local = [r for r in self._store.staff_accounts.all() if r.id not in taken]
         return bundle + local
 
-    def find(self, pin: str) -> StaffRecord | None:
-        """The account whose PIN this is, or None.
+    def find(self, pin: str, *, admins_only: bool = False) -> StaffRecord | None:
+        """The account whose PIN this is (among admins only, if asked), or None.
 
         Every account's hash is checked, whether or not an earlier one matched, so the
         time an unlock takes says nothing about which account (or how far down the list)
         a PIN belongs to. Should two accounts share a PIN (one on each list), the first
         in :meth:`accounts` order wins.
         """
-        matches = [record for record in self.accounts() if pin_matches(pin, record.pin_hash)]
+        candidates = [r for r in self.accounts() if r.role == "admin" or not admins_only]
+        matches = [record for record in candidates if pin_matches(pin, record.pin_hash)]
         if len(matches) > 1:
             log.warning(
                 "%d staff accounts share one PIN; the first on the list is used", len(matches)

@@ -21,6 +21,9 @@ from kiosk.crypto.keywrap import ScryptParams
 
 PIN_MIN_DIGITS = 6
 PIN_MAX_DIGITS = 12
+#: An admin's PIN also lifts a PIN pad that waits after wrong PINs (see
+#: kiosk/staff/unlock.py), so it must be far harder to guess than a staff PIN.
+ADMIN_PIN_MIN_DIGITS = 10
 SALT_BYTES = 16
 HASH_BYTES = 32
 
@@ -53,11 +56,13 @@ class PinPolicyError(ValueError):
     """The PIN does not meet the rules (digits only, at least six)."""
 
 
-def check_pin_policy(pin: str) -> None:
+def check_pin_policy(pin: str, role: Role = "staff") -> None:
     if not (pin.isascii() and pin.isdigit()):
         raise PinPolicyError("a staff PIN has digits only")
     if not PIN_MIN_DIGITS <= len(pin) <= PIN_MAX_DIGITS:
         raise PinPolicyError(f"a staff PIN has {PIN_MIN_DIGITS} to {PIN_MAX_DIGITS} digits")
+    if role == "admin" and len(pin) < ADMIN_PIN_MIN_DIGITS:
+        raise PinPolicyError(f"an admin PIN has {ADMIN_PIN_MIN_DIGITS} to {PIN_MAX_DIGITS} digits")
     if len(set(pin)) == 1 or pin in "01234567890123" or pin in "98765432109876":
         raise PinPolicyError("a staff PIN must not be one digit repeated or a simple sequence")
 
@@ -78,7 +83,7 @@ def _derive(pin: str, salt: bytes, params: ScryptParams) -> bytes:
 
 def hash_pin(pin: str, params: ScryptParams = STAFF_SCRYPT) -> str:
     """The storable hash of a PIN that passed :func:`check_pin_policy`."""
-    check_pin_policy(pin)
+    check_pin_policy(pin)  # the role's rules are the caller's (the admin tool checks them)
     salt = os.urandom(SALT_BYTES)
     log_n = params.n.bit_length() - 1
     digest = _derive(pin, salt, params)

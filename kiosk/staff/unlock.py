@@ -1,11 +1,18 @@
 """Unlocking the assisted mode with a staff PIN, with growing waits after wrong PINs.
 
 A six-digit PIN falls to guessing unless guesses cost time. After a few free
-mistakes every further wrong PIN locks the terminal's staff unlock for twice as
-long as the one before, up to a cap: guessing becomes hopeless, while a member of
-staff who mistyped is never locked out for good. The count lives in the
-database, so restarting the kiosk gives no fresh attempts, and a locked unlock
-does not even check the PIN, so a locked terminal costs no scrypt work.
+mistakes every further wrong PIN makes the terminal's PIN pad wait twice as long
+as the one before, up to a cap. The count lives in the database, so restarting
+the kiosk gives no fresh attempts; a waiting pad does not even check a staff PIN,
+so a locked terminal costs no scrypt work. A right PIN does not wipe the count
+(it would hand a guesser fresh free attempts after every staff login); old
+mistakes fade instead, one for every quiet half hour.
+
+Anyone can find the PIN pad, so a visitor can make it wait. That must not keep
+staff from helping: while the pad waits, an admin's PIN (at least
+:data:`~kiosk.staff.records.ADMIN_PIN_MIN_DIGITS` digits, so guessing it is
+hopeless) is still checked, against admin accounts only and on a wrong-PIN
+counter of its own, and the admin can then lift the wait from the staff menu.
 
 The audit log records every attempt by who and what happened, never the PIN.
 """
@@ -20,8 +27,9 @@ from typing import Literal
 from kiosk.session.clock import Clock
 from kiosk.session.staff import StaffGrant
 from kiosk.staff.directory import StaffDirectory
-from kiosk.staff.records import PIN_MAX_DIGITS, PIN_MIN_DIGITS
+from kiosk.staff.records import ADMIN_PIN_MIN_DIGITS, PIN_MAX_DIGITS, PIN_MIN_DIGITS
 from kiosk.store import Store
+from kiosk.store.repositories import LockoutPath
 
 RefusalKind = Literal["wrong_pin", "locked", "no_staff"]
 
@@ -32,32 +40,39 @@ _MAX_EXPONENT = 64
 
 @dataclass(frozen=True)
 class LockoutPolicy:
-    """How many wrong PINs are free, and how the wait grows after them."""
+    """How many wrong PINs are free, how the wait grows after them, how mistakes fade."""
 
     free_attempts: int = 3
     base_seconds: float = 30.0
     cap_seconds: float = 900.0
+    forgive_seconds: float = 1800.0
 
     def __post_init__(self) -> None:
         if self.free_attempts < 0 or self.base_seconds <= 0:
             raise ValueError("free_attempts must be >= 0 and base_seconds > 0")
         if not (math.isfinite(self.cap_seconds) and self.cap_seconds > 0):
             raise ValueError("cap_seconds must be finite (no lock lasts for ever) and > 0")
+        if not (math.isfinite(self.forgive_seconds) and self.forgive_seconds > 0):
+            raise ValueError("forgive_seconds must be finite and > 0")
 
     def lock_seconds(self, failures: int) -> float:
-        """The wait after the *failures*-th wrong PIN in a row (0 within the free attempts)."""
+        """The wait after the *failures*-th counted wrong PIN (0 within the free attempts)."""
         if failures <= self.free_attempts:
             return 0.0
         exponent = min(failures - self.free_attempts, _MAX_EXPONENT)
         return min(self.cap_seconds, self.base_seconds * 2.0**exponent)
 
+    def forgiven(self, failures: int, quiet_seconds: float) -> int:
+        """The count that still stands after *quiet_seconds* without a wrong PIN."""
+        return max(0, failures - int(quiet_seconds // self.forgive_seconds))
+
 
 class UnlockRefusedError(Exception):
     """The unlock was refused; *kind* says why, so the UI can say it in the staff's language.
 
-    ``wrong_pin``: no account has this PIN; *wait_seconds* is the lock it caused (0
+    ``wrong_pin``: no account has this PIN; *wait_seconds* is the wait it caused (0
     within the free attempts). ``locked``: the PIN was not checked; *wait_seconds* is
-    what is left of the lock. ``no_staff``: the terminal knows no staff account.
+    what is left of the wait. ``no_staff``: the terminal knows no staff account.
     """
 
     def __init__(self, kind: RefusalKind, wait_seconds: float = 0.0) -> None:
@@ -67,13 +82,17 @@ class UnlockRefusedError(Exception):
 
 
 def clear_lockout(store: Store, *, at: float, actor: str) -> int:
-    """Forget the wrong PINs so far (audited); the number of failures cleared."""
+    """Forget the wrong PINs so far, on both counters (audited); the PIN pad's count cleared."""
     failures = store.staff_lockout.get().failures
     store.staff_lockout.reset()
     store.audit.write(
         at=at, actor=actor, action="staff_lockout_reset", detail=f"{failures} failure(s) cleared"
     )
     return failures
+
+
+def _well_formed(pin: str, min_digits: int) -> bool:
+    return pin.isascii() and pin.isdigit() and min_digits <= len(pin) <= PIN_MAX_DIGITS
 
 
 class StaffUnlock:
@@ -100,49 +119,74 @@ class StaffUnlock:
         """
         with self._attempt:
             now = self.clock.now()
-            if not self.directory.accounts():
+            accounts = self.directory.accounts()
+            if not accounts:
                 self._audit(now, "unknown", "staff_unlock_no_staff")
                 raise UnlockRefusedError("no_staff")
-            failures, wait = self._state(now)
+            wait = self._wait(now, "pin")
             if wait > 0:
+                admins = any(a.role == "admin" for a in accounts)
+                if admins and _well_formed(pin, ADMIN_PIN_MIN_DIGITS):
+                    return self._admin_during_wait(pin, now, wait)
                 self._audit(now, "unknown", "staff_unlock_locked", f"{math.ceil(wait)} s left")
                 raise UnlockRefusedError("locked", wait)
-            if not (
-                pin.isascii() and pin.isdigit() and PIN_MIN_DIGITS <= len(pin) <= PIN_MAX_DIGITS
-            ):
+            if not _well_formed(pin, PIN_MIN_DIGITS):
                 # no staff PIN looks like this: a visitor tapping the pad costs nobody a wait
                 raise UnlockRefusedError("wrong_pin")
             account = self.directory.find(pin)
             now = self.clock.now()  # after the hashing, which takes a while
             if account is None:
-                state = self.store.staff_lockout.record_failure(
-                    now=now, lock_seconds=self.policy.lock_seconds
-                )
-                self._audit(now, "unknown", "staff_unlock_failed", f"attempt {state.failures}")
-                raise UnlockRefusedError("wrong_pin", max(0.0, state.locked_until - now))
-            if failures:
-                self.store.staff_lockout.reset()
+                state = self._failure(now, "pin")
+                self._audit(now, "unknown", "staff_unlock_failed", f"attempt {state[0]}")
+                raise UnlockRefusedError("wrong_pin", state[1])
             self._audit(now, f"staff:{account.id}", "staff_unlock", account.role)
             return StaffGrant(staff_id=account.id, role=account.role, granted_at=now)
 
+    def _admin_during_wait(self, pin: str, now: float, wait: float) -> StaffGrant:
+        """The admin path: only admin accounts, only while the pad waits, its own counter."""
+        admin_wait = self._wait(now, "admin")
+        if admin_wait > 0:
+            self._audit(now, "unknown", "staff_unlock_locked", "admin path waits too")
+            raise UnlockRefusedError("locked", max(wait, admin_wait))
+        account = self.directory.find(pin, admins_only=True)
+        now = self.clock.now()
+        if account is None:
+            failures, _ = self._failure(now, "admin")
+            self._audit(now, "unknown", "staff_unlock_failed", f"admin path, attempt {failures}")
+            raise UnlockRefusedError("wrong_pin", self._wait(now, "pin"))
+        self._audit(now, f"staff:{account.id}", "staff_unlock", "admin during a wait")
+        return StaffGrant(staff_id=account.id, role=account.role, granted_at=now)
+
     def lockout_state(self) -> tuple[int, float]:
-        """Wrong PINs in a row and the seconds the unlock still waits, for the staff screen."""
+        """Wrong PINs that count and the seconds the PIN pad still waits (staff screen)."""
         with self._attempt:
-            return self._state(self.clock.now())
+            now = self.clock.now()
+            state = self.store.staff_lockout.get()
+            quiet = now - state.last_failure_at if state.last_failure_at is not None else 0.0
+            return self.policy.forgiven(state.failures, max(0.0, quiet)), self._wait(now, "pin")
 
     def reset_lockout(self, grant: StaffGrant) -> None:
-        """An admin ends the wait at once (say, after a staff member forgot their PIN)."""
+        """An admin ends the wait at once (say, after a visitor played with the pad)."""
         grant.require("admin")
         clear_lockout(self.store, at=self.clock.now(), actor=f"staff:{grant.staff_id}")
 
-    def _state(self, now: float) -> tuple[int, float]:
-        state = self.store.staff_lockout.get()
+    def _failure(self, now: float, path: LockoutPath) -> tuple[int, float]:
+        state = self.store.staff_lockout.record_failure(
+            now=now,
+            lock_seconds=self.policy.lock_seconds,
+            forgive=self.policy.forgiven,
+            path=path,
+        )
+        return state.failures, max(0.0, state.locked_until - now)
+
+    def _wait(self, now: float, path: LockoutPath) -> float:
+        state = self.store.staff_lockout.get(path)
         wait = state.locked_until - now
         if wait > self.policy.cap_seconds:
             # the wall clock went back: no lock may outlast the cap, or it could last for ever
-            self.store.staff_lockout.shorten(now + self.policy.cap_seconds)
+            self.store.staff_lockout.shorten(now + self.policy.cap_seconds, path)
             wait = self.policy.cap_seconds
-        return state.failures, max(0.0, wait)
+        return max(0.0, wait)
 
     def _audit(self, at: float, actor: str, action: str, detail: str = "") -> None:
         self.store.audit.write(at=at, actor=actor, action=action, detail=detail)

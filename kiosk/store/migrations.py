@@ -168,5 +168,30 @@ def _v5(db: sqlite_utils.Database) -> None:
     db.execute("INSERT INTO staff_lockout (id) VALUES (1)")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5]
+def _v6(db: sqlite_utils.Database) -> None:
+    """Two wrong-PIN counters: the staff PIN pad's, and the admin path's.
+
+    A visitor who finds the PIN pad can make it wait; an admin's long PIN still gets
+    through during that wait, counted and limited on a counter of its own, so the
+    visitor's guesses cannot lock out the people who would lift the wait.
+    """
+    db.execute(
+        """CREATE TABLE staff_lockout_v6 (
+            path TEXT PRIMARY KEY CHECK (path IN ('pin', 'admin')),
+            failures INTEGER NOT NULL DEFAULT 0,
+            locked_until REAL NOT NULL DEFAULT 0,
+            last_failure_at REAL
+        )"""
+    )
+    db.execute(
+        "INSERT INTO staff_lockout_v6 (path, failures, locked_until, last_failure_at) "
+        "SELECT 'pin', failures, locked_until, last_failure_at FROM staff_lockout WHERE id = 1"
+    )
+    db.execute("INSERT OR IGNORE INTO staff_lockout_v6 (path) VALUES ('pin')")
+    db.execute("INSERT INTO staff_lockout_v6 (path) VALUES ('admin')")
+    db.execute("DROP TABLE staff_lockout")
+    db.execute("ALTER TABLE staff_lockout_v6 RENAME TO staff_lockout")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
 LATEST = len(MIGRATIONS)

@@ -10,7 +10,7 @@ import logging
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import sqlite_utils
 from pydantic import ValidationError
@@ -596,6 +596,9 @@ def _staff_record(row: tuple[Any, ...]) -> StaffRecord | None:
         return None
 
 
+LockoutPath = Literal["pin", "admin"]
+
+
 @dataclass(frozen=True)
 class LockoutState:
     failures: int
@@ -604,12 +607,14 @@ class LockoutState:
 
 
 class StaffLockout(_Repo):
-    """Wrong staff PINs in a row on this terminal, and until when unlocking waits."""
+    """Wrong staff PINs on this terminal, and until when unlocking waits: one counter for
+    the PIN pad (``pin``), one for the admin path during a wait (``admin``)."""
 
     @guarded
-    def get(self) -> LockoutState:
+    def get(self, path: LockoutPath = "pin") -> LockoutState:
         row = self.db.execute(
-            "SELECT failures, locked_until, last_failure_at FROM staff_lockout WHERE id = 1"
+            "SELECT failures, locked_until, last_failure_at FROM staff_lockout WHERE path = ?",
+            [path],
         ).fetchone()
         if row is None:
             return LockoutState(0, 0.0, None)
@@ -619,41 +624,59 @@ class StaffLockout(_Repo):
         )
 
     @guarded
-    def record_failure(self, *, now: float, lock_seconds: Callable[[int], float]) -> LockoutState:
+    def record_failure(
+        self,
+        *,
+        now: float,
+        lock_seconds: Callable[[int], float],
+        forgive: Callable[[int, float], int] | None = None,
+        path: LockoutPath = "pin",
+    ) -> LockoutState:
         """Count one more wrong PIN and lock for *lock_seconds(failures)*, in one transaction.
 
-        The count is raised before it is read, so the transaction holds the write lock
-        from its first statement and no other connection can slip in between.
+        *forgive(failures, seconds since the last failure)* gives the count that still
+        stands before this failure is added (old mistakes fade). The row is written
+        before it is read, so the transaction holds the write lock from its first
+        statement and no other connection can slip in between.
         """
         with self.db.atomic():
             self.db.execute(
-                "INSERT INTO staff_lockout (id, failures, last_failure_at) VALUES (1, 1, ?) "
-                "ON CONFLICT(id) DO UPDATE SET failures = failures + 1, "
-                "last_failure_at = excluded.last_failure_at",
-                [now],
+                "INSERT INTO staff_lockout (path) VALUES (?) "
+                "ON CONFLICT(path) DO UPDATE SET failures = failures",
+                [path],
             )
-            failures = int(
-                self.db.execute("SELECT failures FROM staff_lockout WHERE id = 1").fetchone()[0]
-            )
+            failures, last = self.db.execute(
+                "SELECT failures, last_failure_at FROM staff_lockout WHERE path = ?", [path]
+            ).fetchone()
+            failures = int(failures)
+            if forgive is not None and last is not None:
+                failures = forgive(failures, max(0.0, now - float(last)))
+            failures += 1
             locked_until = now + lock_seconds(failures)
             self.db.execute(
-                "UPDATE staff_lockout SET locked_until = ? WHERE id = 1", [locked_until]
+                "UPDATE staff_lockout SET failures = ?, locked_until = ?, last_failure_at = ? "
+                "WHERE path = ?",
+                [failures, locked_until, now, path],
             )
         return LockoutState(failures, locked_until, now)
 
     @guarded
-    def shorten(self, latest: float) -> None:
+    def shorten(self, latest: float, path: LockoutPath = "pin") -> None:
         """End the lock by *latest* at the latest (after the wall clock went back)."""
         with self.db.atomic():
             self.db.execute(
-                "UPDATE staff_lockout SET locked_until = ? WHERE id = 1 AND locked_until > ?",
-                [latest, latest],
+                "UPDATE staff_lockout SET locked_until = ? WHERE path = ? AND locked_until > ?",
+                [latest, path, latest],
             )
 
     @guarded
-    def reset(self) -> None:
+    def reset(self, path: LockoutPath | None = None) -> None:
+        """Forget the wrong PINs of *path* (of both when None)."""
+        paths: list[LockoutPath] = ["pin", "admin"] if path is None else [path]
         with self.db.atomic():
-            self.db.execute(
-                "INSERT INTO staff_lockout (id) VALUES (1) ON CONFLICT(id) DO UPDATE SET "
-                "failures = 0, locked_until = 0, last_failure_at = NULL"
-            )
+            for one in paths:
+                self.db.execute(
+                    "INSERT INTO staff_lockout (path) VALUES (?) ON CONFLICT(path) DO UPDATE SET "
+                    "failures = 0, locked_until = 0, last_failure_at = NULL",
+                    [one],
+                )

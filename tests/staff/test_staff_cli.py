@@ -19,7 +19,8 @@ from kiosk.staff.records import load_staff_list, pin_matches
 from kiosk.staff.unlock import StaffUnlock, UnlockRefusedError
 from kiosk.store import Store
 
-ANNA_PIN = "482913"
+ANNA_PIN = "4829137065"  # Anna is an admin: ten digits at least
+LONG_PIN = "7301648259"
 BO_PIN = "730164"
 
 
@@ -112,7 +113,7 @@ def test_add_list_remove_on_the_terminal(
 @pytest.mark.parametrize(
     ("lines", "message"),
     [
-        ((ANNA_PIN, "482914"), "the two PINs differ"),
+        ((ANNA_PIN, "4829137066"), "the two PINs differ"),
         (("4829", "4829"), "6 to 12 digits"),
         (("111111", "111111"), "one digit repeated"),
         ((ANNA_PIN,), "standard input ended"),
@@ -132,6 +133,18 @@ def test_bad_pins_change_nothing(
     assert message in err and len(err.splitlines()) == 1 and "Traceback" not in err
     for line in lines:
         assert line not in err
+    assert kiosk("list", "--home", str(home), "--json") == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_an_admin_pin_has_ten_digits_at_least(
+    home: Path, pins: Callable[..., None], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An admin's PIN also opens a PIN pad that waits after wrong PINs: it must be long."""
+    pins("730164", "730164")
+    assert kiosk("add", "Bo Berg", "--role", "admin", "--home", str(home)) == 1
+    err = capsys.readouterr().err
+    assert "an admin PIN has 10 to 12 digits" in err and "730164" not in err
     assert kiosk("list", "--home", str(home), "--json") == 0
     assert json.loads(capsys.readouterr().out) == []
 
@@ -157,14 +170,14 @@ def test_an_existing_id_is_replaced_only_when_asked(
     pins(BO_PIN, BO_PIN)
     assert kiosk("add", "Anna Kowalska", "--role", "admin", "--home", str(home)) == 1
     assert "add --replace" in capsys.readouterr().err
-    pins(BO_PIN, BO_PIN)
+    pins(LONG_PIN, LONG_PIN)
     assert kiosk("add", "Anna Kowalska", "--role", "admin", "--replace", "--home", str(home)) == 0
     assert "replaced admin 'anna.kowalska'" in capsys.readouterr().out
     store = Store(home / "kiosk.sqlite3")
     try:
         anna = store.staff_accounts.get("anna.kowalska")
         assert anna is not None and anna.role == "admin"
-        assert pin_matches(BO_PIN, anna.pin_hash) and not pin_matches(ANNA_PIN, anna.pin_hash)
+        assert pin_matches(LONG_PIN, anna.pin_hash) and not pin_matches(ANNA_PIN, anna.pin_hash)
     finally:
         store.close()
     assert audit(home)[-1] == ("admin:cli", "staff_replaced", "anna.kowalska")

@@ -85,8 +85,81 @@ def test_wrong_pins_lock_with_growing_waits_across_restarts(
     clock.advance(380)
     grant = restart().try_pin(ANNA_PIN)
     assert grant.staff_id == "anna"
-    assert restart().lockout_state() == (0, 0)
-    assert refusal(restart(), WRONG).wait_seconds == 0  # a success gives the free attempts back
+    # a success gives no free attempts back: a guesser who waits for staff to log in
+    # gains nothing; the next wrong PIN waits at once
+    assert restart().lockout_state() == (7, 0)
+    assert refusal(restart(), WRONG).wait_seconds == 900
+
+
+@pytest.mark.parametrize(
+    ("quiet_minutes", "still_counted", "next_wait"),
+    [
+        (2, 5, 240),  # the sixth wrong PIN, right after the wait
+        (29, 5, 240),
+        (30, 4, 120),  # one mistake fades for every quiet half hour
+        (90, 2, 0),
+        (24 * 60, 0, 0),  # a day later all is forgotten
+    ],
+)
+def test_old_mistakes_fade(
+    unlock: StaffUnlock,
+    clock: FakeClock,
+    quiet_minutes: int,
+    still_counted: int,
+    next_wait: float,
+) -> None:
+    for wait in (0, 0, 0, 60):
+        refusal(unlock, WRONG)
+        clock.advance(wait)
+    assert refusal(unlock, WRONG).wait_seconds == 120  # the fifth
+    clock.advance(quiet_minutes * MINUTE)
+    assert unlock.lockout_state()[0] == still_counted
+    assert refusal(unlock, WRONG).wait_seconds == next_wait
+
+
+ROOT_PIN = "5820417396"  # an admin's long PIN
+
+
+@pytest.fixture
+def with_root(store: Store, clock: FakeClock, unlock: StaffUnlock) -> StaffUnlock:
+    store.staff_accounts.add(account("root", ROOT_PIN, role="admin"), now=clock.now())
+    return unlock
+
+
+def make_wait(unlock: StaffUnlock) -> None:
+    for _ in range(4):
+        refusal(unlock, WRONG)
+    assert unlock.lockout_state() == (4, 60)
+
+
+def test_an_admins_long_pin_opens_a_waiting_pad(
+    with_root: StaffUnlock, clock: FakeClock, store: Store
+) -> None:
+    make_wait(with_root)
+    assert refusal(with_root, BO_PIN).kind == "locked"  # staff wait
+    assert refusal(with_root, ANNA_PIN).kind == "locked"  # an admin with a short PIN too
+    grant = with_root.try_pin(ROOT_PIN)
+    assert (grant.staff_id, grant.role) == ("root", "admin")
+    assert with_root.lockout_state() == (4, 60)  # the wait stands until the admin lifts it
+    assert store.audit.entries()[-1]["detail"] == "admin during a wait"
+    with_root.reset_lockout(grant)
+    assert with_root.try_pin(BO_PIN).staff_id == "bo"
+
+
+def test_the_admin_path_has_a_wait_of_its_own(
+    with_root: StaffUnlock, clock: FakeClock, hash_checks: list[str]
+) -> None:
+    make_wait(with_root)
+    hash_checks.clear()
+    waits = [refusal(with_root, "5820417390").kind for _ in range(4)]
+    assert waits == ["wrong_pin"] * 4
+    assert len(hash_checks) == 4 * 2  # only the two admin accounts are checked
+    hash_checks.clear()
+    error = refusal(with_root, ROOT_PIN)  # the admin path now waits too: nothing is hashed
+    assert error.kind == "locked" and hash_checks == []
+    assert with_root.lockout_state() == (4, 60)  # the PIN pad's own count did not grow
+    clock.advance(120)
+    assert with_root.try_pin(ROOT_PIN).staff_id == "root"
 
 
 def test_no_pin_is_hashed_while_locked(

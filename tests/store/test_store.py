@@ -13,7 +13,7 @@ import pytest
 from kiosk.store import Store, StoreError
 from kiosk.store.database import connect, migrate, schema_version
 from kiosk.store.migrations import LATEST
-from kiosk.store.repositories import OutboxItem
+from kiosk.store.repositories import LockoutState, OutboxItem
 
 KIOSK = str(Path(sys.executable).with_name("kiosk"))
 
@@ -83,6 +83,23 @@ def test_migration_up_from_every_earlier_schema(tmp_path: Path, start: int) -> N
     assert store.settings.get("terminal_id") == "T-1"
     store.outbox.add(item("MD-2"), remove_draft="d")
     assert store.drafts.count() == 0 and store.integrity_ok()
+
+
+def test_the_staff_lockout_survives_the_move_to_two_counters(tmp_path: Path) -> None:
+    """v6 splits the one wrong-PIN counter into the PIN pad's and the admin path's: a wait
+    that was running before the upgrade runs on, and the admin path starts clean."""
+    path = tmp_path / "v5.sqlite3"
+    db = connect(path)
+    migrate(db, target=5)
+    db.execute("UPDATE staff_lockout SET failures = 5, locked_until = 1000, last_failure_at = 880")
+    db.conn.commit()
+    db.conn.close()
+    store = Store(path)
+    assert store.staff_lockout.get() == LockoutState(5, 1000.0, 880.0)
+    assert store.staff_lockout.get("admin") == LockoutState(0, 0.0, None)
+    store.staff_lockout.record_failure(now=2000, lock_seconds=lambda n: 10.0, path="admin")
+    assert store.staff_lockout.get("admin") == LockoutState(1, 2010.0, 2000.0)
+    assert store.staff_lockout.get().failures == 5
 
 
 def test_newer_schema_is_refused(tmp_path: Path) -> None:
