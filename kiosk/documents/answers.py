@@ -23,6 +23,8 @@ YES, NO = N_("Ja"), N_("Nein")
 AGREED = N_("Ich stimme zu")
 NOT_ANSWERED = N_("keine Angabe")
 SIGNED = N_("unterschrieben")
+#: The kiosk takes no files: a document the form asks for is handed to staff or brought.
+TO_BE_HANDED_IN = N_("wird nachgereicht (beim Personal abgegeben oder zum Termin mitgebracht)")
 
 
 def _option(
@@ -47,6 +49,8 @@ def describe(
 ) -> str:
     """*value* (as the engine exports it) in words of *lang*."""
     tr = gettext_for(lang).gettext
+    if f.type == "attachment" and not value:
+        return tr(TO_BE_HANDED_IN)
     if value is None or value == "" or value == []:
         return tr(NOT_ANSWERED)
     if f.type == "yes_no":

@@ -80,7 +80,9 @@ def _visible_fields(record: ApplicationRecord) -> list[tuple[str, list[FormField
         fields = [
             f
             for f in page.fields
-            if f.id in state.visible and f.holds_answer and f.id in record.answers
+            if f.id in state.visible
+            and f.holds_answer
+            and (f.id in record.answers or f.type == "attachment")  # documents to hand in
         ]
         if fields:
             pages.append((page.id, fields))

@@ -190,6 +190,7 @@ class CompiledForm:
             if (
                 spec.compute is None
                 and spec.field.holds_answer
+                and spec.field.type != "attachment"  # the kiosk takes no files: handed in later
                 and (spec.field.required or (spec.required_if and spec.required_if(env) is True))
             ):
                 required.add(key)

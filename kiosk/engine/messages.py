@@ -47,6 +47,10 @@ TEXTS: dict[str, str] = {
     "duplicate_option": N_("Jede Antwort kann nur einmal gewählt werden."),
     "not_country": N_("Bitte wählen Sie ein Land aus der Liste."),
     "phone": N_("Bitte geben Sie eine gültige Telefonnummer ein, zum Beispiel 0231 1234567."),
+    "phone_letters": N_(
+        "Eine Telefonnummer hat nur Ziffern. Bitte lassen Sie die Buchstaben weg, "
+        "zum Beispiel 0231 1234567."
+    ),
     "email": N_("Bitte geben Sie eine gültige E-Mail-Adresse ein, zum Beispiel name@beispiel.de."),
     "iban": N_("Diese IBAN ist nicht gültig. Bitte prüfen Sie jede Ziffer."),
     "postcode": N_("Bitte geben Sie eine deutsche Postleitzahl mit 5 Ziffern ein."),

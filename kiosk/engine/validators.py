@@ -292,6 +292,10 @@ def _multi_checker(
     return check
 
 
+_PHONE_CHARS = re.compile(r"\+?[0-9 ()/.\-]{1,40}")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
 def _phone_checker(
     f: FormField, options: frozenset[str] | None
 ) -> Callable[[Any, dt.date], Checked]:
@@ -299,7 +303,11 @@ def _phone_checker(
         s = _as_text(raw)
         if s is None or len(s) > 40 or _bad_text_char(s, allow_newlines=False):
             return None, Problem("phone")
-        s = s.strip()
+        s = ascii_digits(s.strip())
+        if not _PHONE_CHARS.fullmatch(s):
+            # a letter is never part of a number: the phone library would read "abc" as
+            # "222" (old keypads), and the office would call a number nobody gave
+            return None, Problem("phone_letters" if _LETTER.search(s) else "phone")
         if s.startswith("00"):
             s = "+" + s[2:]
         try:

@@ -97,6 +97,23 @@ def test_repeat_groups_become_tables(tmp_path: Path, demo: CompiledCatalog) -> N
     assert "Kovalenko" in text and "Taras" in text and "Kind" in text
 
 
+def test_a_document_the_form_asks_for_is_listed_as_to_be_handed_in(
+    tmp_path: Path, demo: CompiledCatalog
+) -> None:
+    """The kiosk takes no files: the office reads which proof the visitor will bring."""
+    record = sample_record(demo, "change_report", "fa", seed=2)
+    answers = {k: v for k, v in record.answers.items() if k != "proof"}
+    record = ApplicationRecord(**{**record.__dict__, "answers": answers})
+    state = demo.compiled_form("change_report").evaluate(answers, record.application_date)
+    if "proof" not in state.visible:
+        pytest.skip("the sample did not reach the page with the proof")
+    text = plain(text_of(write(tmp_path, "office.pdf", office_copy(record))))
+    assert (
+        "Foto von einem Nachweis: wird nachgereicht (beim Personal abgegeben oder zum Termin "
+        "mitgebracht)" in text
+    )
+
+
 def test_visitor_copy_is_bilingual(tmp_path: Path, demo: CompiledCatalog) -> None:
     record = sample_record(demo, "kita_place", "uk")
     text = plain(text_of(write(tmp_path, "visitor.pdf", visitor_copy(record))))

@@ -295,3 +295,20 @@ def test_demo_forms_compile(demo: CompiledCatalog) -> None:
         compiled = demo.compiled_form(form.id)
         state = compiled.evaluate({}, TODAY)
         assert state.visible_pages, form.id
+
+
+def test_a_required_document_never_blocks_the_form(tmp_path: Path) -> None:
+    """The kiosk takes no files (it shows no file system): a document the office needs is
+    handed in later, so a form that asks for one can still be finished."""
+    form = FORM.replace("sum(kids.age_again)", "sum(kids.kage)").replace(
+        "      - {id: phone, type: phone, label: Telefon}",
+        "      - {id: proof, type: attachment, label: Nachweis, required: true}\n"
+        "      - {id: phone, type: phone, label: Telefon}",
+    )
+    result = build_catalog(write_catalog(tmp_path, {"amt/test_form.yaml": form}))
+    assert result.catalog is not None, [str(i) for i in result.issues]
+    c = result.catalog.compiled_form("family")
+    state = c.evaluate(answers(), TODAY)
+    assert "proof" in state.visible and "proof" not in state.required
+    assert "proof" not in codes(c, answers())
+

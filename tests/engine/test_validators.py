@@ -270,9 +270,27 @@ class TestContact:
     def test_phone_normalised_to_e164(self, raw: str, e164: str) -> None:
         assert run(field("phone"), raw) == (e164, None)
 
-    @pytest.mark.parametrize("bad", ["123", "+49 0", "abc", "0231 123\u202e4567", "+1" + "9" * 50])
+    @pytest.mark.parametrize("bad", ["123", "+49 0", "0231 123\u202e4567", "+1" + "9" * 50, "+"])
     def test_phone_invalid(self, bad: str) -> None:
         assert run(field("phone"), bad)[1] == "phone"
+
+    @pytest.mark.parametrize(
+        "typed",
+        [
+            "0231abc",  # the phone library reads "abc" as 222: never store what nobody typed
+            "abc",
+            "0800 FLOWERS",
+            "0231 ١٢٣ x",
+            "+49 231 Ж",
+        ],
+    )
+    def test_letters_in_a_phone_number_are_refused_not_turned_into_digits(
+        self, typed: str
+    ) -> None:
+        assert run(field("phone"), typed) == (None, "phone_letters")
+
+    def test_digits_of_other_scripts_count_as_digits(self) -> None:
+        assert run(field("phone"), "٠٢٣١ ١٢٣٤٥٦٧") == ("+492311234567", None)
 
     def test_email(self) -> None:
         assert run(field("email"), " Anna@Example.org ") == ("Anna@example.org", None)
