@@ -1,5 +1,11 @@
 """Starting the kiosk: first paint, then the terminal (database, catalog, keys), the core
-thread and the kiosk window."""
+thread and the kiosk window.
+
+In kiosk mode every window of ours is exactly the screen: placed at its origin,
+fixed to its size (a layout can never grow it, a window manager never resize
+it), and kept so when the screen changes (a monitor replugged, the resolution
+set again).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QLocale, Qt, QTimer
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from kiosk.catalog.cache import read_boot
@@ -21,31 +27,82 @@ from ui.keyboard import prepare_environment
 FIRST_PAINT_HOOK: Callable[[], None] | None = None
 
 
-def _show(window: QWidget, windowed: bool) -> None:
+def show_kiosk(window: QWidget, windowed: bool) -> None:
+    """Show *window* as the kiosk shows its windows: full screen and fixed to the screen."""
     if windowed:
         window.resize(1280, 800)
         window.show()
-    else:
-        window.setWindowFlags(
-            Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
-        )
-        # a kiosk X session may have no window manager to honour "full screen":
-        # cover the screen ourselves as well
-        screen = QGuiApplication.primaryScreen()
-        if screen is not None:
-            window.setGeometry(screen.geometry())
-        window.showFullScreen()
+        return
+    window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+    screen = QGuiApplication.primaryScreen()
+    if screen is not None:
+        _cover(window, screen)
+        screen.geometryChanged.connect(lambda _=None: _cover(window, screen))
+    window.showFullScreen()
+
+
+def _cover(window: QWidget, screen: QScreen) -> None:
+    # a kiosk X session may have no window manager to honour "full screen": cover the
+    # screen ourselves, and fix the size so no layout can make the window taller
+    geometry = screen.geometry()
+    try:
+        window.setFixedSize(geometry.size())
+        window.move(geometry.topLeft())
+    except RuntimeError:  # the window is gone (the boot window after the handover)
+        return
+
+
+def kiosk_window(
+    terminal: Any,
+    core: Any,
+    *,
+    keyboard: bool,
+    kiosk_mode: bool,
+    status_source: Callable[[], dict[str, Any]] | None = None,
+    sync_now: Callable[[], None] | None = None,
+) -> Any:
+    """The kiosk window on *terminal*, as ``kiosk run`` builds it (tests build it so too)."""
+    from ui.speech import Speaker
+    from ui.window import KioskWindow
+
+    return KioskWindow(
+        terminal,
+        core,
+        speaker=Speaker(),
+        keyboard=keyboard,
+        kiosk_mode=kiosk_mode,
+        status_source=status_source,
+        sync_now=sync_now,
+    )
+
+
+class FatalScreen(QLabel):
+    """A screen staff can read, instead of a traceback: the terminal cannot work."""
+
+    def __init__(self, message: str, detail: str) -> None:
+        super().__init__(f"{message}\n\n{texts.STAFF_NEEDED}\n\n({detail})")
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setStyleSheet("font-size: 28px; padding: 48px;")
+
+    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
+        event.ignore()  # nothing to close to: the terminal stays on this screen
 
 
 def _fatal(message: str, detail: str, windowed: bool) -> QLabel:
-    """A screen staff can read, instead of a traceback: the terminal cannot work."""
-    screen = QLabel(f"{message}\n\n{texts.STAFF_NEEDED}\n\n({detail})")
-    screen.setWordWrap(True)
-    screen.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    screen.setStyleSheet("font-size: 28px; padding: 48px;")
-    _show(screen, windowed)
+    screen = FatalScreen(message, detail)
+    show_kiosk(screen, windowed)
     print(detail, file=sys.stderr)
     return screen
+
+
+def _boot_data(home: Path, root: Path) -> dict[str, Any] | None:
+    boot = read_boot(home / "cache")
+    if boot is None:
+        from kiosk.catalog.cache import boot_from_source
+
+        boot = boot_from_source(root)
+    return boot
 
 
 def run_app(
@@ -68,35 +125,34 @@ def run_app(
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     windowed = windowed or smoke
+    if not windowed:
+        app.setQuitOnLastWindowClosed(False)  # only the admin's exit ends the kiosk
     state: dict[str, object] = {}
 
     def first_paint() -> None:
         if FIRST_PAINT_HOOK is not None:
             FIRST_PAINT_HOOK()
 
-    boot = read_boot(home / "cache")
+    boot = _boot_data(home, root)
     boot_window = None
     if boot is not None:
         from ui.boot import BootWindow
 
         # a language tapped before the kiosk is ready is applied at the handover
         boot_window = BootWindow(boot, lambda lang: None)
-        _show(boot_window, windowed)
+        show_kiosk(boot_window, windowed)
         boot_window.repaint()
+        app.processEvents()
         first_paint()
 
-    def handover(window: object) -> None:
-        from ui.window import KioskWindow
-
-        assert isinstance(window, KioskWindow)
-        _show(window, windowed)
+    def handover(window: Any) -> None:
+        show_kiosk(window, windowed)
         if boot_window is not None:
             pending = boot_window.pending
-            boot_window.close()
-            boot_window.deleteLater()
+            boot_window.release()
             if pending == "@code":
                 window.show_resume()
-            elif pending is not None:
+            elif pending is not None and pending in window.catalog.languages:
                 window.choose_language(pending)
 
     def load_rest() -> None:
@@ -109,7 +165,7 @@ def run_app(
             traceback.print_exc()
             state["fatal"] = _fatal(texts.STAFF_NEEDED, f"{type(exc).__name__}: {exc}", windowed)
             if boot_window is not None:
-                boot_window.close()
+                boot_window.release()
             if smoke:
                 app.exit(1)
 
@@ -121,8 +177,6 @@ def run_app(
         from kiosk.session.terminal import Terminal, ensure_demo_office_keys
         from kiosk.store import Store, StoreError
         from ui.core import CoreRunner
-        from ui.speech import Speaker
-        from ui.window import KioskWindow
 
         try:
             installer, bundle = open_installed(home)
@@ -149,10 +203,9 @@ def run_app(
         if bundle is None:  # the source catalog (demo): a signed one must bring office keys
             ensure_demo_office_keys(home, catalog)
         core = CoreRunner()
-        window = KioskWindow(
+        window = kiosk_window(
             Terminal(store, catalog, home, installer=installer, bundle=bundle),
             core,
-            speaker=Speaker(),
             keyboard=keyboard,
             kiosk_mode=not windowed,
             status_source=(lambda: status_for(store)) if status_for is not None else None,
@@ -160,7 +213,7 @@ def run_app(
         )
         state.update(window=window, core=core, store=store)
         if boot_window is None:
-            _show(window, windowed)
+            show_kiosk(window, windowed)
             window.repaint()
             first_paint()
         else:

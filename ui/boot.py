@@ -3,8 +3,9 @@
 Loading the catalog, opening the database and building the terminal take a
 few hundred milliseconds, mostly importing Python libraries. A visitor should
 see the language buttons at once; the boot window shows them from a small file
-written next to the catalog cache, and hands over to the kiosk window (and any
-language already tapped) as soon as the rest is ready.
+written next to the catalog cache (or, on a terminal's very first start, from
+the catalog's header), and hands over to the kiosk window (and any language
+already tapped) as soon as the rest is ready.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ui.screens.base import ScreenEnv
 from ui.screens.welcome import WelcomeScreen
-from ui.theme import Theme
+from ui.theme import Theme, install_icon_painter
 from ui.tr import Tr
 
 
@@ -31,6 +33,8 @@ class BootWindow(QWidget):
         self.setObjectName("boot-window")
         self.pending: str | None = None
         self.on_choice = on_choice
+        self._released = False
+        install_icon_painter()
         theme = Theme()
         self.setStyleSheet(theme.stylesheet())
         env = ScreenEnv.standalone(Tr("de", _NoCatalog()), theme)
@@ -50,3 +54,15 @@ class BootWindow(QWidget):
     def _chosen(self, lang: str) -> None:
         self.pending = lang
         self.on_choice(lang)
+
+    def release(self) -> None:
+        """The kiosk window has taken over: this one may close now."""
+        self._released = True
+        self.close()
+        self.deleteLater()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self._released:
+            event.ignore()  # a window manager's close must not reveal the desktop
+            return
+        super().closeEvent(event)

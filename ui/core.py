@@ -5,72 +5,170 @@ failing disk, much longer; none of it may stall the screen. The UI hands a
 function to :meth:`CoreRunner.run` and gets its result (or error) back on the
 UI thread through a queued signal. One thread also means the session is never
 touched by two threads at once.
+
+Two rules keep a slow result from acting on a screen it no longer belongs to:
+
+* a job may carry a :class:`Scope` (the visit it was started for); when the
+  visit ends before the result arrives, the result is dropped, so a timer's
+  answer about an ended session can never wipe the next visitor's screen;
+* a job may carry a *key*; while one job with that key waits in the queue, the
+  same key is not queued again, so a poll every 400 ms cannot pile up behind a
+  stalled disk.
+
+A dropped result that holds something (a session just opened for a visit that
+ended meanwhile) is handed to *on_dropped*, back on the core thread, to be
+closed properly instead of lingering with its key in memory.
+
+A failure nobody asked for (no *on_error*) goes to one handler, which logs it
+and keeps the kiosk running; it is never raised inside a Qt slot.
 """
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, Signal, Slot
 
-Callback = Callable[[Any], None]
+log = logging.getLogger("kiosk.ui.core")
+
+T = TypeVar("T")
 Errback = Callable[[BaseException], None]
 
 
+class Scope:
+    """The lifetime of what a job's result is for (one visit); closed when that ends."""
+
+    __slots__ = ("_open", "name")
+
+    def __init__(self, name: str = "visit") -> None:
+        self.name = name
+        self._open = True
+
+    @property
+    def open(self) -> bool:
+        return self._open
+
+    def close(self) -> None:
+        self._open = False
+
+
+@dataclass
+class _Job(Generic[T]):
+    fn: Callable[[], T]
+    on_done: Callable[[T], None] | None
+    on_error: Errback | None
+    scope: Scope | None
+    key: str | None
+    on_dropped: Callable[[T], None] | None = None
+
+
+@dataclass
+class _Outcome:
+    job: _Job[Any]
+    value: Any
+    failed: bool
+    ran: bool = True
+
+
 class CoreRunner(QObject):
+    """Runs jobs on one worker thread and delivers their outcomes on the UI thread.
+
+    Signals:
+        idle(): the queue ran empty and every outcome has been delivered (tests wait on it).
+    """
+
+    idle = Signal()
     _done = Signal(object)
 
-    def __init__(self) -> None:
+    def __init__(self, on_unhandled: Errback | None = None) -> None:
         super().__init__()
-        self._jobs: queue.Queue[tuple[Callable[[], Any], Callback | None, Errback | None] | None]
-        self._jobs = queue.Queue()
+        self._jobs: queue.Queue[_Job[Any] | None] = queue.Queue()
+        self._queued_keys: set[str] = set()
+        self._keys_lock = threading.Lock()
         self._done.connect(self._deliver)
-        self._thread = threading.Thread(target=self._work, name="kiosk-core", daemon=True)
-        self._thread.start()
+        self.on_unhandled = on_unhandled
         self.pending = 0
         self._stopped = False
+        self._thread = threading.Thread(target=self._work, name="kiosk-core", daemon=True)
+        self._thread.start()
 
     def run(
         self,
-        fn: Callable[[], Any],
-        on_done: Callback | None = None,
+        fn: Callable[[], T],
+        on_done: Callable[[T], None] | None = None,
         on_error: Errback | None = None,
-    ) -> None:
+        *,
+        scope: Scope | None = None,
+        key: str | None = None,
+        on_dropped: Callable[[T], None] | None = None,
+    ) -> bool:
+        """Queue *fn*; False when a job with the same *key* is still waiting (nothing queued)."""
+        if key is not None:
+            with self._keys_lock:
+                if key in self._queued_keys:
+                    return False
+                self._queued_keys.add(key)
         self.pending += 1
-        self._jobs.put((fn, on_done, on_error))
+        self._jobs.put(_Job(fn, on_done, on_error, scope, key, on_dropped))
+        return True
 
     def _work(self) -> None:
         while True:
             job = self._jobs.get()
             if job is None:
                 return
-            fn, on_done, on_error = job
+            if job.key is not None:
+                with self._keys_lock:
+                    self._queued_keys.discard(job.key)  # running now: the next one may queue
+            if job.scope is not None and not job.scope.open:
+                self._done.emit(_Outcome(job, None, False, ran=False))  # its visit is over
+                continue
             try:
-                result: Any = fn()
+                result: Any = job.fn()
             except BaseException as exc:  # delivered to the UI, never lost in the thread
-                self._done.emit((on_error, exc, True))
+                self._done.emit(_Outcome(job, exc, True))
             else:
-                self._done.emit((on_done, result, False))
+                self._done.emit(_Outcome(job, result, False))
 
     @Slot(object)
-    def _deliver(self, packet: tuple[Any, Any, bool]) -> None:
-        callback, value, failed = packet
+    def _deliver(self, outcome: _Outcome) -> None:
         self.pending -= 1
-        if self._stopped:
-            return  # the kiosk is shutting down: nobody is left to show a result to
-        if callback is not None:
-            callback(value)
-        elif failed:
-            raise value
+        try:
+            self._hand_over(outcome)
+        finally:
+            if self.pending == 0:
+                self.idle.emit()
+
+    def _hand_over(self, outcome: _Outcome) -> None:
+        job = outcome.job
+        if self._stopped or (job.scope is not None and not job.scope.open):
+            # nobody is left to show this to; what it holds is closed on the core thread
+            dispose, value = job.on_dropped, outcome.value
+            if dispose is not None and outcome.ran and not outcome.failed and not self._stopped:
+                self.run(lambda: dispose(value))
+            return
+        if outcome.failed:
+            if job.on_error is not None:
+                job.on_error(outcome.value)
+            else:
+                self._unhandled(outcome.value)
+        elif job.on_done is not None:
+            job.on_done(outcome.value)
+
+    def _unhandled(self, error: BaseException) -> None:
+        log.error("core job failed and nobody handled it: %s", type(error).__name__, exc_info=error)
+        if self.on_unhandled is not None:
+            self.on_unhandled(error)
 
     def wait_idle(self, timeout: float = 10.0) -> None:
         """Block until every queued job ran (tests, shutdown); callbacks run on next event loop."""
         done = threading.Event()
-        self._jobs.put((done.set, None, None))
-        self.pending += 1
+        self.run(done.set)
         done.wait(timeout)
 
     def stop(self) -> None:

@@ -1,10 +1,24 @@
-"""Qt Virtual Keyboard inside the kiosk window.
+"""Qt Virtual Keyboard inside the kiosk window, with a keyboard fitting each field.
 
 Widget applications normally get the keyboard as a separate top-level window,
 which can end up behind a full-screen, stay-on-top kiosk. With the desktop
 integration switched off, the one ``InputPanel`` that exists is this one, in a
-QQuickWidget at the bottom of our own window; its layout follows the visitor's
-language, and fields ask for digits through their input-method hints.
+QQuickWidget laid over the bottom of our own window. It never takes part in the
+window's layout: the window stays exactly the screen, the screen above the
+keyboard gets shorter and scrolls, and the focused field is scrolled into view.
+
+Which keys a field gets follows from its kind (the ``kiosk_keyboard`` property
+of the widget with focus, see :data:`KIND_HINTS`):
+
+* ``latin``: names, places, streets, codes, IBANs, e-mail addresses: a Latin
+  layout with the accented letters of DIN 91379 on long press; a strip above the
+  keys says why, in the visitor's language;
+* ``digits``: numbers, amounts, postcodes: the number pad, with Western digits;
+* ``phone``: the dial pad;
+* ``native``: free text and searches: the visitor's own script.
+
+A one-tap button on the strip switches between the visitor's script and Latin;
+the keyboard's own language key only toggles between those two.
 """
 
 from __future__ import annotations
@@ -12,11 +26,52 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QVBoxLayout, QWidget
+
+from ui import texts
+from ui.tr import KEYBOARD_LOCALES, Tr, native_name
+from ui.widgets import button, label
 
 QML = Path(__file__).with_name("qml") / "keyboard.qml"
+
+#: Input-method hints per keyboard kind (the keyboard picks its layout from them).
+KIND_HINTS: dict[str, Qt.InputMethodHint] = {
+    "latin": Qt.InputMethodHint.ImhNoPredictiveText | Qt.InputMethodHint.ImhLatinOnly,
+    "code": Qt.InputMethodHint.ImhNoPredictiveText
+    | Qt.InputMethodHint.ImhLatinOnly
+    | Qt.InputMethodHint.ImhPreferUppercase
+    | Qt.InputMethodHint.ImhNoAutoUppercase,
+    "email": Qt.InputMethodHint.ImhEmailCharactersOnly
+    | Qt.InputMethodHint.ImhNoAutoUppercase
+    | Qt.InputMethodHint.ImhNoPredictiveText
+    | Qt.InputMethodHint.ImhLatinOnly,
+    "digits": Qt.InputMethodHint.ImhDigitsOnly,
+    "phone": Qt.InputMethodHint.ImhDialableCharactersOnly,
+    "native": Qt.InputMethodHint.ImhNone,
+}
+#: Kinds whose letters must be Latin (the strip explains why).
+LATIN_KINDS = frozenset({"latin", "code", "email"})
+
+#: Languages written in Latin letters: their own layout serves for names too.
+LATIN_SCRIPT = frozenset({"de", "en", "tr", "ro", "pl", "fr", "sq", "so", "kmr"})
+#: The Latin layout for visitors whose own script is not Latin: QWERTY, with many
+#: accented letters on long press.
+LATIN_FALLBACK = "en_GB"
+
+
+def keyboard_locales(lang: str) -> tuple[str, str]:
+    """(the visitor's own layout, the Latin layout) for *lang*."""
+    own = KEYBOARD_LOCALES.get(lang, LATIN_FALLBACK)
+    return own, own if lang in LATIN_SCRIPT else LATIN_FALLBACK
+
+
+def mark_keyboard(widget: QWidget, kind: str) -> None:
+    """Say which keyboard *widget* needs (``latin``, ``code``, ``email``, ``digits``,
+    ``phone`` or ``native``); sets the matching input-method hints."""
+    widget.setProperty("kiosk_keyboard", kind)
+    widget.setInputMethodHints(KIND_HINTS.get(kind, Qt.InputMethodHint.ImhNone))
 
 
 def prepare_environment() -> bool:
@@ -31,57 +86,168 @@ def prepare_environment() -> bool:
 
 
 class KeyboardPanel(QWidget):
-    """The embedded keyboard; shows itself while a text field has focus.
+    """The embedded keyboard over the bottom of *parent*; shows itself while a text field
+    has focus.
 
     Signals:
-        shown(bool): the keyboard appeared or went away (screens make room for it).
+        shown(int): the height the keyboard now covers at the bottom (0: gone); the
+            window gives the screen above it the rest.
     """
 
-    shown = Signal(bool)
+    shown = Signal(int)
 
-    def __init__(self) -> None:
-        super().__init__()
+    #: At most this share of the window's height is keyboard.
+    MAX_SHARE = 0.42
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
         from PySide6.QtQuickWidgets import QQuickWidget  # loaded only where a keyboard is wanted
 
+        self.setObjectName("keyboard")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.strip = QWidget()
+        self.strip.setObjectName("keyboard-strip")
+        self.strip.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        strip_row = QHBoxLayout(self.strip)
+        strip_row.setContentsMargins(16, 6, 16, 6)
+        self.why = label("", "muted")
+        strip_row.addWidget(self.why, 1)
+        self.switch = button("", "keyboard.script", on_click=self.toggle_script, icon="script")
+        self.switch.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # tapping it keeps the field's focus
+        strip_row.addWidget(self.switch)
         self.view = QQuickWidget()
         self.view.setResizeMode(QQuickWidget.ResizeMode.SizeRootObjectToView)
         self.view.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
         self.view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.view.setClearColor(Qt.GlobalColor.black)
         self.view.setSource(QUrl.fromLocalFile(str(QML)))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.view)
-        self.setMinimumHeight(0)
+        keys = QHBoxLayout()
+        keys.setContentsMargins(0, 0, 0, 0)
+        keys.addStretch(1)
+        keys.addWidget(self.view)
+        keys.addStretch(1)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.strip)
+        column.addLayout(keys)
         self.ok = self.view.rootObject() is not None
+        self.texts: Tr | None = None
+        self.own, self.latin = keyboard_locales("de")
+        self.kind = "native"
+        self.using = self.own
         # follow the input method rather than polling QML properties: reading a QML bool
         # through QObject.property() has crashed PySide6 here (a refcount bug)
         self.input_method = QGuiApplication.inputMethod()
         self.input_method.visibleChanged.connect(self._follow)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(self._focus_changed)
+        parent.installEventFilter(self)
         self.setVisible(False)
 
-    def set_locale(self, locale: str) -> None:
+    # ---------------------------------------------------------------- language and layout
+    def set_language(self, tr: Tr) -> None:
+        self.texts = tr
+        self.own, self.latin = keyboard_locales(tr.lang)
+        self.strip.setLayoutDirection(tr.direction)
+        root = self.view.rootObject()
+        if root is not None:
+            root.setProperty("activeLocales", list(dict.fromkeys([self.own, self.latin])))
+        self._choose(self._focused_kind())
+
+    def _focused_kind(self) -> str:
+        focus = QApplication.focusWidget()
+        kind = focus.property("kiosk_keyboard") if focus is not None else None
+        return kind if isinstance(kind, str) else "native"
+
+    def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        if new is None or self.isAncestorOf(new):
+            return
+        self._choose(self._focused_kind())
+
+    def _choose(self, kind: str) -> None:
+        self.kind = kind
+        # digits come from the Latin layout's number pad: Western digits, as forms want them
+        self._use(self.own if kind == "native" else self.latin)
+
+    def _use(self, locale: str) -> None:
+        self.using = locale
         root = self.view.rootObject()
         if root is not None:
             root.setProperty("locale", locale)
+        self._label_strip()
 
+    def toggle_script(self) -> None:
+        """The strip's button: the visitor's own script <-> Latin, for this field."""
+        self._use(self.latin if self.using != self.latin else self.own)
+        QTimer.singleShot(30, self._fit)
+
+    def _label_strip(self) -> None:
+        tr = self.texts
+        two_scripts = self.own != self.latin and self.kind not in ("digits", "phone")
+        self.strip.setVisible(two_scripts)
+        if tr is None or not two_scripts:
+            return
+        self.why.setText(tr(texts.LATIN_WHY) if self.kind in LATIN_KINDS else "")
+        if self.using == self.latin:
+            self.switch.setText(native_name(tr.lang))
+            self.switch.setProperty("kiosk_icon", "script")
+        else:
+            self.switch.setText("ABC")
+            self.switch.setProperty("kiosk_icon", "latin")
+        self.switch.setAccessibleName(f"{tr(texts.SWITCH_SCRIPT)}: {self.switch.text()}")
+        from ui.theme import paint_icons
+
+        paint_icons(self.switch)
+
+    # ---------------------------------------------------------------- showing
     def _follow(self) -> None:
         visible = self.input_method.isVisible()
         if visible:
-            # the panel's height follows from its width (the style's aspect ratio); start
-            # from a typical ratio, then take the real height once QML has laid it out
-            self.setFixedHeight(max(240, int(self.width() / 2.6)))
-            QTimer.singleShot(30, self._fit)
-        self.setVisible(visible)
-        self.shown.emit(visible)
+            self._choose(self._focused_kind())
+            self.setVisible(True)
+            self._fit()
+            QTimer.singleShot(40, self._fit)  # QML lays out the keys a moment later
+        else:
+            self.setVisible(False)
+            self.shown.emit(0)
 
     def _fit(self) -> None:
+        """Full width where that leaves the screen enough room; narrower (centred) where a
+        full-width keyboard would take more than MAX_SHARE of the height."""
+        parent = self.parentWidget()
+        if parent is None or not self.isVisible():
+            return
+        cap = int(parent.height() * self.MAX_SHARE)
+        width = parent.width()
+        self.view.setFixedWidth(width)
+        for _ in range(3):
+            height = self._keys_height()
+            if height <= cap or height <= 0:
+                break
+            width = max(480, int(width * cap / height))
+            self.view.setFixedWidth(width)
+        height = max(self._keys_height(), 200)
+        self.view.setFixedHeight(height)
+        strip = self.strip.sizeHint().height() if self.strip.isVisible() else 0
+        total = height + strip
+        self.setGeometry(0, parent.height() - total, parent.width(), total)
+        self.raise_()
+        from ui.overlay import restack
+
+        restack(parent)
+        self.shown.emit(total)
+
+    def _keys_height(self) -> int:
         root = self.view.rootObject()
-        height = float(root.property("implicitHeight") or 0) if root is not None else 0.0
-        if height > 0:
-            self.setFixedHeight(int(height))
-        focus = QApplication.focusWidget()
-        area = focus.parentWidget() if focus is not None else None
-        while area is not None and not isinstance(area, QScrollArea):
-            area = area.parentWidget()
-        if isinstance(area, QScrollArea) and focus is not None:
-            area.ensureWidgetVisible(focus, 0, 40)
+        if root is None:
+            return 0
+        return int(float(root.property("implicitHeight") or 0))
+
+    def eventFilter(self, watched: QObject, event: object) -> bool:  # noqa: N802 - Qt override
+        from PySide6.QtCore import QEvent
+
+        if isinstance(event, QEvent) and event.type() == QEvent.Type.Resize and self.isVisible():
+            QTimer.singleShot(0, self._fit)
+        return False

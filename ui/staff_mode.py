@@ -9,6 +9,7 @@ when; never an answer); PIN checks and audit writes run on the core thread.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -25,14 +26,16 @@ from ui import texts
 from ui.printing import PrinterState, PrinterStatus, printer_status
 from ui.screens.base import ScreenEnv
 from ui.screens.staff import StaffActions, StaffBanner, StaffPanel, StaffUnlockOverlay
+from ui.staff_status import short_hashes, status_lines
 from ui.theme import Theme
 from ui.tr import Tr
+from ui.widgets import STAFF_CORNER_PX as CORNER_PX
 
 if TYPE_CHECKING:
     from ui.window import KioskWindow
 
 HOLD_MS = 2500  # long enough that no visitor triggers it by chance
-CORNER_PX = 96
+SYNC_REPORT_SECONDS = 30.0  # how long "sync now" waits for the pass it asked for
 
 StatusSource = Callable[[], dict[str, Any]]
 
@@ -67,6 +70,7 @@ class StaffMode(QObject):
         self.unlock = StaffUnlockOverlay(window, env, self._pin_entered, self.cancel_unlock)
         self.banner = StaffBanner(self.open_menu, lambda: self.lock("manual"))
         self.panel: StaffPanel | None = None
+        self._printer = PrinterStatus(PrinterState.NO_PRINTER)
 
     def _now(self) -> float:
         return self.w.terminal.clock.monotonic()
@@ -116,10 +120,23 @@ class StaffMode(QObject):
     # ---------------------------------------------------------------- unlock
     def open_unlock(self) -> None:
         self.unlock.open()
+        self.show_wait()
+
+    def show_wait(self) -> None:
+        """The pad counts down while the terminal waits after wrong PINs."""
+        unlock = self.w.terminal.unlock
+        self.w.core.run(
+            unlock.lockout_state,
+            lambda state: self.unlock.wait(state[1], time.monotonic()),
+            self._background_problem,
+        )
+
+    def _background_problem(self, error: BaseException) -> None:
+        self.unlock.say(self.german(texts.STAFF_NEEDED))
 
     def cancel_unlock(self) -> None:
         self._confirming_exit = False
-        self.unlock.hide()
+        self.unlock.dismiss()
 
     def _pin_entered(self, pin: str) -> None:
         terminal = self.w.terminal
@@ -141,26 +158,29 @@ class StaffMode(QObject):
             self.unlock.say(self.german(texts.STAFF_WRONG_PIN))
             return
         self._confirming_exit = False
-        self.unlock.hide()
+        self.unlock.dismiss()
         self._exit(grant)
 
     def _refused(self, error: BaseException) -> None:
         if not isinstance(error, UnlockRefusedError):
-            self.unlock.hide()
+            self.unlock.dismiss()
             self.w.storage_problem(error)
             return
         t = self.german
+        self.unlock.wait(error.wait_seconds, time.monotonic())
         if error.kind == "no_staff":
             self.unlock.say(t(texts.STAFF_NO_ACCOUNTS))
-        elif error.kind == "locked" or error.wait_seconds > 0:
-            self.unlock.say(t(texts.STAFF_LOCKED, seconds=int(error.wait_seconds + 0.999)))
+        elif error.kind == "locked":
+            self.unlock.say(t(texts.STAFF_LOCKED))
+        elif error.wait_seconds > 0:
+            self.unlock.say(f"{t(texts.STAFF_WRONG_PIN)} {t(texts.STAFF_LOCKED)}")
         else:
             self.unlock.say(t(texts.STAFF_WRONG_PIN))
 
     def _unlocked(self, result: tuple[StaffGrant, str]) -> None:
         self.grant, self.name = result
         self.last_activity = self.unlocked_at = self._now()
-        self.unlock.hide()
+        self.unlock.dismiss()
         grant = self.grant
         self.w.session_call(lambda s: s.assist(grant))
         self._show_banner()
@@ -232,6 +252,7 @@ class StaffMode(QObject):
                 reprint=self.reprint,
                 sync_now=self.sync_now,
                 exit_kiosk=self.exit_kiosk if grant.role == "admin" else None,
+                reset_lockout=self.reset_lockout if grant.role == "admin" else None,
                 back=self.close_menu,
                 lock=lambda: self.lock("manual"),
             ),
@@ -242,8 +263,7 @@ class StaffMode(QObject):
 
     def close_menu(self) -> None:
         if self.panel is not None:
-            self.panel.hide()
-            self.panel.deleteLater()
+            self.panel.dismiss()
             self.panel = None
 
     def refresh_status(self) -> None:
@@ -255,6 +275,7 @@ class StaffMode(QObject):
         self.w.core.run(work, self._show_status, self.w.storage_problem)
 
     def _show_status(self, result: tuple[dict[str, Any], PrinterStatus]) -> None:
+        self._printer = result[1]
         if self.panel is not None:
             self.panel.show_status(status_lines(self.german, *result))
 
@@ -313,14 +334,68 @@ class StaffMode(QObject):
             self.say(texts.PRINTING if printed else texts.PRINT_UNAVAILABLE)
 
     def sync_now(self) -> None:
+        """Ask the background sync for a pass now, and report how that pass ended."""
         grant = self.grant
         if grant is None:
             return
         self.audit(grant, "sync_now")
-        if self.sync_now_hook is not None:
-            self.sync_now_hook()
-        self.say(texts.SYNC_STARTED)
-        QTimer.singleShot(2000, self.refresh_status)
+        source = self.status_source
+        if source is None or self.sync_now_hook is None:
+            self.say(texts.SYNC_UNAVAILABLE)
+            return
+        hook = self.sync_now_hook
+
+        def before() -> dict[str, Any]:
+            return source()
+
+        def started(status: dict[str, Any]) -> None:
+            if not status.get("enrolled", True):
+                self.say(texts.STATUS_NOT_ENROLLED_LONG)
+                return
+            hook()
+            self.say(texts.SYNC_STARTED)
+            self._await_sync(status.get("last_attempt_at"), time.monotonic())
+
+        self.w.core.run(before, started, self.w.storage_problem)
+
+    def _await_sync(self, previous: Any, since: float) -> None:
+        source = self.status_source
+        if self.panel is None or source is None:
+            return
+        if time.monotonic() - since > SYNC_REPORT_SECONDS:
+            self.say(texts.SYNC_NO_ANSWER)
+            return
+
+        def check(status: dict[str, Any]) -> None:
+            if self.panel is None:
+                return
+            if status.get("last_attempt_at") == previous:
+                QTimer.singleShot(1000, lambda: self._await_sync(previous, since))
+                return
+            self._show_status((status, self._printer))
+            error = status.get("last_error")
+            if error:
+                self.say(texts.SYNC_FAILED, error=short_hashes(str(error))[:200])
+            else:
+                outbox = status.get("outbox") or {}
+                self.say(
+                    texts.SYNC_DONE,
+                    left=sum(int(outbox.get(k, 0)) for k in ("pending", "sending")),
+                )
+
+        self.w.core.run(source, check, self.w.storage_problem)
+
+    def reset_lockout(self) -> None:
+        """An admin lifts the wait a visitor's (or anyone's) wrong PINs caused."""
+        grant = self.grant
+        if grant is None or grant.role != "admin":
+            return
+        unlock = self.w.terminal.unlock
+        self.w.core.run(
+            lambda: unlock.reset_lockout(grant),
+            lambda _: self.say(texts.LOCKOUT_RESET),
+            self.w.storage_problem,
+        )
 
     def exit_kiosk(self) -> None:
         """Ask for an admin PIN once more: whoever stands at the terminal now may not be
@@ -347,45 +422,3 @@ class StaffMode(QObject):
                 exit_hook()
 
         self.w.core.run(work, done, self.w.storage_problem)
-
-
-def _size(n: int | None) -> str:
-    return "?" if n is None else f"{n / 1e9:.1f} GB"
-
-
-def status_lines(t: Tr, status: dict[str, Any], printer: PrinterStatus) -> list[tuple[str, str]]:
-    """The terminal's state as labelled lines for staff (German)."""
-    outbox = ", ".join(f"{k} {v}" for k, v in (status.get("outbox") or {}).items()) or "-"
-    last_sync = status.get("last_sync_at") or t(texts.STATUS_NEVER)
-    if not status.get("enrolled", True):
-        last_sync = t(texts.STATUS_NOT_ENROLLED)
-    if printer.state is PrinterState.READY:
-        printer_text = t(texts.PRINTER_READY)
-    elif printer.state is PrinterState.NO_PRINTER:
-        printer_text = t(texts.PRINTER_MISSING)
-    else:
-        printer_text = t(texts.PRINTER_NOT_READY, reason=printer.reason)
-    lines = [
-        ("catalog", t(texts.STATUS_CATALOG, value=status.get("catalog_version") or "-")),
-        ("outbox", t(texts.STATUS_OUTBOX, value=outbox)),
-        ("last_sync", t(texts.STATUS_LAST_SYNC, value=last_sync)),
-        ("last_error", t(texts.STATUS_LAST_ERROR, value=status.get("last_error") or "-")),
-        ("printer", t(texts.STATUS_PRINTER, value=printer_text)),
-        (
-            "disk",
-            t(
-                texts.STATUS_DISK,
-                free=_size(status.get("disk_free_bytes")),
-                total=_size(status.get("disk_total_bytes")),
-            ),
-        ),
-    ]
-    if status.get("catalog_staged"):
-        lines.append(
-            ("catalog_staged", t(texts.STATUS_CATALOG_WAITING, version=status["catalog_staged"]))
-        )
-    if status.get("catalog_refused"):
-        lines.append(
-            ("catalog_refused", t(texts.STATUS_CATALOG_REFUSED, value=status["catalog_refused"]))
-        )
-    return lines

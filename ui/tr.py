@@ -32,6 +32,8 @@ KEYBOARD_LOCALES = {
     "ro": "ro_RO",
     "pl": "pl_PL",
     "bg": "bg_BG",
+    "fr": "fr_FR",
+    "sq": "sq_AL",
 }
 
 
@@ -67,9 +69,18 @@ class Tr:
     def _with_german(self, text: str, german: str) -> str:
         if not self.beside or self.german or text == german:
             return text
-        if self.rtl:  # the German line keeps its own direction (full stops at its end)
-            german = f"\u2066{german}\u2069"
-        return f"{text}\n{german}"
+        return f"{text}\n{self.german_fragment(german)}"
+
+    def german_fragment(self, german: str) -> str:
+        """German text placed inside this language's text: in a right-to-left language it
+        is isolated, so its full stop stays at its end and its words in their order."""
+        return f"\u2066{german}\u2069" if self.rtl else german
+
+    def with_german(self, text: str, german: str) -> str:
+        """The visitor's text, and below it the German one when it differs (messages)."""
+        if self.german or text == german:
+            return text
+        return f"{text}\n{self.german_fragment(german)}"
 
     @property
     def shows_german(self) -> bool:

@@ -5,6 +5,13 @@ the visitor's data lives in the session, which only the core thread touches.
 Every screen is built for the moment and thrown away when the visitor moves on,
 and a wipe throws away all of them, so no widget keeps a previous visitor's
 answers.
+
+Each visit has a :class:`~ui.core.Scope`. Everything the window asks of the
+core for a visit carries it, and a new visit (or the end of one) closes the old
+scope: a slow answer about a visit that is over (an idle check queued behind
+"continue later", the old session of a visitor who just resumed another) is
+dropped instead of acting on the next screen. Pickers and questions are
+in-window overlays that the wipe closes with the rest of the visit.
 """
 
 from __future__ import annotations
@@ -14,61 +21,51 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeyEvent
-from PySide6.QtWidgets import QApplication, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QClipboard, QCloseEvent, QGuiApplication, QKeyEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.catalog.model import Form
-from kiosk.catalog.search import search_forms
-from kiosk.catalog.strings import office_ctx, topic_ctx
-from kiosk.documents.render import receipt as receipt_pdf
-from kiosk.documents.render import resume_slip, visitor_copy
 from kiosk.engine.form import CompiledForm
 from kiosk.session.clock import local_date
 from kiosk.session.idle import IdlePhase, IdleState
-from kiosk.session.terminal import NoOfficeKeyError, ResumeError, ResumeProblem, Terminal
-from kiosk.session.visitor import (
-    FormDraft,
-    NothingToContinueError,
-    PinRejectedError,
-    Receipt,
-    ResumeTicket,
-    SubmitBlockedError,
-    VisitorSession,
-)
+from kiosk.session.terminal import Terminal
+from kiosk.session.visitor import FormDraft, VisitorSession
 from kiosk.store import StoreError
 from ui import texts
-from ui.core import CoreRunner
+from ui.confirm import Confirm
+from ui.core import CoreRunner, Scope
 from ui.idle import IdleOverlay
 from ui.keyboard import KeyboardPanel
+from ui.overlay import dismiss_visit_overlays
 from ui.printing import PrintService
 from ui.screens.base import Screen, ScreenEnv
-from ui.screens.codes import ContinueLaterScreen, ResumeScreen
-from ui.screens.finish import DoneScreen, ReviewScreen
-from ui.screens.form import FormScreen
-from ui.screens.start import FormListScreen, HomeScreen, InfoSheetScreen
-from ui.screens.welcome import WelcomeScreen
 from ui.speech import Speaker
 from ui.staff_mode import StaffMode, StatusSource
-from ui.theme import Theme
-from ui.tr import KEYBOARD_LOCALES, Tr, native_name
-from ui.widgets import button, label
+from ui.theme import Theme, install_icon_painter, paint_icons, set_current
+from ui.touch import DrawGuard
+from ui.tr import Tr, native_name
+from ui.visit import VisitFlows
+from ui.widgets import label
 
 log = logging.getLogger("kiosk.ui")
 
 POLL_MS = 400
 NO_SESSION_TIMEOUT = 60.0  # a code or message left on screen goes away after a minute
+#: Above the keyboard, less room than this keeps only the page (no row of buttons) in view.
+TIGHT_PX = 480
 
-RESUME_MESSAGES = {
-    ResumeProblem.INVALID_CODE: texts.RESUME_INVALID,
-    ResumeProblem.UNKNOWN_CODE: texts.RESUME_UNKNOWN,
-    ResumeProblem.EXPIRED: texts.RESUME_EXPIRED,
-    ResumeProblem.LOCKED: texts.RESUME_LOCKED,
-    ResumeProblem.FORM_GONE: texts.RESUME_FORM_GONE,
-}
+T = TypeVar("T")
 
 
 class OpenForm:
@@ -82,7 +79,7 @@ class OpenForm:
         self.page = draft.page
 
 
-class KioskWindow(QWidget):
+class KioskWindow(VisitFlows, QWidget):
     def __init__(
         self,
         terminal: Terminal,
@@ -96,34 +93,37 @@ class KioskWindow(QWidget):
         sync_now: Callable[[], None] | None = None,
         on_exit: Callable[[], None] | None = None,
     ) -> None:
-        super().__init__()
+        QWidget.__init__(self)
         self.terminal, self.core = terminal, core
         self.catalog = terminal.catalog
         self.speaker = speaker
         self.kiosk_mode = kiosk_mode
         self.setObjectName("kiosk-window")
         self.setWindowTitle(self.catalog.catalog.header.title)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
+        install_icon_painter()
+        self.outer = QVBoxLayout(self)
+        self.outer.setContentsMargins(0, 0, 0, 0)
+        self.outer.setSpacing(0)
         self.stack = QStackedWidget()
-        layout.addWidget(self.stack, 1)
+        self.outer.addWidget(self.stack, 1)
         self.keyboard: KeyboardPanel | None = None
+        self._keyboard_pending: int | None = None
         if keyboard:
-            panel = KeyboardPanel()
+            panel = KeyboardPanel(self)
             if panel.ok:
                 self.keyboard = panel
-                layout.addWidget(panel)
-                panel.shown.connect(self._make_room)
+                panel.shown.connect(self._keyboard_moved)
+            else:
+                panel.deleteLater()
         self.overlay = IdleOverlay(self, self.still_here)
         self._close_allowed = not kiosk_mode
         self._starting_session = False
         self.printer = printer or PrintService()
         self.printer.finished.connect(self._printed)
-        self.receipt: Receipt | None = None
         self.lang = "de"
         self.language_names = {lang: native_name(lang) for lang in self.catalog.languages}
         self.theme = Theme()
+        self.visit = Scope()
         self.session: VisitorSession | None = None
         self.open: OpenForm | None = None
         self.current: Screen | None = None
@@ -133,13 +133,17 @@ class KioskWindow(QWidget):
         self.staff = StaffMode(
             self, status_source=status_source, sync_now=sync_now, on_exit=on_exit or _quit
         )
-        layout.insertWidget(0, self.staff.banner)
+        self.outer.insertWidget(0, self.staff.banner)
         self.poll_timer = QTimer(self)
         self.poll_timer.timeout.connect(self.poll)
         self.poll_timer.start(POLL_MS)
+        self.draw_guard = DrawGuard(self)
         app = QApplication.instance()
-        if app is not None:
+        if isinstance(app, QApplication):
             app.installEventFilter(self)
+            app.installEventFilter(self.draw_guard)
+            app.focusChanged.connect(self._focus_changed)
+        core.on_unhandled = self._unexpected
         self.apply_theme()
         self.show_welcome()
 
@@ -150,18 +154,6 @@ class KioskWindow(QWidget):
         catalog = self.open.catalog if self.open is not None else self.catalog
         return Tr(self.lang, catalog, beside=self.staff.active)
 
-    def rerender(self) -> None:
-        """Draw the visitor's screen again (assisted mode on or off); other screens change
-        at the next step, so a receipt or a code on screen is never lost."""
-        name = self.current.name if self.current is not None else ""
-        if self.open is not None and self.form_screen is not None:
-            self._keep_form_state()
-            self.show_form(self.open.page)
-        elif name == "home" and self.session is not None:
-            self.show_home()
-        elif name == "welcome":
-            self.show_welcome()
-
     def env(self) -> ScreenEnv:
         return ScreenEnv(
             tr=self.t,
@@ -171,7 +163,7 @@ class KioskWindow(QWidget):
             set_large=self.set_large,
             set_contrast=self.set_contrast,
             speak=self.speak,
-            start_over=self.start_over,
+            start_over=self.ask_start_over,
         )
 
     def set_screen(self, screen: Screen) -> None:
@@ -183,31 +175,60 @@ class KioskWindow(QWidget):
             self.stack.removeWidget(old)
             old.setParent(None)
             old.deleteLater()
+        if self.keyboard is not None and self.keyboard.isVisible():
+            screen.set_compact(True, tight=self.height() - self.keyboard.height() < TIGHT_PX)
 
     def apply_theme(self) -> None:
-        # on the window, not the application: dialogs and the overlay are its children,
-        # and nothing outside the kiosk is restyled
+        # on the window, not the application: overlays are its children, and nothing
+        # outside the kiosk is restyled
+        set_current(self.theme)
         self.setStyleSheet(self.theme.stylesheet())
+        paint_icons(self)
 
     def apply_language(self) -> None:
         tr = self.t
         QApplication.setLayoutDirection(tr.direction)
         self.setLayoutDirection(tr.direction)
         if self.keyboard is not None:
-            self.keyboard.set_locale(KEYBOARD_LOCALES.get(self.lang, "en_GB"))
+            self.keyboard.set_language(tr)
 
-    def session_call(self, fn: Any, on_done: Any = None, on_error: Any = None) -> None:
-        """Run ``fn(session)`` on the core thread if a session is open."""
+    def session_call(
+        self,
+        fn: Callable[[VisitorSession], T],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        *,
+        key: str | None = None,
+    ) -> None:
+        """Run ``fn(session)`` on the core thread if a session is open; its result is
+        dropped if the visit ends first."""
         session = self.session
         if session is None:
             return
-        self.core.run(lambda: fn(session), on_done, on_error or self.storage_problem)
+        self.core.run(
+            lambda: fn(session),
+            on_done,
+            on_error or self.storage_problem,
+            scope=self.visit,
+            key=key,
+        )
+
+    def new_visit(self) -> Scope:
+        """Close the scope of whatever visit was on: its late results are dropped."""
+        self.visit.close()
+        self.visit = Scope()
+        return self.visit
 
     def storage_problem(self, error: BaseException) -> None:
         if isinstance(error, StoreError):
             self.show_message(self.t(error.message))
             return
-        raise error
+        self._unexpected(error)
+
+    def _unexpected(self, error: BaseException) -> None:
+        """A failure nobody expected: logged, the visitor asked to get staff; never a crash."""
+        log.error("unexpected failure: %s", type(error).__name__, exc_info=error)
+        self.show_message(self.t(texts.STAFF_NEEDED))
 
     def show_message(self, text: str) -> None:
         """A problem the visitor must know about, at the top of the current screen."""
@@ -228,6 +249,11 @@ class KioskWindow(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if self.staff.filter(event):
             return True
+        if self._keyboard_pending is not None and event.type() in {
+            QEvent.Type.MouseButtonRelease,
+            QEvent.Type.TouchEnd,
+        }:
+            QTimer.singleShot(0, lambda: self._keyboard_moved(0))
         if event.type() in {
             QEvent.Type.MouseButtonPress,
             QEvent.Type.KeyPress,
@@ -241,8 +267,11 @@ class KioskWindow(QWidget):
 
     def poll(self) -> None:
         self.staff.poll()
-        if self.session is not None:
-            self.session_call(lambda s: s.poll(), self.on_idle_state)
+        session = self.session
+        if session is not None:
+            self.session_call(
+                lambda s: s.poll(), lambda state: self.on_idle_state(session, state), key="poll"
+            )
             return
         # no visitor: expired codes and old crash leftovers are still purged every hour,
         # and a catalog the sync staged is installed, but only while the welcome screen
@@ -255,7 +284,13 @@ class KioskWindow(QWidget):
             terminal.maybe_housekeeping()
             return terminal.install_staged_catalog() if install else None
 
-        self.core.run(between_visitors, self.catalog_installed, self._background_problem)
+        self.core.run(
+            between_visitors,
+            self.catalog_installed,
+            self._background_problem,
+            scope=self.visit,
+            key="between_visitors",
+        )
         if (
             self.current is not None
             and self.current.name != "welcome"
@@ -263,22 +298,19 @@ class KioskWindow(QWidget):
         ):
             self.wipe()
 
-    def on_idle_state(self, state: IdleState) -> None:
+    def on_idle_state(self, session: VisitorSession, state: IdleState) -> None:
+        if session is not self.session:
+            return  # an answer about a visit that is over
         if state.phase is IdlePhase.WARNING:
             self.overlay.show_warning(self.t, state.seconds_left)
         elif state.phase is IdlePhase.EXPIRED:
             self.wipe()
-        else:
-            self.overlay.hide()
+        elif self.overlay.isVisible():
+            self.overlay.dismiss()
 
     def still_here(self) -> None:
-        self.overlay.hide()
+        self.overlay.dismiss()
         self.session_call(lambda s: s.extend())
-
-    def _make_room(self, keyboard_up: bool) -> None:
-        """While the keyboard is up, the top bar and titles give their space to the form."""
-        if self.current is not None:
-            self.current.set_compact(keyboard_up)
 
     def catalog_installed(self, catalog: CompiledCatalog | None) -> None:
         if catalog is None or catalog is self.catalog:
@@ -295,359 +327,116 @@ class KioskWindow(QWidget):
         what it has and tries again later; the reason goes to the log, not the screen."""
         log.warning("between visitors: %s: %s", type(error).__name__, error)
 
+    # ---------------------------------------------------------------- the keyboard
+    def _keyboard_moved(self, height: int) -> None:
+        """The keyboard lies over the bottom *height* px: the screen above gets the rest
+        (the window itself never changes size), and the field being typed in stays in view.
+
+        When the keyboard goes away because a finger pressed a button (focus moved to
+        it), the page waits for that finger to lift before it moves: otherwise the
+        button would slide away under the finger and the tap would do nothing."""
+        if height == 0 and QGuiApplication.mouseButtons() != Qt.MouseButton.NoButton:
+            self._keyboard_pending = 0
+            return
+        self._keyboard_pending = None
+        self.outer.setContentsMargins(0, 0, 0, height)
+        if self.current is not None:
+            self.current.set_compact(height > 0, tight=self.height() - height < TIGHT_PX)
+        if height > 0:
+            QTimer.singleShot(0, self.focus_into_view)
+            QTimer.singleShot(80, self.focus_into_view)
+
+    def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        if new is not None and self.isAncestorOf(new):
+            QTimer.singleShot(0, self.focus_into_view)
+
+    def focus_into_view(self) -> None:
+        """Scroll the page so the focused field, its label and its message are in view."""
+        focus = QApplication.focusWidget()
+        if focus is None or not self.isAncestorOf(focus):
+            return
+        frame: QWidget | None = focus
+        while frame is not None and frame.property("field_path") is None:
+            frame = frame.parentWidget()
+        area = focus.parentWidget()
+        while area is not None and not isinstance(area, QScrollArea):
+            area = area.parentWidget()
+        if not isinstance(area, QScrollArea):
+            return
+        target = frame if frame is not None else focus
+        if focus.property("kiosk_results_below"):
+            # a search over a list: the box at the top, so the results below it show too
+            inner = area.widget()
+            if inner is not None:
+                top = focus.mapTo(inner, focus.rect().topLeft()).y()
+                area.verticalScrollBar().setValue(max(0, top - 12))
+            return
+        if target.height() + 24 <= area.viewport().height():
+            area.ensureWidgetVisible(target, 0, 12)
+        area.ensureWidgetVisible(focus, 0, 24)
+
     # ---------------------------------------------------------------- accessibility
     def set_large(self, on: bool) -> None:
         self.theme = Theme(large_text=on, high_contrast=self.theme.high_contrast)
         self.apply_theme()
+        self.rerender()
 
     def set_contrast(self, on: bool) -> None:
         self.theme = Theme(large_text=self.theme.large_text, high_contrast=on)
         self.apply_theme()
+        self.rerender()
 
     def speak(self, text: str) -> None:
         if self.speaker is not None:
             self.speaker.say(text, self.lang)
 
-    # ---------------------------------------------------------------- welcome and language
-    def show_welcome(self) -> None:
-        self.lang = "de"
-        self.apply_language()
-        self.set_screen(
-            WelcomeScreen(
-                self.env(),
-                self.catalog.languages,
-                self.language_names,
-                self.choose_language,
-                self.show_resume,
-            )
-        )
-
-    def show_language_choice(self) -> None:
-        """The language button: choose again; a running session keeps its answers."""
-        self._keep_form_state()
-        screen = WelcomeScreen(
-            self.env(),
-            self.catalog.languages,
-            self.language_names,
-            self.switch_language,
-            self.show_resume,
-        )
-        self.set_screen(screen)
-
-    def choose_language(self, lang: str) -> None:
-        self.lang = lang
-        self.apply_language()
-        self._starting_session = True
-        self.core.run(
-            lambda: self.terminal.start_session(lang), self._session_started, self._start_failed
-        )
-
-    def _start_failed(self, error: BaseException) -> None:
-        self._starting_session = False
-        self.storage_problem(error)
-
-    def _session_started(self, session: VisitorSession) -> None:
-        self._starting_session = False
-        self.session = session
-        self.staff.session_started(session)
-        self.show_home()
-
-    def switch_language(self, lang: str) -> None:
-        if self.session is None:
-            self.choose_language(lang)
-            return
-        self.lang = lang
-        self.apply_language()
-        self.staff.language_changed()
-        self.session_call(lambda s: setattr(s, "language", lang))
-        if self.open is not None:
-            self.show_form(self.open.page)
-        else:
-            self.show_home()
-
-    # ---------------------------------------------------------------- finding a form
-    def show_home(self) -> None:
-        self.open = None
-        self.set_screen(HomeScreen(self.env(), self.show_topic, self.show_office, self.show_search))
-        code = self._code_button()
-        if self.current is not None:
-            self.current.footer.addWidget(code)
-
-    def _code_button(self) -> QWidget:
-        return button(f"⟲ {self.t(texts.HAVE_CODE)}", "have_code", on_click=self.show_resume)
-
-    def _forms(self, predicate: Any) -> list[Form]:
-        return [f for f in self.catalog.catalog.forms if predicate(f)]
-
-    def show_topic(self, topic_id: str) -> None:
-        topic = next(t for t in self.catalog.catalog.topics if t.id == topic_id)
-        title = self.t.cat(topic_ctx(topic.id, "title"), topic.title)
-        self._show_list(
-            title, self._forms(lambda f: topic_id in f.topics), lambda: self.show_topic(topic_id)
-        )
-
-    def show_office(self, office_id: str) -> None:
-        office = self.catalog.catalog.office(office_id)
-        title = self.t.cat(office_ctx(office.id, "name"), office.name)
-        self._show_list(
-            title, self._forms(lambda f: f.office == office_id), lambda: self.show_office(office_id)
-        )
-
-    def show_search(self, query: str) -> None:
-        ids = search_forms(self.catalog, self.lang, query)
-        forms = [self.catalog.catalog.form(i) for i in ids]
-        self._show_list(f"{self.t(texts.SEARCH)}: {query}", forms, lambda: self.show_search(query))
-
-    def _show_list(self, title: str, forms: list[Form], again: Any) -> None:
-        self.back_to_list = again
-        self.set_screen(
-            FormListScreen(self.env(), title, forms, self.open_form, self.show_info, self.show_home)
-        )
-
-    def show_info(self, form_id: str) -> None:
-        form = self.catalog.catalog.form(form_id)
-        assert form.info_sheet is not None
-        self.set_screen(
-            InfoSheetScreen(
-                self.env(),
-                form.info_sheet,
-                form_id,
-                self.open_form,
-                self.back_to_list or self.show_home,
-            )
-        )
-
-    # ---------------------------------------------------------------- filling in
-    @property
-    def form_screen(self) -> FormScreen | None:
-        return self.current if isinstance(self.current, FormScreen) else None
-
-    def open_form(self, form_id: str) -> None:
-        self.session_call(lambda s: OpenForm(s.open_form(form_id)), self._form_opened)
-
-    def _form_opened(self, opened: OpenForm) -> None:
-        self.open = opened
-        self.show_form(opened.page)
-
     def today(self) -> dt.date:
         return local_date(self.terminal.clock)
 
-    def show_form(self, page: str) -> None:
-        assert self.open is not None
-        o = self.open
-        self.set_screen(
-            FormScreen(
-                self.env(),
-                o.catalog,
-                o.form,
-                o.compiled,
-                o.answers,
-                page,
-                self.today(),
-                persist=self.persist,
-                on_page=self.page_changed,
-                on_leave=self.leave_form,
-                on_review=self.show_review,
-                on_continue_later=self.show_continue_later,
-            )
-        )
-
-    def _keep_form_state(self) -> None:
-        """The open form's answers and page, taken from its screen before it is replaced."""
-        if self.open is not None and self.form_screen is not None:
-            self.open.answers = self.form_screen.answers
-            self.open.page = self.form_screen.page
-
-    def persist(self, key: str, value: Any) -> None:
-        self._keep_form_state()
-        self.session_call(lambda s: s.answer(key, value))
-
-    def page_changed(self, page: str) -> None:
-        if self.open is not None:
-            self.open.page = page
-        self.session_call(lambda s: s.go_to_page(page))
-
-    def leave_form(self) -> None:
-        (self.back_to_list or self.show_home)()
-
-    def show_review(self) -> None:
-        assert self.open is not None
-        self._keep_form_state()
-        o = self.open
-        self.set_screen(
-            ReviewScreen(
-                self.env(),
-                o.catalog,
-                o.form,
-                o.compiled,
-                o.answers,
-                self.today(),
-                on_change=self.show_form,
-                on_submit=self.submit,
-            )
-        )
-
-    def submit(self) -> None:
-        if self.current is not None:
-            primary = self.current.findChild(QWidget, "primary")
-            if primary is not None:
-                primary.setEnabled(False)
-        self.session_call(lambda s: s.submit(), self.show_done, self.submit_failed)
-
-    def submit_failed(self, error: BaseException) -> None:
-        if self.current is not None:
-            primary = self.current.findChild(QWidget, "primary")
-            if primary is not None:
-                primary.setEnabled(True)  # the visitor may try again (or ask staff)
-        if isinstance(error, SubmitBlockedError) and self.open is not None:
-            first = error.result.messages[0].path.split("[", 1)[0]
-            page = next(p.id for p in self.open.form.pages if any(f.id == first for f in p.fields))
-            self.show_form(page)
-            if self.form_screen is not None:
-                self.form_screen.go_next()  # shows every message of that page
+    # ---------------------------------------------------------------- the end of a visit
+    def ask_start_over(self) -> None:
+        """Start over deletes everything: with a visit on, the visitor confirms first."""
+        if self.session is None:
+            self.wipe("start_over")
             return
-        if isinstance(error, NoOfficeKeyError):
-            self.show_message(self.t(texts.NO_KEY))
-            return
-        self.storage_problem(error)
-
-    def show_done(self, receipt: Receipt) -> None:
-        self.open = None
-        self.receipt = receipt
-        screen = DoneScreen(
-            self.env(),
-            receipt,
-            on_print=self.print_receipt,
-            on_another=self.show_home,
-            on_finish=self.finish,
-        )
-        self.set_screen(screen)
-
-    def print_receipt(self) -> None:
-        """The receipt and the visitor copy; made and printed off the UI thread."""
-        record = self.receipt.record if self.receipt is not None else None
-        if not isinstance(self.current, DoneScreen) or record is None:
-            return
-        self.current.print.started()
-        self.printer.print_documents(lambda: [receipt_pdf(record), visitor_copy(record)])
-
-    def print_resume_slip(self, ticket: ResumeTicket) -> None:
-        """The code, its QR code and expiry on paper; never the PIN."""
-        if not isinstance(self.current, ContinueLaterScreen):
-            return
-        catalog, lang = self.catalog, self.lang
-        until = dt.datetime.fromtimestamp(ticket.expires_at).date()
-        self.current.print.started()
-        self.printer.print_documents(
-            lambda: [resume_slip(catalog, list(ticket.forms), lang, ticket.code, until)]
-        )
-
-    def _printed(self, printed: bool, reason: str) -> None:
-        self.staff.printed(printed)
-        if isinstance(self.current, DoneScreen | ContinueLaterScreen):
-            self.current.print.done(printed)
-
-    def finish(self) -> None:
-        self.wipe("finished")
+        tr = self.t
+        Confirm(
+            self,
+            tr,
+            "start_over",
+            title=tr(texts.START_OVER_TITLE),
+            text=tr(texts.START_OVER_TEXT),
+            yes=tr(texts.START_OVER_YES),
+            no=tr(texts.START_OVER_NO),
+            on_yes=self.start_over,
+        ).present()
 
     def start_over(self) -> None:
         self.wipe("start_over")
 
-    # ---------------------------------------------------------------- continue later / resume
-    def show_continue_later(self) -> None:
-        self._keep_form_state()
-        screen = ContinueLaterScreen(
-            self.env(),
-            on_pin=self.park,
-            on_back=lambda: self.show_form(self.open.page) if self.open else self.show_home(),
-        )
-        self.set_screen(screen)
+    def finish(self) -> None:
+        self.wipe("finished")
 
-    def park(self, pin: str) -> None:
-        self.session_call(lambda s: s.continue_later(pin), self._parked, self._park_failed)
-
-    def _parked(self, ticket: ResumeTicket) -> None:
-        screen = self.current
-        self.session = None  # the core ended it: key and answers are gone
-        self.open = None
-        self.overlay.hide()
-        self.staff.lock("session_end")
-        if isinstance(screen, ContinueLaterScreen):
-            screen.show_code(
-                ticket.code,
-                ticket.expires_at,
-                self.finish,
-                on_print=lambda: self.print_resume_slip(ticket),
-            )
-
-    def _park_failed(self, error: BaseException) -> None:
-        if isinstance(self.current, ContinueLaterScreen):
-            if isinstance(error, NothingToContinueError):
-                self.current.fail(self.t(texts.NOTHING_TO_SAVE))
-                return
-            if isinstance(error, PinRejectedError):
-                self.current.fail(self.t(texts.PIN_TOO_SHORT))
-                return
-        self.storage_problem(error)
-
-    def show_resume(self) -> None:
-        self.set_screen(
-            ResumeScreen(
-                self.env(),
-                on_resume=self.resume,
-                on_back=self.show_home if self.session else self.show_welcome,
-            )
-        )
-
-    def resume(self, code: str, pin: str) -> None:
-        old, lang = self.session, self.lang
-
-        def work() -> tuple[VisitorSession, OpenForm | None]:
-            resumed = self.terminal.resume(code, pin, lang)
-            if old is not None:
-                old.end("resumed")
-            return resumed, OpenForm(resumed.current) if resumed.current else None
-
-        self.core.run(work, self._resumed, self._resume_failed)
-
-    def _resumed(self, result: tuple[VisitorSession, OpenForm | None]) -> None:
-        self.session, self.open = result
-        self.staff.session_started(self.session)
-        if self.open is not None:
-            self.show_form(self.open.page)
-        else:
-            self.show_home()
-
-    def _resume_failed(self, error: BaseException) -> None:
-        if not isinstance(error, ResumeError) or not isinstance(self.current, ResumeScreen):
-            self.storage_problem(error)
-            return
-        tr = self.t
-        if error.problem is ResumeProblem.WRONG_PIN:
-            message = tr(texts.RESUME_WRONG_PIN, attempts=error.attempts_left)
-        elif error.problem is ResumeProblem.WAIT:
-            message = tr(texts.RESUME_WAIT, seconds=int(error.seconds + 0.5))
-        else:
-            message = tr(RESUME_MESSAGES[error.problem])
-        self.current.fail(message)
-
-    def adopt_recovered(self, session: VisitorSession) -> None:
-        """Staff brought back a session an unclean stop left behind (already assisted)."""
-        self.lang = session.language
-        self.apply_language()
-        self._resumed((session, OpenForm(session.current) if session.current else None))
-
-    # ---------------------------------------------------------------- the end of a visit
     def wipe(self, reason: str = "timeout") -> None:
-        """Forget the visitor: end the session, drop every screen, reset language and display."""
+        """Forget the visitor: end the session, close its overlays, drop every screen, clear
+        the clipboards, reset language and display."""
         session = self.session
+        self.new_visit()
         self.session = None
         self.open = None
         self.receipt = None
         self.staff.lock("session_end")
         if session is not None and not session.ended:
             self.core.run(lambda: session.end(reason))
-        self.overlay.hide()
+        dismiss_visit_overlays(self)
+        self.overlay.dismiss()
+        focus = QApplication.focusWidget()
+        if focus is not None:
+            focus.clearFocus()  # the keyboard goes away with the field
+        clipboard = QGuiApplication.clipboard()
+        clipboard.clear(QClipboard.Mode.Clipboard)
+        if clipboard.supportsSelection():
+            clipboard.clear(QClipboard.Mode.Selection)
         self.back_to_list = None
         self.theme = Theme()
         self.apply_theme()
@@ -670,12 +459,6 @@ class KioskWindow(QWidget):
             event.ignore()
             return
         super().keyPressEvent(event)
-
-    def resizeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        for cover in (self.overlay, self.staff.unlock, self.staff.panel):
-            if cover is not None and cover.isVisible():
-                cover.setGeometry(self.rect())
 
 
 def _quit() -> None:

@@ -52,13 +52,37 @@ def read_boot(cache_dir: Path, *, fingerprint: str | None = None) -> dict[str, A
     return boot
 
 
-def _write_boot(cache_dir: Path, fingerprint: str, languages: list[str]) -> None:
+def _native_names(languages: list[str]) -> dict[str, str]:
     from babel import Locale
 
     names = {}
     for lang in languages:
         name = Locale.parse(lang).get_display_name(lang) or lang
         names[lang] = name[:1].upper() + name[1:]
+    return names
+
+
+def boot_from_source(root: Path) -> dict[str, Any] | None:
+    """The boot data from the catalog's header alone (``catalog.yaml``), for the very first
+    start of a terminal, before any cache exists; None if the header cannot be read."""
+    import yaml
+
+    try:
+        text = (root / "catalog.yaml").read_text(encoding="utf-8")
+        if len(text) > 64_000:
+            return None
+        header = yaml.safe_load(text)
+        languages = header.get("languages") if isinstance(header, dict) else None
+        if not isinstance(languages, list) or not 0 < len(languages) <= 100:
+            return None
+        languages = [str(lang) for lang in languages if isinstance(lang, str) and lang.isascii()]
+        return {"languages": languages, "names": _native_names(languages)}
+    except Exception:  # a first paint is a courtesy: without it the kiosk starts as before
+        return None
+
+
+def _write_boot(cache_dir: Path, fingerprint: str, languages: list[str]) -> None:
+    names = _native_names(languages)
     data = {"fingerprint": fingerprint, "languages": languages, "names": names}
     tmp = cache_dir / (BOOT_FILE + ".tmp")
     tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")

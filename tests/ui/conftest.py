@@ -72,6 +72,21 @@ class Kiosk:
             w.clicked.emit()  # type: ignore[attr-defined]
         self.settle()
 
+    def start_over(self) -> None:
+        """Start over, confirming when the kiosk asks (it does while a visit is on)."""
+        self.click("start_over")
+        if any(
+            w.property("kiosk_id") == "start_over.yes" and w.isVisibleTo(self.window)
+            for w in self.window.findChildren(QWidget)
+        ):
+            self.click("start_over.yes")
+
+    def type_code(self, code: str) -> None:
+        """A resume code on the code pad, key by key, then on to the PIN."""
+        for char in code.replace("-", "").upper():
+            self.click(f"resume-code-{char}")
+        self.click("resume-next")
+
     def start(self, lang: str) -> None:
         self.click(f"lang-{lang}")
         assert self.screen.name == "home"

@@ -19,6 +19,7 @@ from ui.screens.form import FormScreen
 
 CHEAP = ScryptParams(n=2**10)
 ANNA_PIN, OMAR_PIN = "482913", "705118"
+ROOT_PIN = "5820417396"  # an admin's long PIN: it also opens a waiting PIN pad
 
 
 @pytest.fixture
@@ -29,6 +30,10 @@ def staffed(kiosk: Kiosk) -> Kiosk:
     )
     store.staff_accounts.add(
         StaffRecord(id="omar", name="Omar S.", role="admin", pin_hash=hash_pin(OMAR_PIN, CHEAP)),
+        now=now,
+    )
+    store.staff_accounts.add(
+        StaffRecord(id="root", name="Ruth A.", role="admin", pin_hash=hash_pin(ROOT_PIN, CHEAP)),
         now=now,
     )
     kiosk.window.staff.hold.setInterval(100)
@@ -90,26 +95,70 @@ def test_the_right_pin_unlocks_with_banner_and_german_beside(staffed: Kiosk, qtb
     assert any(e["actor"] == "staff:anna" for e in audit(staffed))
 
 
-def test_wrong_pins_lock_out_with_growing_delays(staffed: Kiosk, qtbot: QtBot) -> None:
+def countdown(kiosk: Kiosk) -> str:
+    label = kiosk.window.staff.unlock.countdown
+    return label.text() if label.isVisible() else ""
+
+
+def test_wrong_pins_make_the_pad_wait_with_a_live_countdown(staffed: Kiosk, qtbot: QtBot) -> None:
     long_press_corner(staffed, qtbot)
     for _ in range(3):
         enter_pin(staffed, "111112")
         assert message(staffed) == "Die PIN ist falsch."
-    enter_pin(staffed, "111112")  # the fourth: locked for a minute
-    assert "60 Sekunden" in message(staffed)
+        assert countdown(staffed) == ""
+    enter_pin(staffed, "111112")  # the fourth: the pad waits a minute
+    assert "Das Terminal wartet" in message(staffed)
+    assert countdown(staffed) == "Nächster Versuch mit Personal-PIN in 1:00"
+    qtbot.waitUntil(lambda: countdown(staffed).endswith("0:59"), timeout=3000)  # live
     enter_pin(staffed, ANNA_PIN)  # even the right PIN waits
     assert not staffed.window.staff.active
     staffed.clock.advance(61)
-    enter_pin(staffed, "111112")  # the fifth wrong one: two minutes
-    assert "120 Sekunden" in message(staffed)
-    staffed.clock.advance(121)
     enter_pin(staffed, ANNA_PIN)
     assert staffed.window.staff.active
+    staffed.window.staff.lock("manual")
+    # the right PIN did not wipe the count: the next wrong one waits two minutes at once
+    long_press_corner(staffed, qtbot)
+    enter_pin(staffed, "111112")
+    assert countdown(staffed) == "Nächster Versuch mit Personal-PIN in 2:00"
     actions = [e["action"] for e in audit(staffed)]
     assert actions.count("staff_unlock_failed") == 5
     assert actions.count("staff_unlock_locked") == 1
     flat = json.dumps(audit(staffed))
     assert ANNA_PIN not in flat and "111112" not in flat
+
+
+def test_a_visitors_wrong_pins_cannot_keep_an_admin_out(staffed: Kiosk, qtbot: QtBot) -> None:
+    """Anyone can find the pad and make it wait; an admin's long PIN still opens it, and the
+    admin lifts the wait for everybody from the staff menu."""
+    long_press_corner(staffed, qtbot)
+    for wait in (0, 0, 0, 60, 120):  # the visitor waits out every wait, and tries again
+        enter_pin(staffed, "111112")
+        staffed.clock.advance(wait + 1)
+    enter_pin(staffed, "111112")
+    assert countdown(staffed).endswith("4:00")
+    enter_pin(staffed, "123456")  # a staff-length PIN during the wait is not even checked
+    enter_pin(staffed, "5820417390")  # a wrong long PIN: refused, counted on its own
+    assert not staffed.window.staff.active and countdown(staffed).endswith(("4:00", "3:59"))
+    enter_pin(staffed, ROOT_PIN)
+    assert staffed.window.staff.active and staffed.window.staff.grant is not None
+    assert staffed.window.staff.grant.staff_id == "root"
+    staffed.click("staff-menu")
+    staffed.click("staff-reset-lockout")
+    assert staffed.window.staff.panel is not None
+    assert staffed.window.staff.panel.message.text() == "Die PIN-Sperre ist aufgehoben."
+    staffed.click("staff-panel-lock")
+    unlock(staffed, qtbot, ANNA_PIN)  # staff get in again at once
+    actions = [e["action"] for e in audit(staffed)]
+    assert "staff_lockout_reset" in actions
+    details = [e["detail"] for e in audit(staffed) if e["action"] == "staff_unlock"]
+    assert "admin during a wait" in details
+
+
+def test_staff_menu_shows_no_reset_for_staff(staffed: Kiosk, qtbot: QtBot) -> None:
+    unlock(staffed, qtbot, ANNA_PIN)
+    staffed.click("staff-menu")
+    names = {w.property("kiosk_id") for w in staffed.window.findChildren(QWidget)}
+    assert "staff-reset-lockout" not in names and "staff-sync" in names
 
 
 def test_relocks_after_the_idle_time_and_at_the_end_of_the_session(
@@ -129,7 +178,7 @@ def test_relocks_after_the_idle_time_and_at_the_end_of_the_session(
     assert not staffed.window.staff.banner.isVisible()
 
     unlock(staffed, qtbot)
-    staffed.click("start_over")
+    staffed.start_over()
     assert not staffed.window.staff.active
     reasons = [e["detail"] for e in audit(staffed) if e["action"] == "staff_lock"]
     assert reasons == ["timeout", "session_end"]
@@ -169,12 +218,19 @@ def test_a_visitor_alone_is_not_recorded_as_assisted(staffed: Kiosk, office_keys
 
 def test_staff_menu_shows_status_and_audits_actions(staffed: Kiosk, qtbot: QtBot) -> None:
     synced: list[bool] = []
-    staffed.window.staff.sync_now_hook = lambda: synced.append(True)
+    passes = {"at": "2026-11-21T09:00:00+00:00", "error": "HTTP 503"}
+
+    def sync_pass() -> None:  # what the background sync does when nudged: one pass
+        synced.append(True)
+        passes.update(at="2026-11-21T10:00:02+00:00", error="")
+
+    staffed.window.staff.sync_now_hook = sync_pass
     staffed.window.staff.status_source = lambda: {
-        "catalog_version": "migrado_dortmund 1 (sha256:abc)",
-        "outbox": {"pending": 2, "done": 40},
+        "catalog_version": "migrado_dortmund 1 (" + "ab12" * 16 + ")",
+        "outbox": {"pending": 2, "sending": 0, "done": 40, "conflict": 0, "rejected": 0},
         "last_sync_at": None,
-        "last_error": "HTTP 503",
+        "last_attempt_at": passes["at"],
+        "last_error": passes["error"],
         "enrolled": True,
         "disk_free_bytes": 12_000_000_000,
         "disk_total_bytes": 64_000_000_000,
@@ -185,14 +241,18 @@ def test_staff_menu_shows_status_and_audits_actions(staffed: Kiosk, qtbot: QtBot
     assert panel is not None and panel.isVisible()
     staffed.settle()
     lines = {key: lab.text() for key, lab in panel.status_lines.items()}
-    assert lines["catalog"] == "Katalog: migrado_dortmund 1 (sha256:abc)"
-    assert lines["outbox"] == "Ausgang: pending 2, done 40"
+    assert lines["catalog"] == "Katalog: migrado_dortmund 1 (ab12ab12ab12…)"
+    assert lines["outbox"] == (
+        "Ausgang: wartet: 2, wird gesendet: 0, übertragen: 40, Konflikt: 0, abgelehnt: 0"
+    )
     assert lines["last_sync"] == "Letzte Übertragung: noch nie"
     assert lines["last_error"] == "Letzter Fehler: HTTP 503"
     assert lines["printer"].startswith("Drucker: ")
     assert lines["disk"] == "Freier Speicher: 12.0 GB von 64.0 GB"
     staffed.click("staff-sync")
     assert synced == [True]
+    qtbot.waitUntil(lambda: "Übertragung beendet" in panel.message.text(), timeout=5000)
+    assert panel.message.text() == "Übertragung beendet. Noch nicht übertragen: 2"
     staffed.click("staff-reprint")  # no visitor yet: nothing to print, and it says so
     assert "noch kein Antrag" in panel.message.text()
     staffed.click("staff-recover")

@@ -8,13 +8,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
 
 from kiosk.crypto.sealing import unseal
 from tests.ui.conftest import Kiosk
-from ui.fields.inputs import DatePicker, TextInput
+from ui.fields.text import TextInput
 from ui.screens.form import FormScreen
-from ui.tr import Tr
 
 ONE_FORM_PER_OFFICE = [
     ("appointment_request", "ar"),
@@ -202,9 +201,7 @@ def test_continue_later_and_resume(kiosk: Kiosk) -> None:
     assert "Al-Hassan" not in all_texts(kiosk.window)
     kiosk.start("ar")
     kiosk.click("have_code")
-    code_edit = kiosk.window.findChild(QLineEdit, "resume-code")
-    assert code_edit is not None
-    code_edit.setText(code.lower())
+    kiosk.type_code(code)
     for digit in "1111":
         kiosk.click(f"resume-pin-{digit}")
     kiosk.click("resume-pin-ok")
@@ -216,25 +213,6 @@ def test_continue_later_and_resume(kiosk: Kiosk) -> None:
     assert isinstance(kiosk.screen, FormScreen)
     assert kiosk.screen.frames["family_name"].value() == "Al-Hassan"
     assert kiosk.screen.frames["given_names"].value() == "Ahmad"
-
-
-def test_date_picker_needs_no_typing(qtbot: object, demo: object) -> None:
-    import datetime as dt
-
-    picker = DatePicker(
-        Tr("uk", demo),
-        dt.date(2000, 5, 17),
-        dt.date(1920, 1, 1),  # type: ignore[arg-type]
-        dt.date(2026, 11, 21),
-    )
-    assert picker.date() == dt.date(2000, 5, 17)
-    picker.day.setCurrentRow(30)
-    picker.month.setCurrentRow(1)  # 31 February
-    assert picker.date() is None
-    picker.day.setCurrentRow(27)
-    assert picker.date() == dt.date(2000, 2, 28)
-    assert not picker.findChildren(QLineEdit) and not picker.findChildren(QPlainTextEdit)
-    picker.deleteLater()
 
 
 def test_a_problem_at_submit_is_shown_once_and_nothing_is_lost(

@@ -17,19 +17,17 @@ from kiosk.catalog.strings import codelist_ctx, field_ctx, option_ctx
 from kiosk.engine.messages import Message
 from kiosk.engine.validators import resolve_date_bound
 from ui import texts
+from ui.fields.base import Input
+from ui.fields.choice import ChoiceInput, ListChoiceInput, Option, YesNoInput, country_options
+from ui.fields.date_picker import DateRange
 from ui.fields.inputs import (
     AddressInput,
     AttachmentInput,
-    ChoiceInput,
     ConsentInput,
     DateInput,
-    Input,
-    ListChoiceInput,
     SignatureInput,
-    TextInput,
-    YesNoInput,
-    country_options,
 )
+from ui.fields.text import ALWAYS_LTR, TEXT_TYPES, TextInput, keyboard_for
 from ui.tr import Tr
 from ui.widgets import button, german_label, label, ltr_isolate
 
@@ -49,59 +47,61 @@ class FieldContext:
     def text(self, key: str, attr: str, german: str) -> str:
         return self.tr.cat(field_ctx(self.form.id, key, attr), german)
 
-    def options(self, f: FormField, key: str) -> list[tuple[str, str]]:
+    def options(self, f: FormField, key: str) -> list[Option]:
+        """(value, words in the visitor's language, German words) for each option."""
         if f.options is not None:
             return [
-                (o.value, self.tr.cat(option_ctx(self.form.id, key, o.value), o.label))
+                (o.value, self.tr.cat(option_ctx(self.form.id, key, o.value), o.label), o.label)
                 for o in f.options
             ]
         cl = self.codelists.get(f.codelist or "")
         if cl is None:
             return []
-        return [(o.value, self.tr.cat(codelist_ctx(cl.id, o.value), o.label)) for o in cl.options]
+        return [
+            (o.value, self.tr.cat(codelist_ctx(cl.id, o.value), o.label), o.label)
+            for o in cl.options
+        ]
+
+    def date_range(self, f: FormField) -> DateRange:
+        today = self.today
+        low = (
+            resolve_date_bound(f.min_date, today)
+            if f.min_date
+            else today.replace(year=today.year - 120)
+        )
+        high = (
+            resolve_date_bound(f.max_date, today)
+            if f.max_date
+            else today.replace(year=today.year + 10)
+        )
+        return DateRange(low, max(low, high), today)
 
 
 def make_input(f: FormField, key: str, ctx: FieldContext) -> Input | None:
     tr, name = ctx.tr, key
-    if f.type in {
-        "text",
-        "long_text",
-        "integer",
-        "decimal",
-        "money",
-        "phone",
-        "email",
-        "iban",
-        "postcode",
-        "person_name",
-        "place",
-    }:
-        return TextInput(f.type, name, ctx.text(key, "label", f.label))
+    if f.type in TEXT_TYPES:
+        return TextInput(
+            f.type, name, ctx.text(key, "label", f.label), keyboard=keyboard_for(f.type, f.pattern)
+        )
     if f.type == "yes_no":
         return YesNoInput(tr, name)
     if f.type in CHOICE_TYPES:
         options = ctx.options(f, key)
         if f.type == "choice" and len(options) > MAX_BUTTON_OPTIONS:
             return ListChoiceInput(options, tr, name)
-        return ChoiceInput(options, f.type == "multi_choice", name)
+        return ChoiceInput(options, f.type == "multi_choice", name, tr)
     if f.type in {"country", "nationality"}:
         extra = [
-            (o.value, tr.cat(option_ctx(ctx.form.id, key, o.value), o.label))
+            (o.value, tr.cat(option_ctx(ctx.form.id, key, o.value), o.label), o.label)
             for o in f.extra_options or ()
         ]
-        return ListChoiceInput(country_options(tr.lang, extra), tr, name)
+        return ListChoiceInput(
+            country_options(tr, extra), tr, name, placeholder=tr(texts.SEARCH_COUNTRY)
+        )
     if f.type == "date":
-        low = (
-            resolve_date_bound(f.min_date, ctx.today)
-            if f.min_date
-            else ctx.today.replace(year=ctx.today.year - 120)
+        return DateInput(
+            tr, name, ctx.date_range(f), title=ctx.text(key, "label", f.label), german=f.label
         )
-        high = (
-            resolve_date_bound(f.max_date, ctx.today)
-            if f.max_date
-            else ctx.today.replace(year=ctx.today.year + 10)
-        )
-        return DateInput(tr, name, low, high, ctx.today)
     if f.type == "address":
         return AddressInput(tr, name, f.foreign)
     if f.type == "consent" and f.consent is not None:
@@ -109,7 +109,7 @@ def make_input(f: FormField, key: str, ctx: FieldContext) -> Input | None:
     if f.type == "signature":
         return SignatureInput(tr, name)
     if f.type == "attachment":
-        return AttachmentInput(tr, name, f.accept or ["image/jpeg", "image/png", "application/pdf"])
+        return AttachmentInput(tr, name)
     return None
 
 
@@ -133,9 +133,9 @@ class FieldFrame(QFrame):
         self.help_text = ctx.text(key, "help", f.help) if f.help else ""
         self.help_button: QWidget | None = None
         if self.help_text:
-            self.help_button = button("ⓘ", f"{path}.help", checkable=True)
+            self.help_button = button("", f"{path}.help", checkable=True, icon="help")
             self.help_button.setAccessibleName(f"{tr(texts.HELP)}: {self.title}")
-            self.help_button.setFixedSize(56, 56)
+            self.help_button.setFixedSize(60, 60)
             head.addWidget(self.help_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(head)
         if not tr.shows_german:
@@ -150,7 +150,7 @@ class FieldFrame(QFrame):
         self.computed: QLabel | None = None
         if f.compute is not None:
             self.computed = label(tr(texts.COMPUTED), "subtitle")
-            self.computed.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+            self.computed.setProperty("kiosk_id", f"{path}.computed")
             layout.addWidget(self.computed)
             self.input = None
         elif self.input is not None:
@@ -177,18 +177,22 @@ class FieldFrame(QFrame):
 
     def set_computed(self, value: Any) -> None:
         if self.computed is not None:
-            shown = self.ctx.tr(texts.COMPUTED) if value is None else str(value)
-            self.computed.setText(ltr_isolate(shown))
+            if value is None:
+                shown = self.ctx.tr(texts.COMPUTED)
+            elif self.field.type in ALWAYS_LTR:
+                shown = ltr_isolate(str(value))  # a number or an amount: left to right
+            else:
+                shown = f"\u2068{value}\u2069"  # a date: in its own words' direction
+            self.computed.setText(shown)
+            self.computed.setAccessibleName(shown)
 
     def set_messages(self, messages: list[Message]) -> None:
         if not messages:
             self.errors.setVisible(False)
             self.errors.setText("")
             return
-        lines = []
-        for m in messages:
-            lines.append(m.text if m.text == m.text_de else f"{m.text}\n{m.text_de}")
-        self.errors.setText("\n".join(lines))
+        tr = self.ctx.tr
+        self.errors.setText("\n".join(tr.with_german(m.text, m.text_de) for m in messages))
         self.errors.setAccessibleName(self.errors.text())
         self.errors.setVisible(True)
 
@@ -219,7 +223,10 @@ class GroupFrame(QFrame):
         self.items_box = QVBoxLayout()
         layout.addLayout(self.items_box)
         self.add = button(
-            f"+ {tr(texts.ADD_ITEM)}: {self.item_label}", f"{f.id}.add", on_click=self.add_item
+            f"{tr(texts.ADD_ITEM)}: {self.item_label}",
+            f"{f.id}.add",
+            on_click=self.add_item,
+            icon="add",
         )
         layout.addWidget(self.add)
         self.errors = label("", "error")
@@ -244,6 +251,7 @@ class GroupFrame(QFrame):
             self.ctx.tr(texts.REMOVE_ITEM),
             f"{self.field.id}[{index}].remove",
             on_click=partial(self.remove_item, index),
+            icon="remove",
         )
         remove.setAccessibleName(f"{self.ctx.tr(texts.REMOVE_ITEM)}: {self.item_label} {index + 1}")
         head.addWidget(remove)
@@ -297,8 +305,7 @@ class GroupFrame(QFrame):
         if not messages:
             self.errors.setVisible(False)
             return
-        self.errors.setText(
-            "\n".join(m.text if m.text == m.text_de else f"{m.text}\n{m.text_de}" for m in messages)
-        )
+        tr = self.ctx.tr
+        self.errors.setText("\n".join(tr.with_german(m.text, m.text_de) for m in messages))
         self.errors.setAccessibleName(self.errors.text())
         self.errors.setVisible(True)

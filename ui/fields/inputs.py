@@ -1,320 +1,64 @@
-"""Input widgets, one per kind of answer; each reads and writes the engine's raw value.
-
-Touch first: choices are big buttons, dates come from a picker (no typing),
-numbers, phone numbers and IBANs ask the keyboard for digits and stay
-left-to-right in right-to-left layouts.
-"""
+"""Answer widgets that are more than a box to type in: dates, addresses, consent,
+signatures and documents. Each reads and writes the engine's raw value."""
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
-import hashlib
 import itertools
-import mimetypes
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import (
-    QButtonGroup,
-    QDialog,
-    QFileDialog,
-    QGridLayout,
-    QHBoxLayout,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.catalog.codelists import country_names
 from ui import texts
+from ui.fields.base import Input
+from ui.fields.choice import ListChoiceInput, country_options
+from ui.fields.date_picker import DatePicker, DateRange
+from ui.fields.text import TextInput
+from ui.theme import current
 from ui.tr import Tr
-from ui.widgets import button, label
-
-#: Keyboard hints per field type (the virtual keyboard picks its layout from them).
-HINTS = {
-    "integer": Qt.InputMethodHint.ImhDigitsOnly,
-    "postcode": Qt.InputMethodHint.ImhDigitsOnly,
-    "decimal": Qt.InputMethodHint.ImhFormattedNumbersOnly,
-    "money": Qt.InputMethodHint.ImhFormattedNumbersOnly,
-    "phone": Qt.InputMethodHint.ImhDialableCharactersOnly,
-    "iban": Qt.InputMethodHint.ImhPreferNumbers
-    | Qt.InputMethodHint.ImhPreferUppercase
-    | Qt.InputMethodHint.ImhNoPredictiveText,
-    "email": Qt.InputMethodHint.ImhEmailCharactersOnly | Qt.InputMethodHint.ImhNoAutoUppercase,
-    "person_name": Qt.InputMethodHint.ImhNoPredictiveText,
-}
-ALWAYS_LTR = frozenset({"integer", "postcode", "decimal", "money", "phone", "iban", "email"})
-
-
-class Input(QWidget):
-    """Base: ``changed`` on every edit, ``left`` when the visitor moves on."""
-
-    changed = Signal()
-    left = Signal()
-
-    def value(self) -> Any:
-        raise NotImplementedError
-
-    def set_value(self, value: Any) -> None:
-        raise NotImplementedError
-
-    def focus_widget(self) -> QWidget:
-        return self
-
-    def _finished(self, *_: object) -> None:
-        self.changed.emit()
-        self.left.emit()
-
-
-class _LineEdit(QLineEdit):
-    left = Signal()
-
-    def focusOutEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        super().focusOutEvent(event)
-        self.left.emit()
-
-
-class TextInput(Input):
-    def __init__(self, kind: str, name: str, accessible: str) -> None:
-        super().__init__()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.multiline = kind == "long_text"
-        self.edit: QLineEdit | QPlainTextEdit
-        if self.multiline:
-            self.edit = QPlainTextEdit()
-            self.edit.setMinimumHeight(140)
-            self.edit.textChanged.connect(self.changed.emit)
-        else:
-            self.edit = _LineEdit()
-            self.edit.textEdited.connect(lambda _: self.changed.emit())
-            self.edit.left.connect(self.left.emit)
-            self.edit.setInputMethodHints(HINTS.get(kind, Qt.InputMethodHint.ImhNone))
-        if kind in ALWAYS_LTR:
-            self.edit.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-            if isinstance(self.edit, QLineEdit):
-                self.edit.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute)
-        self.edit.setObjectName(name)
-        self.edit.setAccessibleName(accessible)
-        layout.addWidget(self.edit)
-
-    def value(self) -> Any:
-        text = (
-            self.edit.toPlainText() if isinstance(self.edit, QPlainTextEdit) else self.edit.text()
-        )
-        return text if text.strip() else None
-
-    def set_value(self, value: Any) -> None:
-        text = "" if value is None else str(value)
-        if isinstance(self.edit, QPlainTextEdit):
-            if self.edit.toPlainText() != text:
-                self.edit.setPlainText(text)
-        elif self.edit.text() != text:
-            self.edit.setText(text)
-
-    def focus_widget(self) -> QWidget:
-        return self.edit
-
-    def focusOutEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
-        super().focusOutEvent(event)
-        self.left.emit()
-
-
-class ChoiceInput(Input):
-    """Big buttons, one per option; several may be on for multiple choice."""
-
-    def __init__(self, options: list[tuple[str, str]], multiple: bool, name: str) -> None:
-        super().__init__()
-        self.multiple = multiple
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        self.group = QButtonGroup(self)
-        self.group.setExclusive(not multiple)
-        self.buttons: dict[str, Any] = {}
-        columns = 2 if len(options) > 3 else 1
-        for index, (value, text) in enumerate(options):
-            b = button(text, f"{name}.{value}", checkable=True)
-            b.setProperty("option", value)
-            self.group.addButton(b)
-            self.buttons[value] = b
-            grid.addWidget(b, index // columns, index % columns)
-        self.group.buttonToggled.connect(self._toggled)
-
-    def _toggled(self, _: Any, checked: bool) -> None:
-        if checked or self.multiple:
-            self.changed.emit()
-            self.left.emit()
-
-    def value(self) -> Any:
-        chosen = [v for v, b in self.buttons.items() if b.isChecked()]
-        if self.multiple:
-            return chosen or None
-        return chosen[0] if chosen else None
-
-    def set_value(self, value: Any) -> None:
-        wanted = set(value) if isinstance(value, list) else {value}
-        self.group.blockSignals(True)
-        exclusive = self.group.exclusive()
-        self.group.setExclusive(False)
-        for v, b in self.buttons.items():
-            b.setChecked(v in wanted)
-        self.group.setExclusive(exclusive)
-        self.group.blockSignals(False)
-
-
-class YesNoInput(ChoiceInput):
-    def __init__(self, tr: Tr, name: str) -> None:
-        super().__init__([("yes", tr(texts.YES)), ("no", tr(texts.NO))], False, name)
-
-    def value(self) -> Any:
-        chosen = super().value()
-        return None if chosen is None else chosen == "yes"
-
-    def set_value(self, value: Any) -> None:
-        super().set_value(None if value is None else ("yes" if value else "no"))
-
-
-class ListChoiceInput(Input):
-    """Long option lists (countries, code lists): a search box and a list to tap."""
-
-    def __init__(self, options: list[tuple[str, str]], tr: Tr, name: str) -> None:
-        super().__init__()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.search = QLineEdit()
-        self.search.setPlaceholderText(tr(texts.SEARCH_COUNTRY))
-        self.search.setAccessibleName(tr(texts.SEARCH_COUNTRY))
-        self.search.setObjectName(f"{name}.search")
-        self.search.textEdited.connect(self._filter)
-        layout.addWidget(self.search)
-        self.list = QListWidget()
-        self.list.setObjectName(name)
-        self.list.setAccessibleName(name)
-        self.list.setMinimumHeight(220)
-        for value, text in options:
-            item = QListWidgetItem(text)
-            item.setData(Qt.ItemDataRole.UserRole, value)
-            self.list.addItem(item)
-        self.list.currentItemChanged.connect(self._picked)
-        layout.addWidget(self.list)
-
-    def _picked(self, *_: object) -> None:
-        self.changed.emit()
-        self.left.emit()
-
-    def _filter(self, text: str) -> None:
-        needle = text.casefold().strip()
-        for i in range(self.list.count()):
-            item = self.list.item(i)
-            item.setHidden(bool(needle) and needle not in item.text().casefold())
-
-    def value(self) -> Any:
-        item = self.list.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-
-    def set_value(self, value: Any) -> None:
-        self.list.blockSignals(True)
-        for i in range(self.list.count()):
-            if self.list.item(i).data(Qt.ItemDataRole.UserRole) == value:
-                self.list.setCurrentRow(i)
-                break
-        else:
-            self.list.setCurrentRow(-1)
-        self.list.blockSignals(False)
-
-
-def country_options(lang: str, extra: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return extra + list(country_names(lang).items())
-
-
-class DatePicker(QDialog):
-    """Day, month and year as lists to tap: a date without typing."""
-
-    def __init__(
-        self, tr: Tr, current: dt.date, low: dt.date, high: dt.date, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.setModal(True)
-        self.setWindowTitle(tr(texts.CHOOSE_DATE))
-        self.setLayoutDirection(tr.direction)
-        layout = QVBoxLayout(self)
-        row = QHBoxLayout()
-        self.day, self.month, self.year = QListWidget(), QListWidget(), QListWidget()
-        months = tr.qlocale
-        for d in range(1, 32):
-            self.day.addItem(str(d))
-        for m in range(1, 13):
-            self.month.addItem(f"{m} · {months.standaloneMonthName(m)}")
-        self.years = list(range(high.year, low.year - 1, -1))
-        for y in self.years:
-            self.year.addItem(str(y))
-        for lst, title, name in (
-            (self.day, texts.DAY, "day"),
-            (self.month, texts.MONTH, "month"),
-            (self.year, texts.YEAR, "year"),
-        ):
-            col = QVBoxLayout()
-            col.addWidget(label(tr(title), "subtitle"))
-            lst.setObjectName(f"date.{name}")
-            lst.setAccessibleName(tr(title))
-            lst.setMinimumHeight(320)
-            lst.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-            col.addWidget(lst)
-            row.addLayout(col)
-        layout.addLayout(row)
-        buttons = QHBoxLayout()
-        buttons.addWidget(button(tr(texts.CANCEL), "date.cancel", on_click=self.reject))
-        buttons.addWidget(button(tr(texts.OK), "date.ok", primary=True, on_click=self.accept))
-        layout.addLayout(buttons)
-        self.set_date(current)
-
-    def set_date(self, value: dt.date) -> None:
-        self.day.setCurrentRow(value.day - 1)
-        self.month.setCurrentRow(value.month - 1)
-        if value.year in self.years:
-            self.year.setCurrentRow(self.years.index(value.year))
-
-    def date(self) -> dt.date | None:
-        try:
-            return dt.date(
-                self.years[self.year.currentRow()],
-                self.month.currentRow() + 1,
-                self.day.currentRow() + 1,
-            )
-        except (ValueError, IndexError):
-            return None  # 31 February: the engine's message explains
+from ui.widgets import TileButton, button, german_label, icon_disc, label
 
 
 class DateInput(Input):
-    def __init__(self, tr: Tr, name: str, low: dt.date, high: dt.date, today: dt.date) -> None:
+    """A button showing the date; tapping it opens the touch date picker over the window."""
+
+    def __init__(
+        self, tr: Tr, name: str, bounds: DateRange, *, title: str = "", german: str = ""
+    ) -> None:
         super().__init__()
-        self.t, self.low, self.high, self.today = tr, low, high, today
+        self.t, self.bounds, self.title, self.german = tr, bounds, title, german
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.button = button(tr(texts.CHOOSE_DATE), name, on_click=self.pick)
-        self.button.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.button = button(tr(texts.CHOOSE_DATE), name, on_click=self.pick, icon="date")
         layout.addWidget(self.button)
         layout.addStretch(1)
         self._value: str | None = None
+        self.picker: DatePicker | None = None
 
     def pick(self) -> None:
-        start = (
-            dt.date.fromisoformat(self._value)
-            if self._value
-            else min(max(self.today, self.low), self.high)
+        current_value = dt.date.fromisoformat(self._value) if self._value else None
+        picker = DatePicker(
+            self.window(),
+            self.t,
+            current(),
+            title=self.title or self.t(texts.CHOOSE_DATE),
+            german=self.german,
+            bounds=self.bounds,
+            current=current_value,
+            on_chosen=self._chosen,
         )
-        dialog = DatePicker(self.t, start, self.low, self.high, self.window())
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            chosen = dialog.date()
-            self.set_value(chosen.isoformat() if chosen else None)
-            self.changed.emit()
-            self.left.emit()
+        self.picker = picker
+        self.destroyed.connect(picker.dismiss)  # the field went away: so does its picker
+        picker.present()
+
+    def _chosen(self, day: dt.date) -> None:
+        self.picker = None
+        self.set_value(day.isoformat())
+        self.changed.emit()
+        self.left.emit()
 
     def value(self) -> Any:
         return self._value
@@ -330,33 +74,40 @@ class DateInput(Input):
 
 
 class AddressInput(Input):
+    """Street, house number, postcode, city, an extra line (and the country abroad), each
+    with its German name beside; messages wait until the visitor leaves the whole address."""
+
     PARTS = (
-        ("street", texts.STREET, "place"),
-        ("house_number", texts.HOUSE_NUMBER, "postcode"),
-        ("postcode", texts.POSTCODE, "postcode"),
-        ("city", texts.CITY, "place"),
-        ("extra", texts.ADDRESS_EXTRA, "place"),
+        ("street", texts.STREET, "place", "latin"),
+        ("house_number", texts.HOUSE_NUMBER, "text", "house"),
+        ("postcode", texts.POSTCODE, "postcode", "digits"),
+        ("city", texts.CITY, "place", "latin"),
+        ("extra", texts.ADDRESS_EXTRA, "place", "latin"),
     )
 
     def __init__(self, tr: Tr, name: str, foreign: bool) -> None:
         super().__init__()
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(16)
         self.parts: dict[str, TextInput | ListChoiceInput] = {}
-        for row, (key, title, kind) in enumerate(self.PARTS):
-            kind = "text" if (foreign and key in {"postcode", "house_number"}) else kind
-            part = TextInput(kind, f"{name}.{key}", tr(title))
+        for row, (key, title, kind, keyboard) in enumerate(self.PARTS):
+            if foreign and key == "postcode":
+                kind, keyboard = "text", "latin"
+            part = TextInput(kind, f"{name}.{key}", tr(title), keyboard=keyboard)
             part.changed.connect(self.changed.emit)
-            part.left.connect(self.left.emit)
-            grid.addWidget(label(tr(title)), row, 0)
+            part.left.connect(self.leave_when_focus_leaves)
+            grid.addLayout(_part_label(tr, title), row, 0)
             grid.addWidget(part, row, 1)
             self.parts[key] = part
         if foreign:
-            country = ListChoiceInput(country_options(tr.lang, []), tr, f"{name}.country")
+            country = ListChoiceInput(country_options(tr, []), tr, f"{name}.country")
             country.changed.connect(self.changed.emit)
-            grid.addWidget(label(tr(texts.COUNTRY)), len(self.PARTS), 0)
+            country.left.connect(self.leave_when_focus_leaves)
+            grid.addLayout(_part_label(tr, texts.COUNTRY), len(self.PARTS), 0)
             grid.addWidget(country, len(self.PARTS), 1)
             self.parts["country"] = country
+        grid.setColumnStretch(1, 1)
 
     def value(self) -> Any:
         out = {k: v for k, p in self.parts.items() if (v := p.value()) is not None}
@@ -371,14 +122,30 @@ class AddressInput(Input):
         return self.parts["street"].focus_widget()
 
 
+def _part_label(tr: Tr, msgid: str) -> QVBoxLayout:
+    box = QVBoxLayout()
+    box.setSpacing(0)
+    box.addWidget(label(tr(msgid)))
+    if not tr.shows_german:
+        box.addWidget(german_label(msgid, tr))
+    box.addStretch(1)
+    return box
+
+
 class ConsentInput(Input):
     def __init__(self, tr: Tr, text: str, name: str) -> None:
         super().__init__()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.text = label(text, "consent", selectable=True)
+        self.text = label(text, "consent")
         layout.addWidget(self.text)
-        self.agree = button(tr(texts.I_AGREE), name, checkable=True)
+        self.agree = TileButton(
+            tr(texts.I_AGREE),
+            name,
+            german=None if tr.shows_german else texts.I_AGREE,
+            checkable=True,
+            rtl=tr.rtl,
+        )
         self.agree.toggled.connect(self._finished)
         layout.addWidget(self.agree)
 
@@ -388,22 +155,31 @@ class ConsentInput(Input):
     def set_value(self, value: Any) -> None:
         self.agree.blockSignals(True)
         self.agree.setChecked(value is True)
+        self.agree._show_state(value is True)
         self.agree.blockSignals(False)
 
 
 class SignaturePad(QWidget):
-    """Draw with a finger; the strokes become a PNG for the application."""
+    """Draw with a finger; the strokes become a PNG for the application.
+
+    It is a drawing surface (``kiosk_draws``): the page's kinetic scrolling lets go of
+    a press that starts here (see :mod:`ui.touch`), so a quick stroke draws.
+    """
 
     drawn = Signal()
 
     def __init__(self) -> None:
         super().__init__()
-        self.setMinimumSize(420, 180)
+        self.setMinimumSize(420, 200)
+        self.setProperty("kiosk_draws", True)
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.strokes: list[list[QPoint]] = []
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("white"))
+        painter.setPen(QPen(QColor("#5b616b"), 2))
+        painter.drawRect(self.rect().adjusted(1, 1, -2, -2))
         painter.setPen(QPen(QColor("#888888"), 1, Qt.PenStyle.DashLine))
         painter.drawLine(20, self.height() - 40, self.width() - 20, self.height() - 40)
         painter.setPen(QPen(QColor("black"), 3))
@@ -421,6 +197,8 @@ class SignaturePad(QWidget):
             self.update()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if self.strokes:
+            self.strokes[-1].append(event.position().toPoint())
         self.drawn.emit()
 
     def png_data_url(self) -> str | None:
@@ -443,10 +221,14 @@ class SignatureInput(Input):
         layout.addWidget(label(tr(texts.SIGN_HERE), "muted"))
         self.pad = SignaturePad()
         self.pad.setObjectName(name)
+        self.pad.setProperty("kiosk_id", name)
         self.pad.setAccessibleName(tr(texts.SIGN_HERE))
         self.pad.drawn.connect(self._finished)
         layout.addWidget(self.pad)
-        layout.addWidget(button(tr(texts.CLEAR_SIGNATURE), f"{name}.clear", on_click=self.clear))
+        clear = button(
+            tr(texts.CLEAR_SIGNATURE), f"{name}.clear", on_click=self.clear, icon="clear"
+        )
+        layout.addWidget(clear, 0, Qt.AlignmentFlag.AlignLeading)
         self._value: str | None = None
 
     def clear(self) -> None:
@@ -464,47 +246,20 @@ class SignatureInput(Input):
 
 
 class AttachmentInput(Input):
-    def __init__(self, tr: Tr, name: str, accept: list[str]) -> None:
+    """A document the office wants: the kiosk takes none from a file system (it shows
+    none); the visitor hands it to staff or brings it, and the office copy says so."""
+
+    def __init__(self, tr: Tr, name: str) -> None:
         super().__init__()
-        self.t, self.accept = tr, accept
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.button = button(tr(texts.ADD_FILE), name, on_click=self.pick)
-        layout.addWidget(self.button)
-        self._value: dict[str, Any] | None = None
-
-    def pick(self) -> None:
-        patterns = " ".join(
-            f"*{ext}" for t in self.accept for ext in mimetypes.guess_all_extensions(t)
-        )
-        path, _ = QFileDialog.getOpenFileName(
-            self,
-            self.t(texts.ADD_FILE),
-            "",
-            patterns,
-            options=QFileDialog.Option.DontUseNativeDialog,
-        )
-        if path:
-            self.set_file(Path(path))
-
-    def set_file(self, path: Path) -> None:
-        data = path.read_bytes()
-        media, _ = mimetypes.guess_type(path.name)
-        self.set_value(
-            {
-                "filename": path.name,
-                "media_type": media or "application/octet-stream",
-                "size": len(data),
-                "sha256": hashlib.sha256(data).hexdigest(),
-            }
-        )
-        self.changed.emit()
-        self.left.emit()
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(icon_disc("info_sheet", 56), 0, Qt.AlignmentFlag.AlignTop)
+        notice = label(tr(texts.BRING_DOCUMENT), "subtitle")
+        notice.setProperty("kiosk_id", name)
+        row.addWidget(notice, 1)
 
     def value(self) -> Any:
-        return self._value
+        return None
 
     def set_value(self, value: Any) -> None:
-        self._value = value if isinstance(value, dict) else None
-        name = self._value.get("filename") if self._value else None
-        self.button.setText(self.t(texts.FILE_ADDED, name=name) if name else self.t(texts.ADD_FILE))
+        return None

@@ -1,16 +1,22 @@
 """What every screen has: the top bar (language, text size, contrast, read aloud), a title,
-scrollable content and a row of big buttons at the bottom."""
+scrollable content and a row of big buttons at the bottom.
+
+A screen never needs more height than the smallest terminal has: its content
+scrolls (screens with lists of their own scroll those), so with large text on a
+1366 x 768 screen, or with the keyboard taking the lower half, the title bar
+and the row of buttons stay where a finger finds them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from ui.theme import Theme
 from ui.tr import Tr
-from ui.widgets import TopBar, german_label, label
+from ui.widgets import TopBar, german_label, label, scroll
 
 
 @dataclass
@@ -46,9 +52,14 @@ class ScreenEnv:
 
 
 class Screen(QWidget):
-    """Subclasses fill ``body`` and ``footer``; ``speech_text`` is what read-aloud says."""
+    """Subclasses fill ``body`` and ``footer``; ``speech_text`` is what read-aloud says.
+
+    ``scrolls_itself``: the screen puts its own scroll areas into ``body`` (lists,
+    form pages); otherwise ``body`` lives in one scroll area of the screen's.
+    """
 
     name = "screen"
+    scrolls_itself = False
 
     def __init__(
         self, env: ScreenEnv, *, with_language: bool = True, with_start_over: bool = True
@@ -58,8 +69,10 @@ class Screen(QWidget):
         self.t = env.tr
         self.setObjectName(f"screen-{self.name}")
         self.setLayoutDirection(env.tr.direction)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(24, 16, 24, 16)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
         self.top = TopBar(
             env.tr,
             large=env.theme.large_text,
@@ -72,16 +85,26 @@ class Screen(QWidget):
             on_start_over=env.start_over if with_start_over else None,
         )
         if not with_language:
-            lang = self.top.findChild(QWidget, "language")
-            if lang is not None:
-                lang.hide()
+            self.top.language.hide()
         outer.addWidget(self.top)
+        content = QVBoxLayout()
+        content.setContentsMargins(24, 12, 24, 12)
+        content.setSpacing(10)
+        outer.addLayout(content, 1)
         self.heading = QVBoxLayout()
-        outer.addLayout(self.heading)
-        self.body = QVBoxLayout()
-        outer.addLayout(self.body, 1)
+        self.heading.setSpacing(4)
+        content.addLayout(self.heading)
+        if self.scrolls_itself:
+            self.body = QVBoxLayout()
+            content.addLayout(self.body, 1)
+        else:
+            inner = QWidget()
+            self.body = QVBoxLayout(inner)
+            self.body.setContentsMargins(0, 0, 0, 0)
+            content.addWidget(scroll(inner), 1)
         self.footer = QHBoxLayout()
-        outer.addLayout(self.footer)
+        self.footer.setSpacing(12)
+        content.addLayout(self.footer)
         self._title = ""
 
     def set_title(self, text: str, german: str | None = None) -> None:
@@ -90,14 +113,23 @@ class Screen(QWidget):
         if german and not self.t.shows_german and german != text:
             self.heading.addWidget(german_label(german, self.t))
 
-    def set_compact(self, compact: bool) -> None:
-        """Hide the top bar and headings (the on-screen keyboard needs the room)."""
+    def set_compact(self, compact: bool, tight: bool = False) -> None:
+        """Hide the top bar and headings while the on-screen keyboard is up; when *tight*
+        (a small screen, large text) the row of buttons too, until typing is done (the
+        keyboard's own Enter or hide key brings them back)."""
         self.top.setVisible(not compact)
-        for i in range(self.heading.count()):
-            item = self.heading.itemAt(i)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.setVisible(not compact)
+        for layout, hide in ((self.heading, compact), (self.footer, compact and tight)):
+            for i in range(layout.count()):
+                item = layout.itemAt(i)
+                widget = item.widget() if item is not None else None
+                if widget is not None and widget.property("kiosk_keep") is not True:
+                    if hide:
+                        if widget.property("kiosk_compact_hidden") is None:
+                            widget.setProperty("kiosk_compact_hidden", widget.isVisibleTo(self))
+                        widget.setVisible(False)
+                    elif widget.property("kiosk_compact_hidden") is not None:
+                        widget.setVisible(bool(widget.property("kiosk_compact_hidden")))
+                        widget.setProperty("kiosk_compact_hidden", None)
 
     def speech_text(self) -> str:
         return self._title

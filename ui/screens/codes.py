@@ -4,68 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from functools import partial
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from kiosk.session.codes import RESUME_LENGTH, is_valid
 from ui import texts
+from ui.pads import CodePad, PinPad
 from ui.screens.base import Screen, ScreenEnv
-from ui.widgets import PrintFeedback, button, label, ltr_isolate, qr_pixmap
-
-
-class PinPad(QWidget):
-    """Ten big digit keys (always left to right), delete, and a dotted display."""
-
-    def __init__(
-        self,
-        env: ScreenEnv,
-        on_enter: Callable[[str], None],
-        name: str = "pin",
-        max_digits: int = 6,
-    ) -> None:
-        super().__init__()
-        self.t = env.tr
-        self.digits = ""
-        self.max_digits = max_digits
-        self.on_enter = on_enter
-        self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-        box = QVBoxLayout(self)
-        self.display = label("", "reference", wrap=False)
-        self.display.setObjectName(f"{name}-display")
-        self.display.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        box.addWidget(self.display)
-        grid = QGridLayout()
-        keys = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "⌫", "0", "✓"]
-        for i, key in enumerate(keys):
-            if key == "⌫":
-                b = button(key, f"{name}-delete", on_click=self.delete)
-                b.setAccessibleName(self.t(texts.DELETE_DIGIT))
-            elif key == "✓":
-                b = button(key, f"{name}-ok", primary=True, on_click=self.enter)
-                b.setAccessibleName(self.t(texts.OK))
-            else:
-                b = button(key, f"{name}-{key}", on_click=partial(self.press, key))
-            b.setMinimumSize(env.theme.px(96), env.theme.px(72))
-            grid.addWidget(b, i // 3, i % 3)
-        box.addLayout(grid)
-
-    def press(self, digit: str) -> None:
-        if len(self.digits) < self.max_digits:
-            self.digits += digit
-            self._show()
-
-    def delete(self) -> None:
-        self.digits = self.digits[:-1]
-        self._show()
-
-    def enter(self) -> None:
-        digits, self.digits = self.digits, ""
-        self._show()
-        self.on_enter(digits)
-
-    def _show(self) -> None:
-        self.display.setText("●" * len(self.digits))
+from ui.widgets import CodeWithQr, PrintFeedback, button, label
 
 
 class ContinueLaterScreen(Screen):
@@ -93,12 +40,14 @@ class ContinueLaterScreen(Screen):
         self.result.setVisible(False)
         self.body.addWidget(self.result)
         self.body.addStretch(1)
-        self.back = button(tr(texts.BACK), "back", on_click=on_back)
+        self.back = button(tr(texts.BACK), "back", on_click=on_back, icon="back")
         self.footer.addWidget(self.back)
         self.footer.addStretch(1)
 
     def fail(self, message: str) -> None:
         self.first = None
+        self.pad.setEnabled(True)
+        self.back.setEnabled(True)
         self.prompt.setText(self.t(texts.CHOOSE_PIN))
         self.error.setText(message)
         self.error.setVisible(True)
@@ -115,7 +64,15 @@ class ContinueLaterScreen(Screen):
         if digits != self.first:
             self.fail(self.t(texts.PIN_MISMATCH))
             return
+        self.busy()
         self.on_pin(digits)
+
+    def busy(self) -> None:
+        """Saving takes a moment (the PIN is stretched on purpose): say so, take no taps."""
+        self.pad.setEnabled(False)
+        self.back.setEnabled(False)
+        self.error.setVisible(False)
+        self.prompt.setText(self.t(texts.SAVING))
 
     def show_code(
         self,
@@ -130,28 +87,28 @@ class ContinueLaterScreen(Screen):
         self.error.setVisible(False)
         self.back.setVisible(False)
         self.top.setEnabled(True)
-        self.result_box.addWidget(label(tr(texts.YOUR_CODE), "subtitle"))
-        shown = label(ltr_isolate(code), "reference", selectable=True)
-        shown.setProperty("resume_code", code)
-        shown.setAccessibleName(code)
-        self.result_box.addWidget(shown)
-        qr = label("", "qr", wrap=False)
-        qr.setPixmap(qr_pixmap(code, 220))
-        qr.setAccessibleName(code)
-        self.result_box.addWidget(qr)
+        self.result_box.addWidget(CodeWithQr(tr(texts.YOUR_CODE), code, "resume_code", 220))
         until = tr.date(dt.datetime.fromtimestamp(expires).date())
-        self.result_box.addWidget(label(tr(texts.CODE_VALID_UNTIL, date=until)))
+        valid = label(tr(texts.CODE_VALID_UNTIL, date=until))
+        valid.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.result_box.addWidget(valid)
         self.result.setVisible(True)
         if on_print is not None:
             self.print = PrintFeedback(tr, on_print)
             self.result_box.addWidget(self.print.unavailable)
             self.result_box.addWidget(self.print.printing)
             self.footer.addWidget(self.print.button)
-        self.footer.addWidget(button(tr(texts.FINISH), "finish", primary=True, on_click=on_finish))
+        self.footer.addWidget(
+            button(tr(texts.FINISH), "finish", primary=True, on_click=on_finish, icon="done")
+        )
 
 
 class ResumeScreen(Screen):
-    """The code from the receipt (typed or read aloud by staff), then the PIN."""
+    """The code from the receipt on a pad of its characters, then the PIN on a PIN pad.
+
+    The code's last character is a check: a mistyped code is caught here, before the
+    visitor spends a PIN attempt on it.
+    """
 
     name = "resume"
 
@@ -161,27 +118,65 @@ class ResumeScreen(Screen):
         super().__init__(env, with_start_over=False)
         tr = self.t
         self.on_resume = on_resume
+        self.on_back = on_back
         self.set_title(tr(texts.RESUME))
-        self.body.addWidget(label(tr(texts.ENTER_CODE), "subtitle"))
-        self.code = QLineEdit()
-        self.code.setObjectName("resume-code")
-        self.code.setAccessibleName(tr(texts.ENTER_CODE))
-        self.code.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-        self.code.setInputMethodHints(
-            Qt.InputMethodHint.ImhPreferUppercase | Qt.InputMethodHint.ImhNoPredictiveText
-        )
-        self.body.addWidget(self.code)
-        self.body.addWidget(label(tr(texts.ENTER_PIN), "subtitle"))
+        self.prompt = label(tr(texts.ENTER_CODE), "subtitle")
+        self.body.addWidget(self.prompt)
         self.error = label("", "error")
         self.error.setVisible(False)
         self.body.addWidget(self.error)
-        self.pad = PinPad(env, lambda pin: self.on_resume(self.code.text(), pin), "resume-pin")
+        self.status = label(tr(texts.OPENING), "subtitle")
+        self.status.setVisible(False)
+        self.body.addWidget(self.status)
+        self.code = CodePad(env, self._code_changed, "resume-code")
+        self.body.addWidget(self.code, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.pad = PinPad(env, self._entered, "resume-pin")
+        self.pad.setVisible(False)
         self.body.addWidget(self.pad, 0, Qt.AlignmentFlag.AlignHCenter)
         self.body.addStretch(1)
-        self.footer.addWidget(button(tr(texts.BACK), "back", on_click=on_back))
+        self.back = button(tr(texts.BACK), "back", on_click=self._back, icon="back")
+        self.footer.addWidget(self.back)
         self.footer.addStretch(1)
+        self.next = button(tr(texts.NEXT), "resume-next", primary=True, on_click=self._to_pin)
+        self.next.setProperty("kiosk_icon", "next")
+        self.next.setEnabled(False)
+        self.footer.addWidget(self.next)
+
+    def _code_changed(self, code: str) -> None:
+        complete = len(code) == RESUME_LENGTH + 1
+        valid = complete and is_valid(code, RESUME_LENGTH)
+        self.next.setEnabled(valid)
+        self.error.setVisible(complete and not valid)
+        if complete and not valid:
+            self.error.setText(self.t(texts.RESUME_INVALID))
+            self.error.setAccessibleName(self.error.text())
+
+    def _to_pin(self) -> None:
+        self.code.setVisible(False)
+        self.next.setVisible(False)
+        self.error.setVisible(False)
+        self.pad.setVisible(True)
+        self.prompt.setText(self.t(texts.ENTER_PIN))
+
+    def _back(self) -> None:
+        if self.pad.isVisible():  # from the PIN back to the code
+            self.pad.setVisible(False)
+            self.code.setVisible(True)
+            self.next.setVisible(True)
+            self.error.setVisible(False)
+            self.prompt.setText(self.t(texts.ENTER_CODE))
+            return
+        self.on_back()
+
+    def _entered(self, pin: str) -> None:
+        self.pad.setEnabled(False)  # opening takes a moment: no second attempt meanwhile
+        self.error.setVisible(False)
+        self.status.setVisible(True)
+        self.on_resume(self.code.code, pin)
 
     def fail(self, message: str) -> None:
+        self.pad.setEnabled(True)
+        self.status.setVisible(False)
         self.error.setText(message)
         self.error.setAccessibleName(message)
         self.error.setVisible(True)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.catalog.compiled import CompiledCatalog
@@ -16,11 +17,10 @@ from kiosk.documents.answers import describe
 from kiosk.engine.form import CompiledForm
 from kiosk.session.visitor import Receipt
 from ui import texts
+from ui.fields.text import ALWAYS_LTR
 from ui.screens.base import Screen, ScreenEnv
 from ui.tr import Tr
-from ui.widgets import PrintFeedback, button, german_label, label, ltr_isolate, qr_pixmap, scroll
-
-LEFT_TO_RIGHT = frozenset({"phone", "iban", "postcode", "email", "integer", "decimal", "money"})
+from ui.widgets import CodeWithQr, PrintFeedback, button, german_label, label, ltr_isolate, scroll
 
 
 def show_answer(
@@ -28,13 +28,14 @@ def show_answer(
 ) -> str:
     """An answer in words (the same wording as the documents), German if *german*."""
     text = describe(catalog, form, f, key, value, "de" if german else tr.lang)
-    return ltr_isolate(text) if f.type in LEFT_TO_RIGHT else text
+    return ltr_isolate(text) if f.type in ALWAYS_LTR else text
 
 
 class ReviewScreen(Screen):
     """Every answer, in the visitor's language with the German beside; "change" opens the page."""
 
     name = "review"
+    scrolls_itself = True
 
     def __init__(
         self,
@@ -66,7 +67,10 @@ class ReviewScreen(Screen):
                 label(tr.cat(page_ctx(form.id, page.id, "title"), page.title), "subtitle"), 1
             )
             change = button(
-                tr(texts.CHANGE), f"change-{page.id}", on_click=partial(on_change, page.id)
+                tr(texts.CHANGE),
+                f"change-{page.id}",
+                on_click=partial(on_change, page.id),
+                icon="edit",
             )
             change.setAccessibleName(f"{tr(texts.CHANGE)}: {page.title}")
             head.addWidget(change)
@@ -80,7 +84,16 @@ class ReviewScreen(Screen):
                         label(tr.cat(field_ctx(form.id, f.id, "label"), f.label), "subtitle")
                     )
                     for n, item in enumerate(items, start=1):
-                        card_box.addWidget(label(f"{n}.", "muted"))
+                        item_label = f.item_label or f.label
+                        number = tr(
+                            texts.ITEM_NUMBER,
+                            label=tr.cat(
+                                field_ctx(form.id, f.id, "item_label" if f.item_label else "label"),
+                                item_label,
+                            ),
+                            number=n,
+                        )
+                        card_box.addWidget(label(number, "subtitle"))
                         for child in f.fields or ():
                             self._row(
                                 card_box,
@@ -100,7 +113,9 @@ class ReviewScreen(Screen):
         box.addStretch(1)
         self.body.addWidget(scroll(inner), 1)
         self.footer.addStretch(1)
-        self.submit = button(tr(texts.SUBMIT), "submit", primary=True, on_click=on_submit)
+        self.submit = button(
+            tr(texts.SUBMIT), "submit", primary=True, on_click=on_submit, icon="ok"
+        )
         self.footer.addWidget(self.submit)
 
     def _row(
@@ -142,28 +157,34 @@ class DoneScreen(Screen):
         super().__init__(env, with_start_over=False)
         tr = self.t
         self.set_title(tr(texts.DONE_TITLE))
-        self.body.addWidget(label(receipt.form_title, "subtitle"))
+        centre = Qt.AlignmentFlag.AlignHCenter
+        form_title = label(receipt.form_title, "subtitle")
+        form_title.setAlignment(centre)
+        self.body.addWidget(form_title)
         if not tr.shows_german:
-            self.body.addWidget(german_label(receipt.form_title_de, tr))
-        self.body.addWidget(label(tr(texts.DONE_REFERENCE)))
-        reference = label(ltr_isolate(receipt.reference), "reference", selectable=True)
-        reference.setAccessibleName(receipt.reference)
-        reference.setProperty("reference", receipt.reference)
-        self.body.addWidget(reference)
-        qr = label("", "qr", wrap=False)
-        qr.setPixmap(qr_pixmap(receipt.reference, 260))
-        qr.setObjectName("done-qr")
-        qr.setAccessibleName(receipt.reference)
-        self.body.addWidget(qr)
-        self.body.addWidget(label(tr(texts.DONE_TEXT)))
+            german = german_label(receipt.form_title_de, tr)
+            german.setAlignment(centre)
+            self.body.addWidget(german)
+        self.body.addSpacing(12)
+        block = CodeWithQr(tr(texts.DONE_REFERENCE), receipt.reference, "reference", 260)
+        block.qr.setObjectName("done-qr")
+        self.body.addWidget(block)
+        self.body.addSpacing(12)
+        done_text = label(tr(texts.DONE_TEXT))
+        done_text.setAlignment(centre)
+        self.body.addWidget(done_text)
         self.print = PrintFeedback(tr, on_print)
         self.body.addWidget(self.print.unavailable)
         self.body.addWidget(self.print.printing)
         self.body.addStretch(1)
         self.footer.addWidget(self.print.button)
         self.footer.addStretch(1)
-        self.footer.addWidget(button(tr(texts.ANOTHER_FORM), "another", on_click=on_another))
-        self.footer.addWidget(button(tr(texts.FINISH), "finish", primary=True, on_click=on_finish))
+        self.footer.addWidget(
+            button(tr(texts.ANOTHER_FORM), "another", on_click=on_another, icon="add")
+        )
+        self.footer.addWidget(
+            button(tr(texts.FINISH), "finish", primary=True, on_click=on_finish, icon="done")
+        )
         self._spoken = f"{self._title}. {tr(texts.DONE_REFERENCE)} {receipt.reference}"
 
     def speech_text(self) -> str:

@@ -2,9 +2,13 @@
 
 All pages are built when the form opens, so turning a page only switches the
 visible one. After every change the engine re-evaluates the form (about a
-millisecond) to show and hide questions and update computed values; messages
-appear only when the visitor leaves a question or presses Next, never while
-typing. Answers go to the session through the core thread.
+millisecond) to show and hide questions and update computed values.
+
+Messages follow what the visitor did: a question they answered shows its
+message when they leave it; a question they skipped says nothing until they
+press Next; and once a message is on screen it is checked again on every
+change, so it goes away (or changes) the moment the answer is right. Answers go
+to the session through the core thread.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from PySide6.QtWidgets import QProgressBar, QScrollArea, QStackedWidget, QVBoxLa
 from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.catalog.model import Form, FormField
 from kiosk.catalog.strings import form_ctx, page_ctx
+from kiosk.documents.answers import describe
 from kiosk.engine.form import CompiledForm, FormState
 from kiosk.engine.messages import Message
 from ui import texts
@@ -30,17 +35,19 @@ from ui.widgets import button, label, scroll
 Persist = Callable[[str, Any], None]
 
 
-def show_number(value: Any) -> str:
-    if isinstance(value, Decimal):
-        text = format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
-        return text
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return "" if value is None else str(value)
+def show_computed(catalog: CompiledCatalog, form: Form, f: FormField, value: Any, lang: str) -> str:
+    """A computed answer as the visitor reads it (dates and amounts in their language's way),
+    worded like the review and the documents."""
+    if value is None:
+        return ""
+    if isinstance(value, Decimal) and f.type not in {"money", "decimal"}:
+        return format(value.normalize(), "f") if value == value.to_integral_value() else str(value)
+    return describe(catalog, form, f, f.id, value, lang)
 
 
 class FormScreen(Screen):
     name = "form"
+    scrolls_itself = True
 
     def __init__(
         self,
@@ -79,16 +86,22 @@ class FormScreen(Screen):
         self.frames: dict[str, FieldFrame] = {}
         self.groups: dict[str, GroupFrame] = {}
         self.page_of: dict[str, str] = {}
-        self.touched: set[str] = set()
+        self.edited: set[str] = set()  # answered (or changed) by the visitor
+        self.touched: set[str] = set()  # may show its messages
         self.focused: FieldFrame | None = None
         self.stack = QStackedWidget()
         self.scrolls: dict[str, QScrollArea] = {}
         for p in form.pages:
             self.stack.addWidget(self._build_page(p.id))
         self.body.addWidget(self.stack, 1)
-        self.back = button(tr(texts.BACK), "back", on_click=self.go_back)
-        self.later = button(tr(texts.CONTINUE_LATER), "continue_later", on_click=on_continue_later)
-        self.next = button(tr(texts.NEXT), "next", primary=True, on_click=self.go_next)
+        self.back = button(tr(texts.BACK), "back", on_click=self.go_back, icon="back")
+        self.later = button(
+            tr(texts.CONTINUE_LATER),
+            "continue_later",
+            on_click=on_continue_later,
+            icon="continue_later",
+        )
+        self.next = button(tr(texts.NEXT), "next", primary=True, on_click=self.go_next, icon="next")
         self.footer.addWidget(self.back)
         self.footer.addStretch(1)
         self.footer.addWidget(self.later)
@@ -181,7 +194,12 @@ class FormScreen(Screen):
             frame.setVisible(key in state.visible)
             frame.set_required(key in state.required)
             if frame.field.compute is not None:
-                frame.set_computed(show_number(state.values.get(key)))
+                frame.set_computed(
+                    show_computed(
+                        self.catalog, self.form, frame.field, state.values.get(key), self.t.lang
+                    )
+                    or None
+                )
         for key, group in self.groups.items():
             group.setVisible(key in state.visible)
             for frame in group.frames():
@@ -203,6 +221,7 @@ class FormScreen(Screen):
 
     # ---------------------------------------------------------------- edits
     def on_changed(self, path: str) -> None:
+        self.edited.add(path)
         key = path.split("[", 1)[0]
         if key in self.groups:
             value: Any = self.groups[key].value()
@@ -214,10 +233,13 @@ class FormScreen(Screen):
             self.answers[key] = value
         self.persist(key, copy.deepcopy(value))
         self.refresh()
+        if self.touched:
+            self.show_messages()  # what is on screen is checked again at once
 
     def on_left(self, path: str) -> None:
-        self.touched.add(path)
-        self.show_messages()
+        if path in self.edited or path in self.touched:
+            self.touched.add(path)
+            self.show_messages()
 
     def show_messages(self) -> list[Message]:
         result = self.compiled.validate(

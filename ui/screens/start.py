@@ -6,12 +6,14 @@ from collections.abc import Callable
 from functools import partial
 from typing import cast
 
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.catalog.model import Form
 from kiosk.catalog.strings import form_ctx, info_ctx, office_ctx, topic_ctx
 from ui import texts
+from ui.fields.base import KioskLineEdit
+from ui.keyboard import mark_keyboard
 from ui.screens.base import Screen, ScreenEnv
 from ui.widgets import Card, button, label, qr_pixmap, scroll
 
@@ -20,6 +22,7 @@ class HomeScreen(Screen):
     """Topics in plain words, offices, and a search in the visitor's language and German."""
 
     name = "home"
+    scrolls_itself = True
 
     def __init__(
         self,
@@ -32,15 +35,20 @@ class HomeScreen(Screen):
         tr, catalog = self.t, cast(CompiledCatalog, env.tr.catalog).catalog
         self.set_title(tr(texts.HOME_TITLE))
         search_row = QHBoxLayout()
-        self.search = QLineEdit()
+        self.search = KioskLineEdit()
         self.search.setObjectName("search")
+        self.search.setProperty("kiosk_id", "search")
+        mark_keyboard(self.search, "native")
         self.search.setPlaceholderText(tr(texts.SEARCH_HINT))
         self.search.setAccessibleName(tr(texts.SEARCH))
         self.search.returnPressed.connect(lambda: on_search(self.search.text()))
         search_row.addWidget(self.search, 1)
         search_row.addWidget(
             button(
-                f"⌕ {tr(texts.SEARCH)}", "search_go", on_click=lambda: on_search(self.search.text())
+                tr(texts.SEARCH),
+                "search_go",
+                on_click=lambda: on_search(self.search.text()),
+                icon="search",
             )
         )
         self.body.addLayout(search_row)
@@ -73,6 +81,7 @@ class HomeScreen(Screen):
             card.clicked.connect(lambda oid=o.id: on_office(oid))
             grid.addWidget(card, i // 2, i % 2)
         box.addLayout(grid)
+        box.addStretch(1)  # tiles keep their height; the space is left below them
         self.body.addWidget(scroll(inner), 1)
 
 
@@ -80,6 +89,7 @@ class FormListScreen(Screen):
     """The applications of a topic, an office or a search, each with its info sheet."""
 
     name = "forms"
+    scrolls_itself = True
 
     def __init__(
         self,
@@ -110,12 +120,14 @@ class FormListScreen(Screen):
             card.clicked.connect(lambda fid=form.id: on_start(fid))
             box.addWidget(card)
             row = QHBoxLayout()
+            row.setContentsMargins(0, 0, 0, 0)
             row.addStretch(1)
             if form.info_sheet:
                 info = button(
-                    f"ℹ {tr(texts.INFO)}",
+                    tr(texts.INFO),
                     f"info-{form.id}",
                     on_click=partial(on_info, form.id),
+                    icon="info_sheet",
                 )
                 info.setAccessibleName(f"{tr(texts.INFO)}: {card.accessibleName()}")
                 row.addWidget(info)
@@ -124,13 +136,14 @@ class FormListScreen(Screen):
                 f"start-{form.id}",
                 primary=True,
                 on_click=partial(on_start, form.id),
+                icon="next",
             )
             start.setAccessibleName(f"{tr(texts.START_FORM)}: {card.accessibleName()}")
             row.addWidget(start)
-            box.addLayout(row)
+            card.text.addLayout(row)  # the actions belong to their form's card
         box.addStretch(1)
         self.body.addWidget(scroll(inner), 1)
-        self.footer.addWidget(button(tr(texts.BACK), "back", on_click=on_back))
+        self.footer.addWidget(button(tr(texts.BACK), "back", on_click=on_back, icon="back"))
         self.footer.addStretch(1)
 
 
@@ -138,6 +151,7 @@ class InfoSheetScreen(Screen):
     """An office's info sheet, readable on screen, with a QR code to the online version."""
 
     name = "info"
+    scrolls_itself = True
 
     def __init__(
         self,
@@ -170,10 +184,16 @@ class InfoSheetScreen(Screen):
         box.addStretch(1)
         self.body.addWidget(scroll(inner), 1)
         self._spoken = " ".join(spoken)
-        self.footer.addWidget(button(tr(texts.BACK), "back", on_click=on_back))
+        self.footer.addWidget(button(tr(texts.BACK), "back", on_click=on_back, icon="back"))
         self.footer.addStretch(1)
         self.footer.addWidget(
-            button(tr(texts.START_FORM), "start", primary=True, on_click=lambda: on_start(form_id))
+            button(
+                tr(texts.START_FORM),
+                "start",
+                primary=True,
+                on_click=lambda: on_start(form_id),
+                icon="next",
+            )
         )
 
     def speech_text(self) -> str:

@@ -1,5 +1,10 @@
 """The first screen: every language in its own name and script; big buttons, no flags.
 
+Nobody has chosen a language yet, so the screen speaks all of them in turn: the
+heading, the two display toggles and "I have a code" change together to the
+next language every few seconds, each in its own direction. Their sizes are
+fixed to the longest wording, so nothing jumps while they change.
+
 It is also what the kiosk paints first, before the catalog and the database are
 loaded, so it imports nothing heavy and takes the language names from the boot
 file (see :mod:`ui.boot`).
@@ -10,18 +15,28 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from functools import partial
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QFontMetrics
+from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.i18n import gettext_for
 from ui import texts
 from ui.screens.base import Screen, ScreenEnv
 from ui.tr import RTL_LANGUAGES
-from ui.widgets import button, scroll
+from ui.widgets import TileButton, button, label, scroll
+
+CYCLE_MS = 3000
+
+
+def _direction(lang: str) -> Qt.LayoutDirection:
+    return (
+        Qt.LayoutDirection.RightToLeft if lang in RTL_LANGUAGES else Qt.LayoutDirection.LeftToRight
+    )
 
 
 class WelcomeScreen(Screen):
     name = "welcome"
+    scrolls_itself = True
 
     def __init__(
         self,
@@ -32,19 +47,79 @@ class WelcomeScreen(Screen):
         on_code: Callable[[], None],
     ) -> None:
         super().__init__(env, with_language=False, with_start_over=False)
-        greeting = [gettext_for(lang).gettext(texts.CHOOSE_LANGUAGE) for lang in languages]
-        self.set_title(" · ".join(dict.fromkeys(greeting[:4])))
+        self.languages = languages or ["de"]
+        self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+        self.greeting = label("", "title")
+        self.greeting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.greeting.setObjectName("title")
+        self.heading.addWidget(self.greeting)
         grid = QGridLayout()
-        for index, lang in enumerate(languages):
-            b = button(names.get(lang, lang), f"lang-{lang}", on_click=partial(on_choose, lang))
-            b.setMinimumHeight(env.theme.px(84))
-            b.setLayoutDirection(
-                Qt.LayoutDirection.RightToLeft
-                if lang in RTL_LANGUAGES
-                else Qt.LayoutDirection.LeftToRight
-            )
+        grid.setSpacing(14)
+        for index, lang in enumerate(self.languages):
+            b = TileButton(names.get(lang, lang), f"lang-{lang}", on_click=partial(on_choose, lang))
+            b.main.setObjectName("subtitle")
+            b.main.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            b.setMinimumHeight(env.theme.px(96))
+            b.setLayoutDirection(_direction(lang))
+            b.setProperty("lang", lang)
             grid.addWidget(b, index // 2, index % 2)
         inner = QWidget()
-        inner.setLayout(grid)
-        self.body.addWidget(scroll(inner))
-        self.footer.addWidget(button(f"⟲ {self.t(texts.HAVE_CODE)}", "have_code", on_click=on_code))
+        column = QVBoxLayout(inner)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(grid)
+        column.addStretch(1)
+        self.body.addWidget(scroll(inner), 1)
+        self.code = button("", "have_code", on_click=on_code, icon="code")
+        self.footer.addStretch(1)
+        self.footer.addWidget(self.code)
+        self.footer.addStretch(1)
+        self._cycling: list[tuple[QPushButton | QLabel, str]] = [
+            (self.greeting, texts.CHOOSE_LANGUAGE),
+            (self.top.large, texts.LARGER_TEXT),
+            (self.top.contrast, texts.HIGH_CONTRAST),
+            (self.code, texts.HAVE_CODE),
+        ]
+        self._fix_sizes()
+        self.index = 0
+        self._show(0)
+        self.timer = QTimer(self)
+        self.timer.setInterval(CYCLE_MS)
+        self.timer.timeout.connect(self.next_language)
+        if len(self.languages) > 1:
+            self.timer.start()
+
+    def _words(self, msgid: str, lang: str) -> str:
+        return gettext_for(lang).gettext(msgid)
+
+    def _fix_sizes(self) -> None:
+        """Each cycling control gets the size of its longest wording."""
+        for widget, msgid in self._cycling:
+            metrics = QFontMetrics(widget.font())
+            widest = max(
+                metrics.horizontalAdvance(self._words(msgid, lang)) for lang in self.languages
+            )
+            if isinstance(widget, QPushButton):
+                widget.setMinimumWidth(widest + 110)
+            else:
+                widget.setMinimumHeight(int(metrics.height() * 1.6))
+        # every language's greeting, for assistive technology (the label shows one at a time)
+        everything = " · ".join(
+            dict.fromkeys(self._words(texts.CHOOSE_LANGUAGE, lang) for lang in self.languages)
+        )
+        self.greeting.setAccessibleDescription(everything)
+
+    def next_language(self) -> None:
+        self.index = (self.index + 1) % len(self.languages)
+        self._show(self.index)
+
+    def _show(self, index: int) -> None:
+        lang = self.languages[index]
+        for widget, msgid in self._cycling:
+            words = self._words(msgid, lang)
+            widget.setText(words)
+            widget.setAccessibleName(words)
+            widget.setLayoutDirection(_direction(lang))
+        self.shown_language = lang
+
+    def speech_text(self) -> str:
+        return self.greeting.accessibleDescription()

@@ -1,0 +1,110 @@
+"""What every answer widget is: ``changed`` on every edit, ``left`` when the visitor moves on.
+
+Text boxes here are kiosk text boxes: no desktop context menu (select all, copy,
+paste) and no middle-click paste, so nothing of a previous visitor's clipboard
+can reach the next visitor's form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFocusEvent, QMouseEvent
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
+
+
+class Input(QWidget):
+    """Base: ``changed`` on every edit, ``left`` when the visitor moves on."""
+
+    changed = Signal()
+    left = Signal()
+
+    def value(self) -> Any:
+        raise NotImplementedError
+
+    def set_value(self, value: Any) -> None:
+        raise NotImplementedError
+
+    def focus_widget(self) -> QWidget:
+        return self
+
+    def _finished(self, *_: object) -> None:
+        self.changed.emit()
+        self.left.emit()
+
+    def leave_when_focus_leaves(self) -> None:
+        """For inputs of several boxes (an address): ``left`` only when the focus goes
+        somewhere outside the whole input, not from street to house number."""
+        QTimer.singleShot(0, self._maybe_left)
+
+    def _maybe_left(self) -> None:
+        try:
+            focus = QApplication.focusWidget()
+            if focus is None or not self.isAncestorOf(focus):
+                self.left.emit()
+        except RuntimeError:  # the screen went away meanwhile
+            return
+
+
+class KioskLineEdit(QLineEdit):
+    """A line edit without context menu or middle-click paste; ``left`` on focus out."""
+
+    left = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self.setDragEnabled(False)
+        # the keyboard's Enter means "done with this box": the keyboard goes, the page's
+        # buttons come back, and the answer is checked as when the visitor moves on
+        self.returnPressed.connect(self.clearFocus)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.button() != Qt.MouseButton.LeftButton:
+            event.ignore()  # middle click would paste the X selection
+            return
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.button() != Qt.MouseButton.LeftButton:
+            event.ignore()
+            return
+        super().mouseReleaseEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        super().focusOutEvent(event)
+        self.left.emit()
+
+
+class KioskTextEdit(QPlainTextEdit):
+    """The multi-line text box, with the same restrictions."""
+
+    left = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self.viewport().setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.button() != Qt.MouseButton.LeftButton:
+            event.ignore()
+            return
+        super().mousePressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        if event.button() != Qt.MouseButton.LeftButton:
+            event.ignore()
+            return
+        super().mouseReleaseEvent(event)
+
+    def insertFromMimeData(self, source: Any) -> None:  # noqa: N802 - Qt override
+        return None  # no paste of any kind
+
+    def canInsertFromMimeData(self, source: Any) -> bool:  # noqa: N802 - Qt override
+        return False
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        super().focusOutEvent(event)
+        self.left.emit()

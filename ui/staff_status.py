@@ -1,0 +1,93 @@
+"""The terminal's state in words for staff (German): catalog, outbox, sync, printer, disk.
+
+Pure formatting, apart from Qt: the staff menu shows these lines, and tests read
+them without a window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from ui import texts
+from ui.printing import PrinterState, PrinterStatus
+from ui.tr import Tr
+
+#: Outbox states as staff call them (the protocol's names are English).
+OUTBOX_STATES = {
+    "pending": texts.OUTBOX_PENDING,
+    "sending": texts.OUTBOX_SENDING,
+    "done": texts.OUTBOX_DONE,
+    "conflict": texts.OUTBOX_CONFLICT,
+    "rejected": texts.OUTBOX_REJECTED,
+}
+_HASH = re.compile(r"\b[0-9a-f]{16,}\b|\bsha256[-:][0-9A-Za-z+/=_-]{16,}")
+
+
+def short_hashes(text: str) -> str:
+    """Long hex or sha256 digests shortened to their first 12 characters."""
+    return _HASH.sub(lambda m: m.group(0)[:12] + "…", text)
+
+
+def _size(n: int | None) -> str:
+    return "?" if n is None else f"{n / 1e9:.1f} GB"
+
+
+def _when(iso: str | None) -> str | None:
+    """An ISO time from the status as staff read it, in the terminal's local time."""
+    if not iso:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return moment.astimezone().strftime("%d.%m.%Y %H:%M:%S")
+
+
+def outbox_words(t: Tr, outbox: dict[str, Any]) -> str:
+    parts = [
+        f"{t(OUTBOX_STATES.get(state, state))}: {count}"
+        for state, count in outbox.items()
+        if state in OUTBOX_STATES
+    ]
+    return ", ".join(parts) or "-"
+
+
+def status_lines(t: Tr, status: dict[str, Any], printer: PrinterStatus) -> list[tuple[str, str]]:
+    """The terminal's state as labelled lines for staff (German)."""
+    outbox = outbox_words(t, status.get("outbox") or {})
+    last_sync = _when(status.get("last_sync_at")) or t(texts.STATUS_NEVER)
+    if not status.get("enrolled", True):
+        last_sync = t(texts.STATUS_NOT_ENROLLED)
+    if printer.state is PrinterState.READY:
+        printer_text = t(texts.PRINTER_READY)
+    elif printer.state is PrinterState.NO_PRINTER:
+        printer_text = t(texts.PRINTER_MISSING)
+    else:
+        printer_text = t(texts.PRINTER_NOT_READY, reason=printer.reason)
+    catalog = short_hashes(str(status.get("catalog_version") or "-"))
+    error = short_hashes(str(status.get("last_error") or "-"))[:300]
+    lines = [
+        ("catalog", t(texts.STATUS_CATALOG, value=catalog)),
+        ("outbox", t(texts.STATUS_OUTBOX, value=outbox)),
+        ("last_sync", t(texts.STATUS_LAST_SYNC, value=last_sync)),
+        ("last_error", t(texts.STATUS_LAST_ERROR, value=error)),
+        ("printer", t(texts.STATUS_PRINTER, value=printer_text)),
+        (
+            "disk",
+            t(
+                texts.STATUS_DISK,
+                free=_size(status.get("disk_free_bytes")),
+                total=_size(status.get("disk_total_bytes")),
+            ),
+        ),
+    ]
+    if status.get("catalog_staged"):
+        lines.append(
+            ("catalog_staged", t(texts.STATUS_CATALOG_WAITING, version=status["catalog_staged"]))
+        )
+    if status.get("catalog_refused"):
+        refused = short_hashes(str(status["catalog_refused"]))[:300]
+        lines.append(("catalog_refused", t(texts.STATUS_CATALOG_REFUSED, value=refused)))
+    return lines
