@@ -28,7 +28,6 @@ from PySide6.QtGui import QClipboard, QCloseEvent, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
-    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -48,22 +47,21 @@ from ui.core import CoreRunner, Scope
 from ui.idle import IdleOverlay
 from ui.keyboard import KeyboardPanel
 from ui.overlay import dismiss_visit_overlays
+from ui.parking import ParkingFlows
 from ui.printing import PrintService
+from ui.room import KeyboardRoom
 from ui.screens.base import Screen, ScreenEnv
 from ui.speech import Speaker
 from ui.staff_mode import StaffMode, StatusSource
 from ui.theme import Theme, install_icon_painter, paint_icons, set_current
 from ui.touch import DrawGuard
 from ui.tr import Tr, native_name
-from ui.visit import VisitFlows
 from ui.widgets import label
 
 log = logging.getLogger("kiosk.ui")
 
 POLL_MS = 400
 NO_SESSION_TIMEOUT = 60.0  # a code or message left on screen goes away after a minute
-#: Above the keyboard, less room than this keeps only the page (no row of buttons) in view.
-TIGHT_PX = 480
 
 T = TypeVar("T")
 
@@ -79,7 +77,7 @@ class OpenForm:
         self.page = draft.page
 
 
-class KioskWindow(VisitFlows, QWidget):
+class KioskWindow(ParkingFlows, QWidget):
     def __init__(
         self,
         terminal: Terminal,
@@ -107,12 +105,12 @@ class KioskWindow(VisitFlows, QWidget):
         self.stack = QStackedWidget()
         self.outer.addWidget(self.stack, 1)
         self.keyboard: KeyboardPanel | None = None
-        self._keyboard_pending: int | None = None
+        self.room = KeyboardRoom(self, self.outer, lambda: self.current)
         if keyboard:
             panel = KeyboardPanel(self)
             if panel.ok:
                 self.keyboard = panel
-                panel.shown.connect(self._keyboard_moved)
+                panel.shown.connect(self.room.moved)
             else:
                 panel.deleteLater()
         self.overlay = IdleOverlay(self, self.still_here)
@@ -142,7 +140,7 @@ class KioskWindow(VisitFlows, QWidget):
         if isinstance(app, QApplication):
             app.installEventFilter(self)
             app.installEventFilter(self.draw_guard)
-            app.focusChanged.connect(self._focus_changed)
+            app.focusChanged.connect(self.room.focus_changed)
         core.on_unhandled = self._unexpected
         self.apply_theme()
         self.show_welcome()
@@ -175,8 +173,7 @@ class KioskWindow(VisitFlows, QWidget):
             self.stack.removeWidget(old)
             old.setParent(None)
             old.deleteLater()
-        if self.keyboard is not None and self.keyboard.isVisible():
-            screen.set_compact(True, tight=self.height() - self.keyboard.height() < TIGHT_PX)
+        self.room.fit(screen)
 
     def apply_theme(self) -> None:
         # on the window, not the application: overlays are its children, and nothing
@@ -191,6 +188,9 @@ class KioskWindow(VisitFlows, QWidget):
         self.setLayoutDirection(tr.direction)
         if self.keyboard is not None:
             self.keyboard.set_language(tr)
+        staff = getattr(self, "staff", None)
+        if staff is not None:
+            staff.language_changed()  # the banner speaks the visitor's language
 
     def session_call(
         self,
@@ -249,11 +249,7 @@ class KioskWindow(VisitFlows, QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if self.staff.filter(event):
             return True
-        if self._keyboard_pending is not None and event.type() in {
-            QEvent.Type.MouseButtonRelease,
-            QEvent.Type.TouchEnd,
-        }:
-            QTimer.singleShot(0, lambda: self._keyboard_moved(0))
+        self.room.event_seen(event)
         if event.type() in {
             QEvent.Type.MouseButtonPress,
             QEvent.Type.KeyPress,
@@ -327,54 +323,6 @@ class KioskWindow(VisitFlows, QWidget):
         what it has and tries again later; the reason goes to the log, not the screen."""
         log.warning("between visitors: %s: %s", type(error).__name__, error)
 
-    # ---------------------------------------------------------------- the keyboard
-    def _keyboard_moved(self, height: int) -> None:
-        """The keyboard lies over the bottom *height* px: the screen above gets the rest
-        (the window itself never changes size), and the field being typed in stays in view.
-
-        When the keyboard goes away because a finger pressed a button (focus moved to
-        it), the page waits for that finger to lift before it moves: otherwise the
-        button would slide away under the finger and the tap would do nothing."""
-        if height == 0 and QGuiApplication.mouseButtons() != Qt.MouseButton.NoButton:
-            self._keyboard_pending = 0
-            return
-        self._keyboard_pending = None
-        self.outer.setContentsMargins(0, 0, 0, height)
-        if self.current is not None:
-            self.current.set_compact(height > 0, tight=self.height() - height < TIGHT_PX)
-        if height > 0:
-            QTimer.singleShot(0, self.focus_into_view)
-            QTimer.singleShot(80, self.focus_into_view)
-
-    def _focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
-        if new is not None and self.isAncestorOf(new):
-            QTimer.singleShot(0, self.focus_into_view)
-
-    def focus_into_view(self) -> None:
-        """Scroll the page so the focused field, its label and its message are in view."""
-        focus = QApplication.focusWidget()
-        if focus is None or not self.isAncestorOf(focus):
-            return
-        frame: QWidget | None = focus
-        while frame is not None and frame.property("field_path") is None:
-            frame = frame.parentWidget()
-        area = focus.parentWidget()
-        while area is not None and not isinstance(area, QScrollArea):
-            area = area.parentWidget()
-        if not isinstance(area, QScrollArea):
-            return
-        target = frame if frame is not None else focus
-        if focus.property("kiosk_results_below"):
-            # a search over a list: the box at the top, so the results below it show too
-            inner = area.widget()
-            if inner is not None:
-                top = focus.mapTo(inner, focus.rect().topLeft()).y()
-                area.verticalScrollBar().setValue(max(0, top - 12))
-            return
-        if target.height() + 24 <= area.viewport().height():
-            area.ensureWidgetVisible(target, 0, 12)
-        area.ensureWidgetVisible(focus, 0, 24)
-
     # ---------------------------------------------------------------- accessibility
     def set_large(self, on: bool) -> None:
         self.theme = Theme(large_text=on, high_contrast=self.theme.high_contrast)
@@ -428,8 +376,7 @@ class KioskWindow(VisitFlows, QWidget):
         self.staff.lock("session_end")
         if session is not None and not session.ended:
             self.core.run(lambda: session.end(reason))
-        dismiss_visit_overlays(self)
-        self.overlay.dismiss()
+        self.close_visit_overlays()
         focus = QApplication.focusWidget()
         if focus is not None:
             focus.clearFocus()  # the keyboard goes away with the field
@@ -441,6 +388,11 @@ class KioskWindow(VisitFlows, QWidget):
         self.theme = Theme()
         self.apply_theme()
         self.show_welcome()
+
+    def close_visit_overlays(self) -> None:
+        """Pickers, questions and the idle warning belong to a visit: gone with it."""
+        dismiss_visit_overlays(self)
+        self.overlay.dismiss()
 
     # ---------------------------------------------------------------- leaving the kiosk
     def allow_close(self) -> None:

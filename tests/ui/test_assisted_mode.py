@@ -95,6 +95,17 @@ def test_the_right_pin_unlocks_with_banner_and_german_beside(staffed: Kiosk, qtb
     assert any(e["actor"] == "staff:anna" for e in audit(staffed))
 
 
+def test_the_banner_follows_the_language_chosen_after_staff_unlocked(
+    staffed: Kiosk, qtbot: QtBot
+) -> None:
+    unlock(staffed, qtbot)  # staff come first; the visitor then chooses Persian
+    staffed.start("fa")
+    text = staffed.window.staff.banner.text.text()
+    persian, german = text.split("\n")
+    assert "Anna K." in persian and persian != "Sie bekommen Hilfe vom Personal: \u2068Anna K.\u2069"
+    assert german == "\u2066Sie bekommen Hilfe vom Personal: \u2068Anna K.\u2069\u2069"
+
+
 def countdown(kiosk: Kiosk) -> str:
     label = kiosk.window.staff.unlock.countdown
     return label.text() if label.isVisible() else ""

@@ -23,7 +23,7 @@ from ui import texts
 from ui.overlay import Layer, Overlay
 from ui.theme import Theme
 from ui.tr import Tr
-from ui.widgets import button, german_label, label, ltr_isolate
+from ui.widgets import button, german_label, label, ltr_isolate, scroll
 
 #: Up to this many years the years are offered at once; beyond it, decades first.
 YEARS_AT_ONCE = 20
@@ -116,13 +116,14 @@ class DatePicker(Overlay):
             self.part_buttons[step] = b
             parts.addWidget(b, 1)
         self.box.addLayout(parts)
-        self.prompt = label("", "subtitle")
+        self.prompt = label("", "")
         self.box.addWidget(self.prompt)
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
+        self.grid_area = scroll(self.grid_host)  # only on a very small screen with large text
         self.grid.setSpacing(8)
         self.grid.setContentsMargins(0, 0, 0, 0)
-        self.box.addWidget(self.grid_host, 1)
+        self.box.addWidget(self.grid_area, 1)
         actions = QHBoxLayout()
         actions.addWidget(button(tr(texts.CANCEL), "date.cancel", on_click=self.dismiss))
         actions.addStretch(1)
@@ -150,11 +151,13 @@ class DatePicker(Overlay):
         tr, b = self.t, self.bounds
         if step == "decade":
             self.prompt.setText(tr(texts.CHOOSE_YEAR))
-            for i, decade in enumerate(b.decades()):
+            decades = b.decades()
+            columns = 5 if len(decades) > 12 else 4
+            for i, decade in enumerate(decades):
                 text = ltr_isolate(f"{decade} – {decade + 9}")  # earlier year first, always
                 self._cell(
                     i,
-                    4,
+                    columns,
                     text,
                     f"date.decade-{decade}",
                     partial(self._decade, decade),
