@@ -114,11 +114,13 @@ def run_app(
     smoke: bool,
     status_for: Callable[[Any], dict[str, Any]] | None = None,
     sync_now: Callable[[], None] | None = None,
+    after_first_paint: Callable[[], None] | None = None,
 ) -> int:
     """Start the kiosk; returns the exit code.
 
     *status_for* (given the store) and *sync_now* come from the launcher, which owns
-    the sync: the staff menu shows the one and offers the other.
+    the sync: the staff menu shows the one and offers the other. *after_first_paint*
+    starts what the first screen need not wait for (the launcher's background sync).
     """
     keyboard = prepare_environment() and not smoke
     QLocale.setDefault(QLocale("de_DE"))
@@ -158,6 +160,8 @@ def run_app(
     def load_rest() -> None:
         """Everything heavy; whatever goes wrong ends on a screen staff can read."""
         try:
+            if after_first_paint is not None:
+                after_first_paint()
             load_kiosk()
         except Exception as exc:  # the terminal must show something, never hang on boot
             import traceback

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import Any
 
 from kiosk.cli.common import add_catalog_path, add_home, catalog_paths
 from kiosk.paths import home_dir
@@ -40,10 +41,29 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     if args.smoke:
         return run_app(home, root, translations, windowed=args.windowed, smoke=True)
-    from sync.client.status import sync_status
-    from sync.local import BackgroundSync
+    started: dict[str, Any] = {}
 
-    background = BackgroundSync(home, local_catalog=root if args.local_server else None).start()
+    def start_sync() -> None:
+        """After the first paint: importing the sync (and the demo server) takes long."""
+        from sync.client.status import sync_status
+        from sync.local import BackgroundSync
+
+        local = root if args.local_server else None
+        started["status"] = sync_status
+        try:
+            started["sync"] = BackgroundSync(home, local_catalog=local).start()
+        except Exception as exc:  # the kiosk serves visitors offline; staff see "not enrolled"
+            print(f"sync not started: {type(exc).__name__}: {exc}", file=sys.stderr)
+
+    def status_for(store: Any) -> dict[str, Any]:
+        status = started.get("status")
+        return status(store, home) if status is not None else {}
+
+    def sync_now() -> None:
+        background = started.get("sync")
+        if background is not None:
+            background.loop.nudge()
+
     try:
         return run_app(
             home,
@@ -51,8 +71,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             translations,
             windowed=args.windowed,
             smoke=False,
-            status_for=lambda store: sync_status(store, home),
-            sync_now=background.loop.nudge,
+            status_for=status_for,
+            sync_now=sync_now,
+            after_first_paint=start_sync,
         )
     finally:
-        background.stop()
+        background = started.get("sync")
+        if background is not None:
+            background.stop()

@@ -15,7 +15,6 @@ keyboard, and is the widget a finger on its centre would hit.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -56,15 +55,6 @@ class ShiftedClock:
     def monotonic(self) -> float:
         return time.monotonic() + self.offset
 
-    def on_core(self, fn: Callable[[], Any], timeout: float = 30.0) -> Any:
-        """Run *fn* on the kiosk's core thread (set-up a journey needs), wait for its result."""
-        box: list[Any] = []
-        self.core.run(fn, box.append, box.append)
-        self.wait_until(lambda: bool(box), timeout, "the core thread")
-        if isinstance(box[0], BaseException):
-            raise box[0]
-        return box[0]
-
     def advance(self, seconds: float) -> None:
         self.offset += seconds
 
@@ -72,11 +62,11 @@ class ShiftedClock:
 class RealScreen:
     """One kiosk window on the X server, a pointer, and the checks after each step."""
 
-    def __init__(self, out: Path, *, home: Path, config: Any = None) -> None:
-        import ui.app as ui_app
+    def __init__(self, out: Path, *, home: Path) -> None:
         from kiosk.catalog.build import build_catalog
         from kiosk.session.terminal import Terminal, ensure_demo_office_keys
         from kiosk.store import Store
+        from ui.app import kiosk_window, show_kiosk
         from ui.core import CoreRunner
         from ui.keyboard import prepare_environment
 
@@ -90,21 +80,11 @@ class RealScreen:
         ensure_demo_office_keys(home, result.catalog)
         self.clock = ShiftedClock()
         self.store = Store(home / "kiosk.sqlite3")
-        kwargs: dict[str, Any] = {"clock": self.clock}
-        if config is not None:
-            kwargs["config"] = config
-        self.terminal = Terminal(self.store, result.catalog, home, **kwargs)
+        self.terminal = Terminal(self.store, result.catalog, home, clock=self.clock)
         self.core = CoreRunner()
-        if hasattr(ui_app, "kiosk_window"):
-            self.window = ui_app.kiosk_window(
-                self.terminal, self.core, keyboard=keyboard, kiosk_mode=True
-            )
-            ui_app.show_kiosk(self.window, windowed=False)
-        else:  # before kiosk_window existed
-            from ui.window import KioskWindow
-
-            self.window = KioskWindow(self.terminal, self.core, keyboard=keyboard, kiosk_mode=True)
-            ui_app._show(self.window, windowed=False)
+        # built and shown as `kiosk run` builds and shows it
+        self.window = kiosk_window(self.terminal, self.core, keyboard=keyboard, kiosk_mode=True)
+        show_kiosk(self.window, windowed=False)
         self.window.activateWindow()
         self.pointer = Pointer()
         self.crashes: list[str] = []
@@ -494,7 +474,3 @@ def _scroll_area_of(widget: QWidget) -> QAbstractScrollArea | None:
             return probe
         probe = probe.parentWidget()
     return None
-
-
-def today() -> dt.date:
-    return dt.date.today()

@@ -407,3 +407,43 @@ def keyboard_fits_each_field(s: RealScreen) -> None:
     fill_text(s, "persons_count", "3")
     if not set("0123456789") <= set(letters(s)) or any("а" <= ch <= "я" for ch in letters(s)):
         s.fail(f"a number field gets {letters(s)!r}, not the number pad")
+
+
+@journey
+def nothing_of_one_visitor_for_the_next(s: RealScreen) -> None:
+    """A name selected by the first visitor is on the X selection; the wipe clears it, and
+    the next visitor's middle click or long press pastes nothing."""
+    from PySide6.QtGui import QClipboard, QGuiApplication
+
+    start(s, "de")
+    open_form(s, "sozialamt", "sozialticket")
+    fill_text(s, "family_name", "Ahmadi")
+    field = s.find("family_name")
+    centre = s.centre(field)
+    s.pointer.tap(centre.x(), centre.y())
+    s.pointer.tap(centre.x(), centre.y())  # a double tap selects the word
+    s.settle(0.4)
+    clipboard = QGuiApplication.clipboard()
+    selected = clipboard.text(QClipboard.Mode.Selection)
+    if selected != "Ahmadi":
+        s.fail(f"a double tap did not select the name (the X selection holds {selected!r})")
+    s.hide_keyboard()
+    s.tap("start_over")
+    s.tap("start_over.yes")
+    wait_screen(s, "welcome")
+    if clipboard.text(QClipboard.Mode.Selection) or clipboard.text(QClipboard.Mode.Clipboard):
+        s.fail(f"the X selection still holds {selected!r} after the visit")
+    start(s, "de")
+    open_form(s, "sozialamt", "sozialticket")
+    s.tap("family_name")
+    field = s.find("family_name")
+    centre = s.centre(field)
+    s.pointer.clicks_middle(centre.x(), centre.y())
+    s.settle(0.4)
+    s.pointer.press(centre.x(), centre.y())  # a long press: no menu of copy and paste
+    s.settle(1.2)
+    s.pointer.release()
+    s.settle(0.4)
+    s.check()  # (a menu would be a window of its own on the X screen)
+    if s.focused_text():
+        s.fail(f"the next visitor's field received {s.focused_text()!r}")

@@ -24,7 +24,9 @@ def main() -> int:
     os.environ.pop("QT_QPA_PLATFORM", None)  # the real X server, not offscreen
     # a frozen kiosk (a nested event loop, a stuck disk) ends the run with every thread's
     # stack on stderr instead of hanging the test session
-    faulthandler.dump_traceback_later(int(os.environ.get("KIOSK_JOURNEY_TIMEOUT", "240")), exit=True)
+    faulthandler.dump_traceback_later(
+        int(os.environ.get("KIOSK_JOURNEY_TIMEOUT", "240")), exit=True
+    )
     from tests.screen.driver import JourneyError, RealScreen
     from tests.screen.journeys import JOURNEYS
 

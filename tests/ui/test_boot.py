@@ -23,3 +23,20 @@ def test_boot_window_shows_every_language_and_remembers_a_choice(qtbot: QtBot) -
     assert window.pending == "ar" and chosen == ["ar"]
     buttons["have_code"].click()
     assert window.pending == "@code"
+
+
+def test_the_first_paint_and_the_fatal_screen_cannot_be_closed(qtbot: QtBot) -> None:
+    """With a window manager, a close button or Alt+F4 must not reveal the desktop."""
+    from ui.app import FatalScreen
+
+    boot = BootWindow({"languages": ["de"], "names": {"de": "Deutsch"}}, lambda _: None)
+    qtbot.addWidget(boot)
+    boot.show()
+    assert not boot.close() and boot.isVisible()
+    boot.release()  # the kiosk window has taken over
+    assert not boot.isVisible()
+    fatal = FatalScreen("Das Terminal kann nicht starten.", "StoreError: disk full")
+    qtbot.addWidget(fatal)
+    fatal.show()
+    assert not fatal.close() and fatal.isVisible()
+    fatal.hide()

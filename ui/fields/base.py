@@ -47,6 +47,15 @@ class Input(QWidget):
             return
 
 
+def _finger(event: QMouseEvent) -> bool:
+    """Only the left button (a finger) acts in a kiosk text box: a middle click would paste
+    the X selection, a right one open a menu."""
+    if event.button() != Qt.MouseButton.LeftButton:
+        event.ignore()
+        return False
+    return True
+
+
 class KioskLineEdit(QLineEdit):
     """A line edit without context menu or middle-click paste; ``left`` on focus out."""
 
@@ -61,16 +70,12 @@ class KioskLineEdit(QLineEdit):
         self.returnPressed.connect(self.clearFocus)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
-        if event.button() != Qt.MouseButton.LeftButton:
-            event.ignore()  # middle click would paste the X selection
-            return
-        super().mousePressEvent(event)
+        if _finger(event):
+            super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
-        if event.button() != Qt.MouseButton.LeftButton:
-            event.ignore()
-            return
-        super().mouseReleaseEvent(event)
+        if _finger(event):
+            super().mouseReleaseEvent(event)
 
     def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
         super().focusOutEvent(event)
@@ -88,16 +93,12 @@ class KioskTextEdit(QPlainTextEdit):
         self.viewport().setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
-        if event.button() != Qt.MouseButton.LeftButton:
-            event.ignore()
-            return
-        super().mousePressEvent(event)
+        if _finger(event):
+            super().mousePressEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
-        if event.button() != Qt.MouseButton.LeftButton:
-            event.ignore()
-            return
-        super().mouseReleaseEvent(event)
+        if _finger(event):
+            super().mouseReleaseEvent(event)
 
     def insertFromMimeData(self, source: Any) -> None:  # noqa: N802 - Qt override
         return None  # no paste of any kind
