@@ -92,7 +92,7 @@ QPushButton, QToolButton {{ background: {c["tile"]}; color: {c["fg"]};
 QPushButton:pressed {{ background: {c["accent_soft"]}; }}
 QPushButton:checked, QToolButton:checked {{ background: {c["selected"]}; color: {c["selected_fg"]};
     border-color: {c["selected"]}; }}
-QPushButton#date-cell {{ min-height: {self.px(40)}px; padding: 4px 6px; }}
+QPushButton#date-cell {{ min-height: 40px; padding: 4px 6px; }}
 QPushButton#date-cell:checked {{ background: {c["selected"]}; color: {c["selected_fg"]}; }}
 QPushButton#primary {{ background: {c["accent"]}; color: {c["accent_fg"]};
     border-color: {c["accent"]}; font-weight: bold; min-height: {self.px(64)}px;

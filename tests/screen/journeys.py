@@ -284,6 +284,7 @@ def large_text_with_the_keyboard_up(s: RealScreen) -> None:
     start(s, "ru")
     s.tap("larger_text")
     open_form(s, "sozialamt", "sozialticket")
+    pick_date(s, "birth_date", dt.date(1990, 1, 31))  # every step's buttons within reach
     fill_text(s, "family_name", "Ivanov")
     fill_text(s, "phone", "12")
     s.tap("given_names")  # leaving the phone field shows its message

@@ -23,7 +23,7 @@ from ui import texts
 from ui.overlay import Layer, Overlay
 from ui.theme import Theme
 from ui.tr import Tr
-from ui.widgets import button, german_label, label, ltr_isolate, scroll
+from ui.widgets import button, german_label, label, ltr_isolate
 
 #: Up to this many years the years are offered at once; beyond it, decades first.
 YEARS_AT_ONCE = 20
@@ -110,7 +110,7 @@ class DatePicker(Overlay):
         self.part_buttons: dict[Step, QPushButton] = {}
         for step, name in (("day", texts.DAY), ("month", texts.MONTH), ("year", texts.YEAR)):
             b = button("", f"date.part-{step}", on_click=partial(self.show_step, step))
-            b.setMinimumHeight(theme.px(64))
+            b.setObjectName("date-cell")
             b.setProperty("date_part", step)
             b.setAccessibleDescription(tr(name))
             self.part_buttons[step] = b
@@ -120,10 +120,10 @@ class DatePicker(Overlay):
         self.box.addWidget(self.prompt)
         self.grid_host = QWidget()
         self.grid = QGridLayout(self.grid_host)
-        self.grid_area = scroll(self.grid_host)  # only on a very small screen with large text
+
         self.grid.setSpacing(8)
         self.grid.setContentsMargins(0, 0, 0, 0)
-        self.box.addWidget(self.grid_area, 1)
+        self.box.addWidget(self.grid_host, 1)
         actions = QHBoxLayout()
         actions.addWidget(button(tr(texts.CANCEL), "date.cancel", on_click=self.dismiss))
         actions.addStretch(1)
@@ -215,6 +215,7 @@ class DatePicker(Overlay):
         b = button(text, name, checkable=True, on_click=on_click)
         b.setObjectName("date-cell")
         b.setChecked(checked)
+        b.show()  # at once, so the grid's size counts it
         self.grid.addWidget(b, index // columns, index % columns)
 
     def _clear_grid(self) -> None:
