@@ -19,8 +19,9 @@ A dropped result that holds something (a session just opened for a visit that
 ended meanwhile) is handed to *on_dropped*, back on the core thread, to be
 closed properly instead of lingering with its key in memory.
 
-A failure nobody asked for (no *on_error*) goes to one handler, which logs it
-and keeps the kiosk running; it is never raised inside a Qt slot.
+A failure nobody asked for (no *on_error*), or one raised by a callback itself,
+goes to one handler, which logs it and keeps the kiosk running; it is never
+raised inside a Qt slot.
 """
 
 from __future__ import annotations
@@ -73,6 +74,11 @@ class _Outcome:
     value: Any
     failed: bool
     ran: bool = True
+
+
+def _log_dispose_failure(error: BaseException) -> None:
+    """Closing a result nobody saw failed: the log says so; no visitor's screen does."""
+    log.error("closing a dropped result failed: %s", type(error).__name__, exc_info=error)
 
 
 class CoreRunner(QObject):
@@ -150,15 +156,18 @@ class CoreRunner(QObject):
             # nobody is left to show this to; what it holds is closed on the core thread
             dispose, value = job.on_dropped, outcome.value
             if dispose is not None and outcome.ran and not outcome.failed and not self._stopped:
-                self.run(lambda: dispose(value))
+                self.run(lambda: dispose(value), on_error=_log_dispose_failure)
             return
-        if outcome.failed:
-            if job.on_error is not None:
-                job.on_error(outcome.value)
-            else:
-                self._unhandled(outcome.value)
-        elif job.on_done is not None:
-            job.on_done(outcome.value)
+        try:
+            if outcome.failed:
+                if job.on_error is not None:
+                    job.on_error(outcome.value)
+                else:
+                    self._unhandled(outcome.value)
+            elif job.on_done is not None:
+                job.on_done(outcome.value)
+        except Exception as exc:  # a callback's own bug: logged and handled, never a crash
+            self._unhandled(exc)
 
     def _unhandled(self, error: BaseException) -> None:
         log.error("core job failed and nobody handled it: %s", type(error).__name__, exc_info=error)

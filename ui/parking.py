@@ -117,17 +117,23 @@ class ParkingFlows(VisitFlows):
                 resumed.language = parked_in
             return resumed, OpenForm(resumed.current) if resumed.current else None
 
-        self.core.run(
-            work,
-            self._resumed,
-            self._resume_failed,
-            scope=scope,
-            on_dropped=lambda result: result[0].end("abandoned"),
-        )
+        def put_back(result: tuple[VisitorSession, OpenForm | None]) -> None:
+            """The visit ended before the resumed one could be shown: park it again under
+            the code and PIN the visitor still holds, so nothing of it is lost."""
+            try:
+                result[0].continue_later(pin, code=code)
+            finally:
+                result[0].end("abandoned")
+
+        self.core.run(work, self._resumed, self._resume_failed, scope=scope, on_dropped=put_back)
 
     def _resumed(self, result: tuple[VisitorSession, OpenForm | None]) -> None:
+        previous = self.session
         self.new_visit()
         self.session, self.open = result
+        if previous is not None and previous is not self.session:
+            # a visit begun meanwhile (a language tapped while the code was being opened)
+            self.core.run(lambda: previous.end("resumed"))
         if self.session.language != self.lang:
             self.lang = self.session.language
             self.apply_language()

@@ -135,8 +135,8 @@ class VisitFlows:
             return  # a second tap while the first visit is being opened
         self.lang = lang
         self.apply_language()
-        self._starting_session = True
         terminal, scope = self.terminal, self.new_visit()
+        self._starting_session = True
         self.core.run(
             lambda: terminal.start_session(lang),
             self._session_started,

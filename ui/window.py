@@ -214,9 +214,11 @@ class KioskWindow(ParkingFlows, QWidget):
         )
 
     def new_visit(self) -> Scope:
-        """Close the scope of whatever visit was on: its late results are dropped."""
+        """Close the scope of whatever visit was on: its late results are dropped (a start
+        still under way with them, so a new visit can begin)."""
         self.visit.close()
         self.visit = Scope()
+        self._starting_session = False
         return self.visit
 
     def storage_problem(self, error: BaseException) -> None:
@@ -247,9 +249,9 @@ class KioskWindow(ParkingFlows, QWidget):
 
     # ---------------------------------------------------------------- activity and idle
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        self.room.event_seen(event)  # even a release staff's corner swallows lifts the finger
         if self.staff.filter(event):
             return True
-        self.room.event_seen(event)
         if event.type() in {
             QEvent.Type.MouseButtonPress,
             QEvent.Type.KeyPress,
@@ -280,12 +282,10 @@ class KioskWindow(ParkingFlows, QWidget):
             terminal.maybe_housekeeping()
             return terminal.install_staged_catalog() if install else None
 
+        # not scoped to a visit: an installed catalog must reach the window even when a
+        # visitor taps a language while it is being installed
         self.core.run(
-            between_visitors,
-            self.catalog_installed,
-            self._background_problem,
-            scope=self.visit,
-            key="between_visitors",
+            between_visitors, self.catalog_installed, self._background_problem, key="between"
         )
         if (
             self.current is not None

@@ -26,7 +26,13 @@ from kiosk.documents.render import ApplicationRecord, office_copy
 from kiosk.documents.sealed import attach_office_copy
 from kiosk.engine.form import CompiledForm, ValidationResult
 from kiosk.session.clock import local_date
-from kiosk.session.codes import new_reference, new_resume_code, normalise
+from kiosk.session.codes import (
+    RESUME_LENGTH,
+    is_valid,
+    new_reference,
+    new_resume_code,
+    normalise,
+)
 from kiosk.session.idle import IdlePhase, IdleState, IdleTimer
 from kiosk.session.profile import VisitorProfile
 from kiosk.session.staff import StaffGrant
@@ -404,8 +410,11 @@ class VisitorSession:
         return receipt
 
     # ------------------------------------------------------------ continue later
-    def continue_later(self, pin: str) -> ResumeTicket:
-        """Park every open draft under a new resume code and this PIN, then end the session."""
+    def continue_later(self, pin: str, *, code: str | None = None) -> ResumeTicket:
+        """Park every open draft under a new resume code and this PIN, then end the session.
+
+        *code*: park under this code instead (a visit just resumed with it that could not be
+        shown goes back behind the code and PIN the visitor still holds)."""
         key = self._live_key()
         config = self.terminal.config
         if not (pin.isascii() and pin.isdigit() and config.pin_min <= len(pin) <= config.pin_max):
@@ -418,7 +427,10 @@ class VisitorSession:
         if self.save_problem is not None:
             raise self.save_problem
         forms = tuple(self.drafts)
-        code = new_resume_code()
+        if code is None:
+            code = new_resume_code()
+        elif not is_valid(code, RESUME_LENGTH):
+            raise ValueError("not a resume code")
         plain = normalise(code)
         now = self.terminal.clock.now()
         expires = now + config.resume_days * 86400

@@ -172,7 +172,7 @@ def _v6(db: sqlite_utils.Database) -> None:
     """Two wrong-PIN counters: the staff PIN pad's, and the admin path's.
 
     A visitor who finds the PIN pad can make it wait; an admin's long PIN still gets
-    through during that wait, counted and limited on a counter of its own, so the
+    through during that wait, one try per interval recorded on a row of its own, so the
     visitor's guesses cannot lock out the people who would lift the wait.
     """
     db.execute(

@@ -148,8 +148,10 @@ def test_a_visitors_wrong_pins_cannot_keep_an_admin_out(staffed: Kiosk, qtbot: Q
     enter_pin(staffed, "111112")
     assert countdown(staffed).endswith("4:00")
     enter_pin(staffed, "123456")  # a staff-length PIN during the wait is not even checked
-    enter_pin(staffed, "5820417390")  # a wrong long PIN: refused, counted on its own
-    assert not staffed.window.staff.active and countdown(staffed).endswith(("4:00", "3:59"))
+    for _ in range(8):  # the visitor mashes long numbers too: the admin path never locks
+        enter_pin(staffed, "5820417390")
+        staffed.clock.advance(10)
+    assert not staffed.window.staff.active
     enter_pin(staffed, ROOT_PIN)
     assert staffed.window.staff.active and staffed.window.staff.grant is not None
     assert staffed.window.staff.grant.staff_id == "root"

@@ -137,7 +137,9 @@ def test_a_chosen_date_opens_on_its_days_and_any_part_can_change(
 ) -> None:
     picker, chosen = make(host, demo, BIRTH, dt.date(1985, 3, 14))
     assert picker.step == "day" and picker.ok.isEnabled()
-    tap(picker, "date.part-year")
+    tap(picker, "date.part-year")  # the year again, from its decade: any year can be reached
+    assert "date.decade-1920" in offered(picker)
+    tap(picker, "date.decade-1980")
     tap(picker, "date.year-1987")
     tap(picker, "date.month-3")
     tap(picker, "date.day-14")

@@ -135,3 +135,125 @@ def test_a_failure_nobody_handles_is_logged_not_raised(qtbot: object) -> None:
         assert isinstance(seen[0], ValueError)
     finally:
         core.stop()
+
+
+class StuckDisk:
+    """Holds the core thread (a disk that hangs for a moment) until released."""
+
+    def __init__(self, kiosk: Kiosk) -> None:
+        import threading
+
+        self.gate = threading.Event()
+        kiosk.core.run(self.gate.wait)
+
+    def release(self) -> None:
+        self.gate.set()
+
+
+def test_a_visit_that_ends_while_it_is_being_opened_does_not_block_the_next(
+    kiosk: Kiosk,
+) -> None:
+    disk = StuckDisk(kiosk)
+    kiosk.find("lang-fa").click()  # the visit is being opened behind the stuck disk ...
+    kiosk.window.wipe()  # ... and ends (the screen timed out) before it was shown
+    disk.release()
+    kiosk.settle()
+    assert kiosk.window.session is None and not kiosk.terminal._live  # closed, key gone
+    kiosk.start("uk")  # the next visitor is not refused
+    assert kiosk.screen.name == "home"
+
+
+def test_a_resumed_visit_that_cannot_be_shown_goes_back_behind_its_code(kiosk: Kiosk) -> None:
+    kiosk.start("de")
+    form = kiosk.open_form("sozialticket")
+    kiosk.set_answer(form, "family_name", "Popescu")
+    code = park(kiosk, "2468")
+    kiosk.click("finish")
+    kiosk.click("have_code")
+    kiosk.type_code(code)
+    for digit in "2468":
+        kiosk.click(f"resume-pin-{digit}")
+    disk = StuckDisk(kiosk)
+    kiosk.find("resume-pin-ok").click()  # opening waits behind the stuck disk ...
+    kiosk.window.wipe()  # ... and the screen is wiped before the form could be shown
+    disk.release()
+    kiosk.settle()
+    kiosk.settle()
+    assert kiosk.terminal.store.tickets.count() == 1  # parked again, not deleted
+    assert not kiosk.terminal._live
+    kiosk.click("have_code")
+    kiosk.type_code(code)  # the code on the visitor's receipt still opens it
+    for digit in "2468":
+        kiosk.click(f"resume-pin-{digit}")
+    kiosk.click("resume-pin-ok")
+    assert kiosk.screen.name == "form"
+    assert kiosk.screen.frames["family_name"].value() == "Popescu"
+
+
+def test_a_visit_being_opened_when_a_code_is_resumed_is_closed(kiosk: Kiosk) -> None:
+    """A language tapped on a slow terminal, then "I have a code": the visit the language
+    began is closed when the resumed one arrives, not left open with its key."""
+    kiosk.start("de")
+    form = kiosk.open_form("sozialticket")
+    kiosk.set_answer(form, "family_name", "Popescu")
+    code = park(kiosk, "2468")
+    kiosk.click("finish")
+    disk = StuckDisk(kiosk)
+    kiosk.find("lang-ar").click()  # the visit is being opened behind the stuck disk ...
+    kiosk.find("have_code").click()  # ... while the visitor goes on to their code
+    for char in code.replace("-", ""):
+        kiosk.find(f"resume-code-{char}").click()
+    kiosk.find("resume-next").click()
+    for digit in "2468":
+        kiosk.find(f"resume-pin-{digit}").click()
+    kiosk.find("resume-pin-ok").click()
+    disk.release()
+    kiosk.settle()
+    kiosk.settle()
+    assert kiosk.screen.name == "form"
+    assert list(kiosk.terminal._live.values()) == [kiosk.window.session]
+
+
+def test_a_catalog_installed_as_a_visitor_starts_reaches_the_window(
+    kiosk: Kiosk, home: object
+) -> None:
+    from pathlib import Path
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from kiosk.catalog.bundle import build_bundle, sign_bundle
+    from kiosk.catalog.install import CatalogInstaller, save_trust
+    from kiosk.crypto.signing import public_key_pem
+    from tests.session.test_catalog_update import version_of
+
+    assert isinstance(home, Path)
+    key = Ed25519PrivateKey.generate()
+    header = kiosk.terminal.catalog.catalog.header
+    trust = save_trust(home, header.id, [public_key_pem(key.public_key())])
+    installer = CatalogInstaller(home, trust)
+    kiosk.terminal.installer = installer
+    installer.stage(sign_bundle(build_bundle(version_of(kiosk.terminal.catalog, 2)), key))
+    disk = StuckDisk(kiosk)
+    kiosk.window.poll()  # the install waits behind the stuck disk ...
+    kiosk.find("lang-uk").click()  # ... while a visitor taps a language
+    disk.release()
+    kiosk.settle()
+    kiosk.settle()
+    assert kiosk.terminal.bundle_version == 2
+    assert kiosk.window.catalog is kiosk.terminal.catalog  # not the old one for good
+
+
+def test_a_callback_that_fails_is_handled_not_raised_in_the_slot(qtbot: object) -> None:
+    seen: list[BaseException] = []
+    core = CoreRunner(on_unhandled=seen.append)
+    try:
+
+        def show(_: object) -> None:
+            raise StopIteration  # say, a page the result names that is not there
+
+        core.run(lambda: "result", show)
+        core.wait_idle()
+        qtbot.waitUntil(lambda: bool(seen), timeout=2000)  # type: ignore[attr-defined]
+        assert isinstance(seen[0], StopIteration)
+    finally:
+        core.stop()

@@ -109,7 +109,7 @@ class DatePicker(Overlay):
         parts = QHBoxLayout()
         self.part_buttons: dict[Step, QPushButton] = {}
         for step, name in (("day", texts.DAY), ("month", texts.MONTH), ("year", texts.YEAR)):
-            b = button("", f"date.part-{step}", on_click=partial(self.show_step, step))
+            b = button("", f"date.part-{step}", on_click=partial(self._part, step))
             b.setObjectName("date-cell")
             b.setProperty("date_part", step)
             b.setAccessibleDescription(tr(name))
@@ -161,7 +161,7 @@ class DatePicker(Overlay):
                     text,
                     f"date.decade-{decade}",
                     partial(self._decade, decade),
-                    checked=decade == self.decade,
+                    checked=self.choice.year is not None and decade == self.choice.year // 10 * 10,
                 )
         elif step == "year":
             self.prompt.setText(tr(texts.CHOOSE_YEAR))
@@ -243,6 +243,13 @@ class DatePicker(Overlay):
         self.ok.setEnabled(chosen is not None and self.bounds.low <= chosen <= self.bounds.high)
 
     # ---------------------------------------------------------------- choosing
+    def _part(self, step: Step) -> None:
+        """A tap on day, month or year at the top: choose that part again (the year from
+        its decade, so any year of the range can be reached)."""
+        if step == "year" and self.bounds.needs_decades:
+            self.decade = None
+        self.show_step(step)
+
     def _decade(self, decade: int) -> None:
         self.decade = decade
         self.show_step("year")
