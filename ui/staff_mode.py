@@ -370,7 +370,7 @@ class StaffMode(QObject):
             if self.panel is None:
                 return
             if status.get("last_attempt_at") == previous:
-                QTimer.singleShot(1000, lambda: self._await_sync(previous, since))
+                QTimer.singleShot(1000, self, lambda: self._await_sync(previous, since))
                 return
             self._show_status((status, self._printer))
             error = status.get("last_error")
