@@ -186,16 +186,7 @@ class RealScreen:
                 # on a small screen the page's buttons make room for the keyboard: a
                 # person closes the keyboard (its hide key) to reach them
                 self.hide_keyboard()
-        widget = self.find(kiosk_id)
-        self.bring_into_view(widget)
-        self._rest(widget)
-        problem = self.hit(widget)
-        if problem:
-            self.fail(f"cannot tap: {problem}")
-        point = self.centre(widget)
-        self.pointer.tap(point.x(), point.y())
-        self.settle(settle)
-        self.check()
+        self.tap_widget(self.find(kiosk_id), settle=settle)
 
     def _rest(self, widget: QWidget) -> None:
         """A person waits for a moving page to stop before tapping in it."""

@@ -55,12 +55,18 @@ def test_the_code_stays_on_screen_after_continue_later(kiosk: Kiosk) -> None:
     assert kiosk.terminal.store.tickets.count() == 1
 
 
-def test_resuming_after_choosing_a_language_keeps_the_draft(kiosk: Kiosk) -> None:
+def parked_popescu(kiosk: Kiosk) -> str:
+    """A form parked with the PIN 2468 by an earlier visitor; its code."""
     kiosk.start("de")
     form = kiosk.open_form("sozialticket")
     kiosk.set_answer(form, "family_name", "Popescu")
     code = park(kiosk, "2468")
     kiosk.click("finish")
+    return code
+
+
+def test_resuming_after_choosing_a_language_keeps_the_draft(kiosk: Kiosk) -> None:
+    code = parked_popescu(kiosk)
     kiosk.start("ar")  # a language first, then "I have a code"
     kiosk.click("have_code")
     kiosk.type_code(code)
@@ -164,11 +170,7 @@ def test_a_visit_that_ends_while_it_is_being_opened_does_not_block_the_next(
 
 
 def test_a_resumed_visit_that_cannot_be_shown_goes_back_behind_its_code(kiosk: Kiosk) -> None:
-    kiosk.start("de")
-    form = kiosk.open_form("sozialticket")
-    kiosk.set_answer(form, "family_name", "Popescu")
-    code = park(kiosk, "2468")
-    kiosk.click("finish")
+    code = parked_popescu(kiosk)
     kiosk.click("have_code")
     kiosk.type_code(code)
     for digit in "2468":
@@ -193,11 +195,7 @@ def test_a_resumed_visit_that_cannot_be_shown_goes_back_behind_its_code(kiosk: K
 def test_a_visit_being_opened_when_a_code_is_resumed_is_closed(kiosk: Kiosk) -> None:
     """A language tapped on a slow terminal, then "I have a code": the visit the language
     began is closed when the resumed one arrives, not left open with its key."""
-    kiosk.start("de")
-    form = kiosk.open_form("sozialticket")
-    kiosk.set_answer(form, "family_name", "Popescu")
-    code = park(kiosk, "2468")
-    kiosk.click("finish")
+    code = parked_popescu(kiosk)
     disk = StuckDisk(kiosk)
     kiosk.find("lang-ar").click()  # the visit is being opened behind the stuck disk ...
     kiosk.find("have_code").click()  # ... while the visitor goes on to their code
