@@ -15,6 +15,7 @@ of the widget with focus, see :data:`KIND_HINTS`):
   keys says why, in the visitor's language;
 * ``digits``: numbers, amounts, postcodes: the number pad, with Western digits;
 * ``phone``: the dial pad;
+* ``house``: house numbers such as "12a": Latin, numbers preferred;
 * ``native``: free text and searches: the visitor's own script.
 
 A one-tap button on the strip switches between the visitor's script and Latin;
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Literal
 
 from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QGuiApplication
@@ -37,7 +39,10 @@ from ui.widgets import button, label
 QML = Path(__file__).with_name("qml") / "keyboard.qml"
 
 #: Input-method hints per keyboard kind (the keyboard picks its layout from them).
-KIND_HINTS: dict[str, Qt.InputMethodHint] = {
+#: The keyboards a field can ask for.
+KeyboardKind = Literal["latin", "code", "email", "digits", "phone", "house", "native"]
+
+KIND_HINTS: dict[KeyboardKind, Qt.InputMethodHint] = {
     "latin": Qt.InputMethodHint.ImhNoPredictiveText | Qt.InputMethodHint.ImhLatinOnly,
     "code": Qt.InputMethodHint.ImhNoPredictiveText
     | Qt.InputMethodHint.ImhLatinOnly
@@ -49,6 +54,9 @@ KIND_HINTS: dict[str, Qt.InputMethodHint] = {
     | Qt.InputMethodHint.ImhLatinOnly,
     "digits": Qt.InputMethodHint.ImhDigitsOnly,
     "phone": Qt.InputMethodHint.ImhDialableCharactersOnly,
+    "house": Qt.InputMethodHint.ImhPreferNumbers
+    | Qt.InputMethodHint.ImhNoPredictiveText
+    | Qt.InputMethodHint.ImhLatinOnly,
     "native": Qt.InputMethodHint.ImhNone,
 }
 #: Kinds whose letters must be Latin (the strip explains why).
@@ -67,11 +75,10 @@ def keyboard_locales(lang: str) -> tuple[str, str]:
     return own, own if lang in LATIN_SCRIPT else LATIN_FALLBACK
 
 
-def mark_keyboard(widget: QWidget, kind: str) -> None:
-    """Say which keyboard *widget* needs (``latin``, ``code``, ``email``, ``digits``,
-    ``phone`` or ``native``); sets the matching input-method hints."""
+def mark_keyboard(widget: QWidget, kind: KeyboardKind) -> None:
+    """Say which keyboard *widget* needs; sets the matching input-method hints."""
     widget.setProperty("kiosk_keyboard", kind)
-    widget.setInputMethodHints(KIND_HINTS.get(kind, Qt.InputMethodHint.ImhNone))
+    widget.setInputMethodHints(KIND_HINTS[kind])
 
 
 def prepare_environment() -> bool:

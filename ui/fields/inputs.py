@@ -17,6 +17,7 @@ from ui.fields.base import Input
 from ui.fields.choice import ListChoiceInput, country_options
 from ui.fields.date_picker import DatePicker, DateRange
 from ui.fields.text import TextInput
+from ui.keyboard import KeyboardKind
 from ui.theme import current
 from ui.tr import Tr
 from ui.widgets import TileButton, button, german_label, icon_disc, label
@@ -77,7 +78,7 @@ class AddressInput(Input):
     """Street, house number, postcode, city, an extra line (and the country abroad), each
     with its German name beside; messages wait until the visitor leaves the whole address."""
 
-    PARTS = (
+    PARTS: tuple[tuple[str, str, str, KeyboardKind], ...] = (
         ("street", texts.STREET, "place", "latin"),
         ("house_number", texts.HOUSE_NUMBER, "text", "house"),
         ("postcode", texts.POSTCODE, "postcode", "digits"),

@@ -15,10 +15,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout
 
 from ui.fields.base import Input, KioskLineEdit, KioskTextEdit
-from ui.keyboard import mark_keyboard
+from ui.keyboard import KeyboardKind, mark_keyboard
 
 #: The keyboard each typed field type needs.
-KEYBOARD_BY_TYPE: dict[str, str] = {
+KEYBOARD_BY_TYPE: dict[str, KeyboardKind] = {
     "person_name": "latin",
     "place": "latin",
     "iban": "code",
@@ -37,7 +37,7 @@ ALWAYS_LTR = frozenset({"integer", "postcode", "decimal", "money", "phone", "iba
 _LATIN_RANGE = re.compile(r"[A-Za-z]-[A-Za-z]")
 
 
-def keyboard_for(field_type: str, pattern: str | None = None) -> str:
+def keyboard_for(field_type: str, pattern: str | None = None) -> KeyboardKind:
     kind = KEYBOARD_BY_TYPE.get(field_type, "native")
     if kind == "native" and pattern and pattern.isascii() and _LATIN_RANGE.search(pattern):
         return "latin"  # a file number like "^[A-Za-z0-9/ .-]*$": no Arabic letters fit
@@ -46,7 +46,7 @@ def keyboard_for(field_type: str, pattern: str | None = None) -> str:
 
 class TextInput(Input):
     def __init__(
-        self, kind: str, name: str, accessible: str, *, keyboard: str | None = None
+        self, kind: str, name: str, accessible: str, *, keyboard: KeyboardKind | None = None
     ) -> None:
         super().__init__()
         layout = QVBoxLayout(self)
