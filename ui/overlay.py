@@ -13,7 +13,6 @@ picker, confirmation), the idle warning, the staff's overlays.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from enum import IntEnum
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -60,7 +59,6 @@ class Overlay(QWidget):
         self.panel_width = panel_width
         self.fixed_width = fixed_width  # the same width whatever the panel shows (steps)
         self.tall = tall  # at least this share of the window's height (lists, menus)
-        self.on_dismissed: Callable[[], None] | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 24, 24, 24)
         outer.addStretch(1)
@@ -92,11 +90,8 @@ class Overlay(QWidget):
             self.deleteLater()
             return
         self.hide()
-        callback, self.on_dismissed = self.on_dismissed, None
         if not self.keep:
             self.deleteLater()
-        if callback is not None:
-            callback()
 
     def _cover_parent(self, parent: QWidget) -> None:
         self.setGeometry(parent.rect())

@@ -15,10 +15,11 @@ from functools import partial
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QVBoxLayout, QWidget
 
-from kiosk.session.codes import ALPHABET
+from kiosk.session.codes import ALPHABET, RESUME_LENGTH
 from ui import texts
 from ui.screens.base import ScreenEnv
-from ui.widgets import button, label, ltr_isolate
+from ui.tr import ltr_isolate
+from ui.widgets import button, label
 
 
 class PinPad(QWidget):
@@ -84,18 +85,17 @@ class CodePad(QWidget):
     """
 
     COLUMNS = 8
+    MAX_CHARS = RESUME_LENGTH + 1  # the code and its check character
 
     def __init__(
         self,
         env: ScreenEnv,
         on_change: Callable[[str], None],
         name: str = "code",
-        max_chars: int = 11,
     ) -> None:
         super().__init__()
         self.t = env.tr
         self.code = ""
-        self.max_chars = max_chars
         self.on_change = on_change
         self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         box = QVBoxLayout(self)
@@ -120,7 +120,7 @@ class CodePad(QWidget):
         self._show()
 
     def press(self, char: str) -> None:
-        if len(self.code) < self.max_chars:
+        if len(self.code) < self.MAX_CHARS:
             self.code += char
             self._show()
             self.on_change(self.code)

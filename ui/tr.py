@@ -37,6 +37,12 @@ KEYBOARD_LOCALES = {
 }
 
 
+def ltr_isolate(text: str) -> str:
+    """Codes, numbers, phone numbers and IBANs stay left-to-right inside right-to-left text
+    (Unicode isolates: the '+' of a phone number stays in front of its digits)."""
+    return f"\u2066{text}\u2069"
+
+
 def native_name(lang: str) -> str:
     """The language's name in its own script, as its speakers write it."""
     from babel import Locale  # CLDR data: loaded when a name is first needed
@@ -67,14 +73,12 @@ class Tr:
         return self._with_german(self.catalog.t(self.lang, ctx, german), german)
 
     def _with_german(self, text: str, german: str) -> str:
-        if not self.beside or self.german or text == german:
-            return text
-        return f"{text}\n{self.german_fragment(german)}"
+        return self.with_german(text, german) if self.beside else text
 
     def german_fragment(self, german: str) -> str:
         """German text placed inside this language's text: in a right-to-left language it
         is isolated, so its full stop stays at its end and its words in their order."""
-        return f"\u2066{german}\u2069" if self.rtl else german
+        return ltr_isolate(german) if self.rtl else german
 
     def with_german(self, text: str, german: str) -> str:
         """The visitor's text, and below it the German one when it differs (messages)."""

@@ -29,6 +29,7 @@ from kiosk.session.visitor import (
     VisitorSession,
 )
 from ui import texts
+from ui.core import Scope
 from ui.screens.codes import ContinueLaterScreen
 from ui.screens.finish import DoneScreen, ReviewScreen
 from ui.screens.form import FormScreen
@@ -37,7 +38,7 @@ from ui.screens.welcome import WelcomeScreen
 from ui.widgets import button
 
 if TYPE_CHECKING:
-    from ui.core import CoreRunner, Scope
+    from ui.core import CoreRunner
     from ui.printing import PrintService
     from ui.screens.base import Screen, ScreenEnv
     from ui.staff_mode import StaffMode
@@ -73,7 +74,6 @@ class VisitFlows:
         def env(self) -> ScreenEnv: ...
         def set_screen(self, screen: Screen) -> None: ...
         def apply_language(self) -> None: ...
-        def new_visit(self) -> Scope: ...
         def storage_problem(self, error: BaseException) -> None: ...
         def show_message(self, text: str) -> None: ...
         def today(self) -> dt.date: ...
@@ -82,14 +82,36 @@ class VisitFlows:
         def show_resume(self) -> None: ...  # ui/parking.py
         def show_continue_later(self) -> None: ...
         def finish(self) -> None: ...
-        def session_call(
-            self,
-            fn: Callable[[VisitorSession], T],
-            on_done: Callable[[T], None] | None = None,
-            on_error: Callable[[BaseException], None] | None = None,
-            *,
-            key: str | None = None,
-        ) -> None: ...
+
+    # ---------------------------------------------------------------- the visit's core calls
+    def session_call(
+        self,
+        fn: Callable[[VisitorSession], T],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        *,
+        key: str | None = None,
+    ) -> None:
+        """Run ``fn(session)`` on the core thread if a session is open; its result is
+        dropped if the visit ends first."""
+        session = self.session
+        if session is None:
+            return
+        self.core.run(
+            lambda: fn(session),
+            on_done,
+            on_error or self.storage_problem,
+            scope=self.visit,
+            key=key,
+        )
+
+    def new_visit(self) -> Scope:
+        """Close the scope of whatever visit was on: its late results are dropped (a start
+        still under way with them, so a new visit can begin)."""
+        self.visit.close()
+        self.visit = Scope()
+        self._starting_session = False
+        return self.visit
 
     # ---------------------------------------------------------------- redrawing
     def rerender(self) -> None:

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import texts
-from ui.tr import Tr
+from ui.tr import Tr, ltr_isolate
 
 #: The top-left square that staff hold to open their PIN pad (see ui/staff_mode.py); no
 #: control that ends or changes a visit may sit there.
@@ -150,12 +150,6 @@ def german_label(text: str, rtl: bool | Tr) -> QLabel:
     if rtl:
         lab.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute)
     return lab
-
-
-def ltr_isolate(text: str) -> str:
-    """Codes, numbers, phone numbers and IBANs stay left-to-right inside right-to-left text
-    (Unicode isolates: the '+' of a phone number stays in front of its digits)."""
-    return f"\u2066{text}\u2069"
 
 
 def icon_disc(name: str, size: int = 64) -> QLabel:

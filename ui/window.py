@@ -21,7 +21,7 @@ import datetime as dt
 import logging
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QClipboard, QCloseEvent, QGuiApplication, QKeyEvent
@@ -39,7 +39,7 @@ from kiosk.engine.form import CompiledForm
 from kiosk.session.clock import local_date
 from kiosk.session.idle import IdlePhase, IdleState
 from kiosk.session.terminal import Terminal
-from kiosk.session.visitor import FormDraft, VisitorSession
+from kiosk.session.visitor import FormDraft, Receipt, VisitorSession
 from kiosk.store import StoreError
 from ui import texts
 from ui.confirm import Confirm
@@ -62,8 +62,6 @@ log = logging.getLogger("kiosk.ui")
 
 POLL_MS = 400
 NO_SESSION_TIMEOUT = 60.0  # a code or message left on screen goes away after a minute
-
-T = TypeVar("T")
 
 
 class OpenForm:
@@ -124,6 +122,7 @@ class KioskWindow(ParkingFlows, QWidget):
         self.visit = Scope()
         self.session: VisitorSession | None = None
         self.open: OpenForm | None = None
+        self.receipt: Receipt | None = None
         self.current: Screen | None = None
         self.back_to_list: Any = None
         self.last_activity = time.monotonic()
@@ -188,38 +187,7 @@ class KioskWindow(ParkingFlows, QWidget):
         self.setLayoutDirection(tr.direction)
         if self.keyboard is not None:
             self.keyboard.set_language(tr)
-        staff = getattr(self, "staff", None)
-        if staff is not None:
-            staff.language_changed()  # the banner speaks the visitor's language
-
-    def session_call(
-        self,
-        fn: Callable[[VisitorSession], T],
-        on_done: Callable[[T], None] | None = None,
-        on_error: Callable[[BaseException], None] | None = None,
-        *,
-        key: str | None = None,
-    ) -> None:
-        """Run ``fn(session)`` on the core thread if a session is open; its result is
-        dropped if the visit ends first."""
-        session = self.session
-        if session is None:
-            return
-        self.core.run(
-            lambda: fn(session),
-            on_done,
-            on_error or self.storage_problem,
-            scope=self.visit,
-            key=key,
-        )
-
-    def new_visit(self) -> Scope:
-        """Close the scope of whatever visit was on: its late results are dropped (a start
-        still under way with them, so a new visit can begin)."""
-        self.visit.close()
-        self.visit = Scope()
-        self._starting_session = False
-        return self.visit
+        self.staff.language_changed()  # the banner speaks the visitor's language
 
     def storage_problem(self, error: BaseException) -> None:
         if isinstance(error, StoreError):

@@ -82,15 +82,6 @@ class Pointer:
             pause(hold)
         self.release()
 
-    def key(self, keysym_name: str) -> None:
-        """A key of a physical keyboard (say ``Escape`` or ``F4``)."""
-        from Xlib import XK
-
-        code = self.display.keysym_to_keycode(XK.string_to_keysym(keysym_name))
-        xtest.fake_input(self.display, X.KeyPress, code)
-        xtest.fake_input(self.display, X.KeyRelease, code)
-        self.display.sync()
-
     def clicks_middle(self, x: int, y: int) -> None:
         self.move(x, y)
         xtest.fake_input(self.display, X.ButtonPress, 2)

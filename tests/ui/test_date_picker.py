@@ -16,8 +16,8 @@ from ui.theme import Theme
 from ui.tr import Tr
 
 TODAY = dt.date(2026, 11, 21)
-BIRTH = DateRange(dt.date(1906, 11, 21), TODAY, TODAY)  # min_date: -120y, max_date: today
-PAPER = DateRange(dt.date(2021, 11, 21), dt.date(2036, 11, 21), TODAY)  # -5y .. +10y
+BIRTH = DateRange(dt.date(1906, 11, 21), TODAY)  # min_date: -120y, max_date: today
+PAPER = DateRange(dt.date(2021, 11, 21), dt.date(2036, 11, 21))  # -5y .. +10y
 
 
 @pytest.fixture

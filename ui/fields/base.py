@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFocusEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
 
@@ -47,13 +47,26 @@ class Input(QWidget):
             return
 
 
-def _finger(event: QMouseEvent) -> bool:
-    """Only the left button (a finger) acts in a kiosk text box: a middle click would paste
-    the X selection, a right one open a menu."""
-    if event.button() != Qt.MouseButton.LeftButton:
-        event.ignore()
+class FingerOnly(QObject):
+    """Only the left button (a finger) acts on a kiosk text box: a middle click would paste
+    the X selection, a right one open a menu. Watches the widget that gets the mouse."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        buttons = (
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.MouseButtonRelease,
+            QEvent.Type.MouseButtonDblClick,
+        )
+        if event.type() in buttons and isinstance(event, QMouseEvent):
+            return event.button() != Qt.MouseButton.LeftButton
         return False
-    return True
+
+
+def lock_down(box: QWidget, surface: QWidget) -> None:
+    """No context menu on *box*, and only a finger on *surface* (where its mouse goes)."""
+    box.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+    surface.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+    surface.installEventFilter(FingerOnly(box))
 
 
 class KioskLineEdit(QLineEdit):
@@ -63,19 +76,11 @@ class KioskLineEdit(QLineEdit):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        lock_down(self, self)
         self.setDragEnabled(False)
         # the keyboard's Enter means "done with this box": the keyboard goes, the page's
         # buttons come back, and the answer is checked as when the visitor moves on
         self.returnPressed.connect(self.clearFocus)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
-        if _finger(event):
-            super().mousePressEvent(event)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
-        if _finger(event):
-            super().mouseReleaseEvent(event)
 
     def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
         super().focusOutEvent(event)
@@ -89,16 +94,7 @@ class KioskTextEdit(QPlainTextEdit):
 
     def __init__(self) -> None:
         super().__init__()
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
-        self.viewport().setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
-        if _finger(event):
-            super().mousePressEvent(event)
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
-        if _finger(event):
-            super().mouseReleaseEvent(event)
+        lock_down(self, self.viewport())  # a text edit's mouse goes to its viewport
 
     def insertFromMimeData(self, source: Any) -> None:  # noqa: N802 - Qt override
         return None  # no paste of any kind

@@ -15,15 +15,15 @@ import calendar
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import partial
+from functools import cache, partial
 
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QPushButton, QWidget
 
 from ui import texts
 from ui.overlay import Layer, Overlay
 from ui.theme import Theme
-from ui.tr import Tr
-from ui.widgets import button, german_label, label, ltr_isolate
+from ui.tr import Tr, ltr_isolate
+from ui.widgets import button, german_label, label
 
 #: Up to this many years the years are offered at once; beyond it, decades first.
 YEARS_AT_ONCE = 20
@@ -52,7 +52,6 @@ class DateRange:
 
     low: dt.date
     high: dt.date
-    today: dt.date
 
     def decades(self) -> list[int]:
         return list(range(self.low.year // 10 * 10, self.high.year // 10 * 10 + 1, 10))
@@ -294,7 +293,8 @@ class DatePicker(Overlay):
 _PART_NAMES = {"day": texts.DAY, "month": texts.MONTH, "year": texts.YEAR}
 
 
-def month_names(lang: str) -> list[str]:
+@cache
+def month_names(lang: str) -> tuple[str, ...]:
     """January to December as the visitor's language names them on their own."""
     from babel.dates import get_month_names
 
@@ -302,4 +302,4 @@ def month_names(lang: str) -> list[str]:
         names = get_month_names("wide", "stand-alone", locale=lang)
     except Exception:  # a language Babel does not know: German names
         names = get_month_names("wide", "stand-alone", locale="de")
-    return [str(names[m]) for m in range(1, 13)]
+    return tuple(str(names[m]) for m in range(1, 13))

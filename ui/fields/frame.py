@@ -28,8 +28,8 @@ from ui.fields.inputs import (
     SignatureInput,
 )
 from ui.fields.text import ALWAYS_LTR, TEXT_TYPES, TextInput, keyboard_for
-from ui.tr import Tr
-from ui.widgets import button, german_label, label, ltr_isolate
+from ui.tr import Tr, ltr_isolate
+from ui.widgets import button, german_label, label
 
 MAX_BUTTON_OPTIONS = 8
 
@@ -74,7 +74,7 @@ class FieldContext:
             if f.max_date
             else today.replace(year=today.year + 10)
         )
-        return DateRange(low, max(low, high), today)
+        return DateRange(low, max(low, high))
 
 
 def make_input(f: FormField, key: str, ctx: FieldContext) -> Input | None:

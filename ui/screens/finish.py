@@ -19,8 +19,8 @@ from kiosk.session.visitor import Receipt
 from ui import texts
 from ui.fields.text import ALWAYS_LTR
 from ui.screens.base import Screen, ScreenEnv
-from ui.tr import Tr
-from ui.widgets import CodeWithQr, PrintFeedback, button, german_label, label, ltr_isolate, scroll
+from ui.tr import Tr, ltr_isolate
+from ui.widgets import CodeWithQr, PrintFeedback, button, german_label, label, scroll
 
 
 def show_answer(
