@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from PySide6.QtCore import QLocale, Qt
+from PySide6.QtCore import Qt
 
 from kiosk.i18n import gettext_for
 
@@ -98,10 +98,6 @@ class Tr:
     @property
     def direction(self) -> Qt.LayoutDirection:
         return Qt.LayoutDirection.RightToLeft if self.rtl else Qt.LayoutDirection.LeftToRight
-
-    @property
-    def qlocale(self) -> QLocale:
-        return QLocale(KEYBOARD_LOCALES.get(self.lang, self.lang))
 
     @property
     def german(self) -> bool:

@@ -119,7 +119,6 @@ class WelcomeScreen(Screen):
             widget.setText(words)
             widget.setAccessibleName(words)
             widget.setLayoutDirection(_direction(lang))
-        self.shown_language = lang
 
     def speech_text(self) -> str:
         return self.greeting.accessibleDescription()
