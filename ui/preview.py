@@ -12,8 +12,12 @@ import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.catalog.compiled import CompiledCatalog
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 WIDTH = 1280
 
@@ -23,17 +27,24 @@ def render_previews(
     out: Path,
     languages: Iterable[str] | None = None,
     forms: Iterable[str] | None = None,
+    *,
+    width: int = WIDTH,
+    large_text: bool = False,
 ) -> list[Path]:
+    """Write a PNG of every page; *width* is a terminal screen's, *large_text* the visitor's
+    larger-text mode, so a reviewer can check where long words wrap at each size."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
     from ui.screens.base import ScreenEnv
     from ui.screens.form import FormScreen
-    from ui.theme import Theme
+    from ui.theme import Theme, install_icon_painter, set_current
     from ui.tr import Tr
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    theme = Theme()
+    theme = Theme(large_text=large_text)
+    set_current(theme)  # pictograms in this theme's colours and size,
+    install_icon_painter()  # painted as in the kiosk: a help button shows its sign
     today = dt.date.today()
     written: list[Path] = []
     langs = list(languages or catalog.languages)
@@ -50,11 +61,11 @@ def render_previews(
                 screen.page = page.id
                 screen._show_page()
                 inner = screen.scrolls[page.id].widget()
-                screen.resize(WIDTH, 800)
+                screen.resize(width, 800)
                 app.processEvents()
-                content = inner.sizeHint().height() if inner is not None else 0
+                content = _content_height(inner)
                 extra = max(0, content - screen.scrolls[page.id].height())
-                screen.resize(WIDTH, 800 + extra)
+                screen.resize(width, 800 + extra)
                 app.processEvents()
                 path = out / lang / form_id / f"{number:02d}-{page.id}.png"
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -63,3 +74,11 @@ def render_previews(
             screen.deleteLater()
         app.processEvents()
     return written
+
+
+def _content_height(inner: QWidget | None) -> int:
+    """A page's height at the width it is shown: wrapped words make it taller than its
+    size hint, which is worked out for no particular width and would cut the page short."""
+    if inner is None:
+        return 0
+    return max(inner.heightForWidth(inner.width()), inner.sizeHint().height())

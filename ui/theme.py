@@ -92,6 +92,8 @@ QPushButton, QToolButton {{ background: {c["tile"]}; color: {c["fg"]};
 QPushButton:pressed {{ background: {c["accent_soft"]}; }}
 QPushButton:checked, QToolButton:checked {{ background: {c["selected"]}; color: {c["selected_fg"]};
     border-color: {c["selected"]}; }}
+QPushButton[kiosk_shape="icon"] {{ padding: 6px; min-width: {self.px(52)}px;
+    min-height: {self.px(52)}px; }}
 QPushButton#date-cell {{ min-height: 40px; padding: 4px 6px; }}
 QPushButton#date-cell:checked {{ background: {c["selected"]}; color: {c["selected_fg"]}; }}
 QPushButton#primary {{ background: {c["accent"]}; color: {c["accent_fg"]};

@@ -50,6 +50,24 @@ def button(
     return b
 
 
+def icon_button(
+    icon: str, name: str, accessible_name: str, *, checkable: bool = False
+) -> QPushButton:
+    """A square button that shows only a pictogram, such as a question's help sign.
+
+    Its size comes from the theme's style sheet (``kiosk_shape="icon"``, larger with
+    larger text), never from a fixed size in code: a fixed size smaller than the style's
+    minimum leaves the layout reserving less room than the button takes, and the button
+    then spills over the words beside it. Fixed in both directions, so a row gives the
+    words all the room that is left.
+    """
+    b = button("", name, checkable=checkable, icon=icon)
+    b.setAccessibleName(accessible_name)
+    b.setProperty("kiosk_shape", "icon")
+    b.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+    return b
+
+
 class TileButton(QPushButton):
     """A big button whose words wrap: an answer in the visitor's language, the German
     term below it in smaller letters, and a check mark when chosen (not colour alone)."""

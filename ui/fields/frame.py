@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any, cast
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.catalog.model import CHOICE_TYPES, CodeList, Form, FormField
@@ -29,7 +29,7 @@ from ui.fields.inputs import (
 )
 from ui.fields.text import ALWAYS_LTR, TEXT_TYPES, TextInput, keyboard_for
 from ui.tr import Tr, ltr_isolate
-from ui.widgets import button, german_label, label
+from ui.widgets import button, german_label, icon_button, label
 
 MAX_BUTTON_OPTIONS = 8
 
@@ -113,6 +113,23 @@ def make_input(f: FormField, key: str, ctx: FieldContext) -> Input | None:
     return None
 
 
+def head_row(words: QLabel, *controls: QWidget | None) -> QHBoxLayout:
+    """A question's words with its controls (help, ...) at the end of the reading direction.
+
+    The words take the row's width less the controls' and wrap within it; the layout,
+    not the code, places everything, so Qt mirrors the row for right-to-left languages
+    and the words get as many lines as they need beside the controls, never under them.
+    Controls sit at the top, next to the first line.
+    """
+    row = QHBoxLayout()
+    row.setSpacing(12)
+    row.addWidget(words, 1)
+    for control in controls:
+        if control is not None:
+            row.addWidget(control, 0, Qt.AlignmentFlag.AlignTop)
+    return row
+
+
 class FieldFrame(QFrame):
     """One question. Emits ``changed`` and ``left`` with its path."""
 
@@ -126,18 +143,15 @@ class FieldFrame(QFrame):
         self.setProperty("field_path", path)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 8)
-        head = QHBoxLayout()
         self.title = ctx.text(key, "label", f.label)
         self.label = label(self.title, "subtitle" if f.type != "note" else "")
-        head.addWidget(self.label, 1)
         self.help_text = ctx.text(key, "help", f.help) if f.help else ""
-        self.help_button: QWidget | None = None
+        self.help_button: QPushButton | None = None
         if self.help_text:
-            self.help_button = button("", f"{path}.help", checkable=True, icon="help")
-            self.help_button.setAccessibleName(f"{tr(texts.HELP)}: {self.title}")
-            self.help_button.setFixedSize(60, 60)
-            head.addWidget(self.help_button, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addLayout(head)
+            self.help_button = icon_button(
+                "help", f"{path}.help", f"{tr(texts.HELP)}: {self.title}", checkable=True
+            )
+        layout.addLayout(head_row(self.label, self.help_button))
         if not tr.shows_german:
             self.german = german_label(f.label, tr)
             layout.addWidget(self.german)
@@ -240,12 +254,8 @@ class GroupFrame(QFrame):
         card = QFrame()
         card.setObjectName("card")
         box = QVBoxLayout(card)
-        head = QHBoxLayout()
-        head.addWidget(
-            label(
-                self.ctx.tr(texts.ITEM_NUMBER, label=self.item_label, number=index + 1), "subtitle"
-            ),
-            1,
+        title = label(
+            self.ctx.tr(texts.ITEM_NUMBER, label=self.item_label, number=index + 1), "subtitle"
         )
         remove = button(
             self.ctx.tr(texts.REMOVE_ITEM),
@@ -254,8 +264,7 @@ class GroupFrame(QFrame):
             icon="remove",
         )
         remove.setAccessibleName(f"{self.ctx.tr(texts.REMOVE_ITEM)}: {self.item_label} {index + 1}")
-        head.addWidget(remove)
-        box.addLayout(head)
+        box.addLayout(head_row(title, remove))
         frames: dict[str, FieldFrame] = {}
         for child in self.field.fields or ():
             frame = self.make_child(
