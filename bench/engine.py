@@ -5,8 +5,13 @@ Run: ``.venv/bin/python bench/engine.py``. Prints:
 - compile time of a generated catalog of 300 forms in 16 languages;
 - evaluation time of a 150-field form with 40 conditions: ``evaluate`` (visibility,
   requirement, formulas; what runs on every keystroke) and ``validate`` (everything
-  including every field's check and the messages), p50/p95/p99 over many runs.
-Targets: full re-evaluation under 2 ms.
+  including every field's check and the messages), p50/p95/p99 over many runs;
+- one check of a text field whose catalog pattern backtracks catastrophically in
+  Python's ``re`` (``^(a+)+$``), on 40 and on 100,000 characters, beside the same
+  check with a trivial pattern on the same text (the floor, measured in the same
+  run), as a ratio to that floor.
+Targets: full re-evaluation under 2 ms; the pathological pattern at most 10 ms per
+check of the field.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from kiosk.catalog.build import build_catalog  # noqa: E402
 from kiosk.catalog.compiled import CompiledCatalog  # noqa: E402
 from kiosk.catalog.model import Form  # noqa: E402
+from kiosk.engine.form import CompiledForm  # noqa: E402
 
 LANGS = [
     "de",
@@ -269,5 +275,47 @@ def main() -> None:
             )
 
 
+PATTERN_FORM = """\
+id: patterns
+version: 1
+office: amt
+title: Muster
+description: Zwei Felder mit Muster.
+next_steps: Das Amt meldet sich.
+pages:
+  - id: p
+    title: Seite
+    fields:
+      - {id: pathological, type: text, label: A, max_length: 100000, pattern: '^(a+)+$'}
+      - {id: floor, type: text, label: B, max_length: 100000, pattern: '^[a!]*$'}
+"""
+
+
+def pattern_bench() -> None:
+    """The field check as the engine runs it on a keystroke, pattern compiled by the build."""
+    print("catalog pattern '^(a+)+$' (minutes in a backtracking engine), one field check")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = one_office_catalog(Path(tmp) / "forms_catalog", ["de"])
+        (root / "amt" / "patterns.yaml").write_text(PATTERN_FORM)
+        result = build_catalog(root)
+        assert result.catalog is not None, [str(i) for i in result.errors[:5]]
+        form: CompiledForm = result.catalog.compiled_form("patterns")
+    bad, floor = form.specs["pathological"].checker, form.specs["floor"].checker
+    for label, text, runs in [
+        ("39 x 'a' + '!'", "a" * 39 + "!", 2000),
+        ("100,000 x 'a'", "a" * 100_000, 50),
+        ("99,999 x 'a' + '!'", "a" * 99_999 + "!", 50),
+    ]:
+        bad.check(text, TODAY)
+        floor.check(text, TODAY)
+        t_bad = statistics.median(timed(lambda t=text: bad.check(t, TODAY), runs))
+        t_floor = statistics.median(timed(lambda t=text: floor.check(t, TODAY), runs))
+        print(
+            f"  {label:<20} {t_bad:8.3f} ms per check   floor '^[a!]*$' {t_floor:8.3f} ms   "
+            f"ratio {t_bad / t_floor:5.2f}   (target <= 10 ms)"
+        )
+
+
 if __name__ == "__main__":
     main()
+    pattern_bench()

@@ -8,14 +8,35 @@ compile time by their ``msgctxt`` (see :mod:`kiosk.catalog.strings`).
 
 Unknown keys are errors (``extra="forbid"``) because a misspelt ``visble_if``
 that is silently ignored would show a field to everyone.
+
+Every number, text and list has an upper bound. The catalog comes from outside
+the program: a version of 10^26 would only fail when the store writes it into a
+64-bit column, a date bound of -9999 years would leave the calendar, a pattern
+that only a backtracking engine can run (backreferences, lookaround) would need
+one that can take minutes per keystroke. Each is refused here instead, where
+``kiosk catalog validate`` reports it with its file and line.
 """
 
 from __future__ import annotations
 
-import re
+import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from kiosk.engine.bounds import MAX_EXPRESSION_LENGTH, NUMBER_LIMIT
+from kiosk.engine.patterns import MAX_PATTERN_LENGTH, MAX_SUBJECT_LENGTH, pattern_problem
+
+#: Largest version number: fits a signed 32-bit integer, so every store and client
+#: (SQLite, PostgreSQL, JSON in a browser) keeps it exactly.
+MAX_VERSION = 2**31 - 1
 
 Identifier = Annotated[
     str,
@@ -28,18 +49,55 @@ OptionValue = Annotated[
     Field(description="Stored value of an option: ASCII letters, digits, _ - ."),
 ]
 GermanText = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
+ShortText = Annotated[str, StringConstraints(max_length=300)]
 Expression = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=2000),
+    StringConstraints(min_length=1, max_length=MAX_EXPRESSION_LENGTH),
     Field(description="Condition or formula, e.g. `age(birth_date) >= 18 and status = 'asyl'`."),
 ]
+
+
+def _real_date(spec: str) -> str:
+    """An ISO bound must be a day of the calendar: 2024-02-30 would fail on every check."""
+    if spec[:1].isdigit():
+        try:
+            dt.date.fromisoformat(spec)
+        except ValueError:
+            raise ValueError(f"'{spec}' is not a date of the calendar (YYYY-MM-DD)") from None
+    return spec
+
+
+def _runnable_pattern(source: str) -> str:
+    problem = pattern_problem(source)
+    if problem is not None:
+        raise ValueError(problem)
+    return source
+
+
+#: Offsets stay within about 270 years, so today's bound never leaves the calendar.
 DateBound = Annotated[
     str,
-    StringConstraints(pattern=r"^(today|[+-]\d{1,4}[dmy]|\d{4}-\d{2}-\d{2})$"),
+    StringConstraints(pattern=r"^(today|[+-](\d{1,3}y|\d{1,4}m|\d{1,5}d)|\d{4}-\d{2}-\d{2})$"),
+    AfterValidator(_real_date),
     Field(
-        description="`today`, an offset from today such as `-18y`, `+6m`, `-30d`, or YYYY-MM-DD."
+        description="`today`, an offset from today such as `-18y`, `+6m`, `-30d` (at most "
+        "999 years, 9999 months or 99999 days), or YYYY-MM-DD."
     ),
 ]
+CatalogPattern = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_PATTERN_LENGTH),
+    AfterValidator(_runnable_pattern),
+    Field(
+        description="Regular expression the whole answer must match, in RE2 syntax: no "
+        "backreferences or lookaround, so that matching takes linear time."
+    ),
+]
+Bound = Annotated[
+    float,
+    Field(ge=-NUMBER_LIMIT, le=NUMBER_LIMIT, allow_inf_nan=False),
+]
+Version = Annotated[int, Field(ge=1, le=MAX_VERSION)]
 
 FieldType = Literal[
     "text",
@@ -127,37 +185,41 @@ class FormField(_Strict):
     required: bool = False
     required_if: Expression | None = None
     visible_if: Expression | None = None
-    constraints: list[Constraint] = Field(default_factory=list)
+    constraints: list[Constraint] = Field(default_factory=list, max_length=20)
     compute: Expression | None = Field(
         default=None, description="Formula; the field becomes read-only and shows the result."
     )
     prefill: ProfileKey | None = None
     # text-like
-    min_length: int | None = Field(default=None, ge=0, le=100000)
-    max_length: int | None = Field(default=None, ge=1, le=100000)
-    pattern: str | None = None
+    min_length: int | None = Field(default=None, ge=0, le=MAX_SUBJECT_LENGTH)
+    max_length: int | None = Field(default=None, ge=1, le=MAX_SUBJECT_LENGTH)
+    pattern: CatalogPattern | None = None
     pattern_message: GermanText | None = None
     # numbers
-    min: float | None = None
-    max: float | None = None
+    min: Bound | None = None
+    max: Bound | None = None
     # dates
     min_date: DateBound | None = None
     max_date: DateBound | None = None
     # choices
-    options: list[Option] | None = None
+    options: list[Option] | None = Field(default=None, max_length=500)
     codelist: Identifier | None = None
     extra_options: list[Option] | None = Field(
-        default=None, description="Country/nationality only: entries such as 'stateless'."
+        default=None,
+        max_length=50,
+        description="Country/nationality only: entries such as 'stateless'.",
     )
     # address
     foreign: bool = Field(default=False, description="Address abroad: no German postcode check.")
     # consent
     consent: Consent | None = None
     # attachment
-    accept: list[str] | None = Field(default=None, description="Media types, e.g. image/jpeg.")
-    max_size_mb: float | None = Field(default=None, gt=0, le=50)
+    accept: list[Annotated[str, StringConstraints(max_length=100)]] | None = Field(
+        default=None, max_length=20, description="Media types, e.g. image/jpeg."
+    )
+    max_size_mb: float | None = Field(default=None, gt=0, le=50, allow_inf_nan=False)
     # group
-    fields: list[FormField] | None = None
+    fields: list[FormField] | None = Field(default=None, max_length=50)
     min_items: int | None = Field(default=None, ge=0, le=50)
     max_items: int | None = Field(default=None, ge=1, le=50)
     item_label: GermanText | None = None
@@ -221,11 +283,6 @@ def _type_attribute_problems(f: FormField) -> list[str]:
         out.append("min is greater than max")
     if f.min_items is not None and f.max_items is not None and f.min_items > f.max_items:
         out.append("min_items is greater than max_items")
-    if f.pattern is not None:
-        try:
-            re.compile(f.pattern)
-        except re.error as exc:
-            out.append(f"pattern is not a valid regular expression: {exc}")
     if f.compute is not None and f.type in {"group", "signature", "attachment", "consent"}:
         out.append(f"a '{f.type}' field cannot be computed")
     return out
@@ -238,7 +295,7 @@ class Page(_Strict):
     title: GermanText
     intro: GermanText | None = None
     visible_if: Expression | None = None
-    fields: list[FormField] = Field(min_length=1)
+    fields: list[FormField] = Field(min_length=1, max_length=100)
 
 
 class Rule(_Strict):
@@ -247,33 +304,33 @@ class Rule(_Strict):
     id: Identifier
     check: Expression
     message: GermanText
-    fields: list[Identifier] = Field(min_length=1)
+    fields: list[Identifier] = Field(min_length=1, max_length=50)
 
 
 class Form(_Strict):
     """One application, addressed to exactly one receiving office."""
 
     id: Identifier
-    version: int = Field(ge=1)
+    version: Version
     office: Identifier
     title: GermanText
     description: GermanText
-    topics: list[Identifier] = Field(default_factory=list)
+    topics: list[Identifier] = Field(default_factory=list, max_length=50)
     keywords: GermanText | None = Field(
         default=None, description="Comma-separated search words, translated like any text."
     )
     info_sheet: Identifier | None = None
-    documents_needed: list[GermanText] = Field(default_factory=list)
+    documents_needed: list[GermanText] = Field(default_factory=list, max_length=50)
     next_steps: GermanText
-    pages: list[Page] = Field(min_length=1)
-    rules: list[Rule] = Field(default_factory=list)
+    pages: list[Page] = Field(min_length=1, max_length=50)
+    rules: list[Rule] = Field(default_factory=list, max_length=200)
 
 
 class Contact(_Strict):
     address: Annotated[str, StringConstraints(min_length=1, max_length=300)]
-    phone: str | None = None
-    email: str | None = None
-    website: str | None = None
+    phone: ShortText | None = None
+    email: ShortText | None = None
+    website: Annotated[str, StringConstraints(max_length=2000)] | None = None
     opening_hours: GermanText
 
 
@@ -284,12 +341,14 @@ class Office(_Strict):
     icon: Identifier
     contact: Contact
     public_key: str | None = Field(
-        default=None, description="PEM of the office's RSA public key for sealing applications."
+        default=None,
+        max_length=20000,
+        description="PEM of the office's RSA public key for sealing applications.",
     )
 
 
 class Offices(_Strict):
-    offices: list[Office] = Field(min_length=1)
+    offices: list[Office] = Field(min_length=1, max_length=500)
 
 
 class Topic(_Strict):
@@ -301,7 +360,7 @@ class Topic(_Strict):
 
 
 class Topics(_Strict):
-    topics: list[Topic] = Field(min_length=1)
+    topics: list[Topic] = Field(min_length=1, max_length=500)
 
 
 class InfoSection(_Strict):
@@ -314,14 +373,16 @@ class InfoSheet(_Strict):
     id: Identifier
     office: Identifier
     title: GermanText
-    url: str | None = Field(default=None, description="Online version, shown as a QR code.")
-    sections: list[InfoSection] = Field(min_length=1)
+    url: str | None = Field(
+        default=None, max_length=2000, description="Online version, shown as a QR code."
+    )
+    sections: list[InfoSection] = Field(min_length=1, max_length=100)
 
 
 class CodeList(_Strict):
     id: Identifier
     title: GermanText
-    options: list[Option] = Field(min_length=1)
+    options: list[Option] = Field(min_length=1, max_length=2000)
 
 
 class CatalogHeader(_Strict):
@@ -329,10 +390,10 @@ class CatalogHeader(_Strict):
 
     id: Identifier
     title: GermanText
-    version: int = Field(ge=1)
+    version: Version
     source_language: Literal["de"] = "de"
     languages: list[Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")]] = Field(
-        min_length=1
+        min_length=1, max_length=50
     )
 
 

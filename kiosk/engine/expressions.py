@@ -19,12 +19,14 @@ import datetime as dt
 import enum
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from kiosk.engine.bounds import arithmetic, bounded, source_problem, tree_problem
 
 _GRAMMAR = r"""
 ?start: or_
@@ -217,7 +219,14 @@ _PARSER = Lark(_GRAMMAR, parser="lalr", maybe_placeholders=True)
 
 @lru_cache(maxsize=4096)
 def parse(source: str) -> Node:
-    """Parse an expression; raise :class:`ExprError` with the column on bad syntax."""
+    """Parse an expression; raise :class:`ExprError` with the column on bad syntax.
+
+    Length, nesting and numbers are bounded (:mod:`kiosk.engine.bounds`) before the
+    tree is walked, so every later walk, and evaluation, stays shallow.
+    """
+    problem = source_problem(source)
+    if problem is not None:
+        raise ExprError(problem)
     try:
         tree = _PARSER.parse(source)
     except UnexpectedEOF:
@@ -231,6 +240,9 @@ def parse(source: str) -> Node:
         raise ExprError(f"unexpected {str(exc.token)!r} at column {exc.column}") from None
     except UnexpectedInput as exc:  # pragma: no cover - remaining lark variants
         raise ExprError(f"syntax error at column {exc.column}") from None
+    problem = tree_problem(tree)
+    if problem is not None:
+        raise ExprError(problem)
     node = _ToAst().transform(tree)
     assert isinstance(node, Node)
     return node
@@ -463,21 +475,7 @@ class _Checker:
         fa, fb, op = a.fn, b.fn, node.op
 
         def arith(env: Env) -> Any:
-            x, y = fa(env), fb(env)
-            if x is None or y is None:
-                return None
-            if op == "+":
-                return x + y
-            if op == "-":
-                return x - y
-            if op == "*":
-                return x * y
-            if y == 0:
-                return None
-            try:
-                return Decimal(x) / Decimal(y)
-            except InvalidOperation:  # pragma: no cover - guarded by y == 0
-                return None
+            return arithmetic(op, fa(env), fb(env))
 
         return Checked(VT.NUMBER, a.deps | b.deps, arith)
 
@@ -555,7 +553,7 @@ class _Checker:
         return Checked(
             VT.NUMBER,
             a.deps,
-            lambda env: sum((v for v in f(env) or () if v is not None), Decimal(0)),
+            lambda env: bounded(sum((v for v in f(env) or () if v is not None), Decimal(0))),
         )
 
     def _fn_len(self, args: Sequence[Node]) -> Checked:

@@ -26,6 +26,8 @@ from kiosk.engine.messages import Message, Problem, render
 from kiosk.engine.validators import FieldChecker, build_checker
 
 Loc = tuple[str | int, ...]
+#: Most items of a repeat group the engine evaluates; the catalog allows max_items <= 50.
+MAX_GROUP_ITEMS = 1000
 #: (language, msgctxt, German) -> text in that language; the catalog provides it.
 Translate = Callable[[str, str, str], str]
 
@@ -223,6 +225,9 @@ class CompiledForm:
             raw = []
         if not isinstance(raw, list) or not all(isinstance(it, Mapping) for it in raw):
             problems[spec.key] = Problem("invalid_type")
+            return []
+        if len(raw) > MAX_GROUP_ITEMS:  # no form has that many; evaluating them all would stall
+            problems[spec.key] = Problem("too_many_items", {"max": MAX_GROUP_ITEMS})
             return []
         items: list[dict[str, Any]] = []
         for index, raw_item in enumerate(raw):
@@ -533,19 +538,30 @@ class _Compiler:
         return [by_key[k] for k in order]
 
     def _toposort(self, graph: dict[str, set[str]], loc_of: Callable[[str], Loc]) -> list[str]:
+        """Depth-first order with an explicit stack: a chain of thousands of fields that
+        each use the one before must not exhaust Python's recursion limit."""
         order: list[str] = []
         state: dict[str, int] = {}  # 1 = visiting, 2 = done
-        stack: list[str] = []
+        path: list[str] = []  # the fields being visited, outermost first
         reported: set[frozenset[str]] = set()
-
-        def visit(node: str) -> None:
-            state[node] = 1
-            stack.append(node)
-            for dep in sorted(graph.get(node, ())):
+        for start in graph:
+            if state.get(start) is not None:
+                continue
+            state[start] = 1
+            path.append(start)
+            pending = [iter(sorted(graph[start]))]
+            while pending:
+                dep = next(pending[-1], None)
+                if dep is None:
+                    pending.pop()
+                    node = path.pop()
+                    state[node] = 2
+                    order.append(node)
+                    continue
                 if dep not in graph:
                     continue
                 if state.get(dep) == 1:
-                    cycle = stack[stack.index(dep) :] + [dep]
+                    cycle = path[path.index(dep) :] + [dep]
                     if frozenset(cycle) not in reported:
                         reported.add(frozenset(cycle))
                         chain = " -> ".join(cycle)
@@ -553,14 +569,9 @@ class _Compiler:
                             (loc_of(dep), f"cycle: {chain} (each one uses the next)")
                         )
                 elif state.get(dep) is None:
-                    visit(dep)
-            stack.pop()
-            state[node] = 2
-            order.append(node)
-
-        for node in graph:
-            if state.get(node) is None:
-                visit(node)
+                    state[dep] = 1
+                    path.append(dep)
+                    pending.append(iter(sorted(graph[dep])))
         return order
 
     # rules -------------------------------------------------------------

@@ -62,6 +62,11 @@ TEXTS: dict[str, str] = {
     ),
     "attachment_type": N_("Diese Art von Datei wird nicht angenommen."),
     "attachment_size": N_("Die Datei ist zu groß. Erlaubt sind höchstens {max} MB."),
+    #: {char} is a code point and name, e.g. "U+00A0 NO-BREAK SPACE": nobody can see it
+    "invisible_character": N_(
+        "Das unsichtbare Zeichen {char} ist hier nicht erlaubt. Bitte löschen Sie die "
+        "Angabe und schreiben Sie sie noch einmal."
+    ),
 }
 
 

@@ -4,7 +4,13 @@ Each field of a form gets one :class:`FieldChecker`, prepared when the form is
 compiled, so that checking an answer does no lookups beyond the value itself.
 Libraries made for the job do the hard parts: phone numbers (libphonenumber
 metadata via ``phonenumbers``), IBANs (``schwifty``, per-country length and
-checksum), e-mail syntax (``email-validator``).
+checksum), e-mail syntax (``email-validator``), catalog patterns (RE2, see
+:mod:`kiosk.engine.patterns`).
+
+Checks run on every keystroke, so each one is bounded by the field's length
+before any work that grows with the text, and an answer is never rewritten
+beyond trimming and folding ordinary spaces and Unicode NFC: a character that
+does not belong is refused and named (:mod:`kiosk.engine.textchars`).
 """
 
 from __future__ import annotations
@@ -25,8 +31,11 @@ from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
 from kiosk.catalog.model import FormField
+from kiosk.engine.bounds import NUMBER_LIMIT
 from kiosk.engine.expressions import is_answered
 from kiosk.engine.messages import Problem
+from kiosk.engine.patterns import compile_pattern
+from kiosk.engine.textchars import NFC_SHRINK, SPACE, first_bad_char, fold_spaces, refusal
 from kiosk.names import check_type_a, check_type_b
 
 Checked = tuple[Any, Problem | None]
@@ -39,50 +48,37 @@ SIGNATURE_MAX_BYTES = 512 * 1024
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _POSTCODE = re.compile(r"^(?!00)[0-9]{5}$")
 _HOUSE_NUMBER = re.compile(r"^[0-9]{1,5} ?[a-zA-Z]?( ?[-/] ?[0-9]{0,5} ?[a-zA-Z]?)?$")
-#: Format characters that may appear in ordinary writing: ZWNJ is part of Persian
-#: spelling, ZWJ of several scripts. Bidi overrides and isolates are not.
-_ALLOWED_FORMAT = frozenset({"\u200c", "\u200d"})
 
 
 def resolve_date_bound(spec: str, today: dt.date) -> dt.date:
-    """``today``, ``-18y``, ``+6m``, ``-30d`` or an ISO date, relative to *today*."""
+    """``today``, ``-18y``, ``+6m``, ``-30d`` or an ISO date, relative to *today*.
+
+    A bound that would fall outside the calendar Python knows (years 1 to 9999)
+    is held at its edge: the catalog limits offsets, and this keeps a bound from
+    ever raising or looping while a visitor types.
+    """
     if spec == "today":
         return today
     if spec[0] in "+-":
         amount, unit = int(spec[:-1]), spec[-1]
         if unit == "d":
-            return today + dt.timedelta(days=amount)
+            ordinal = today.toordinal() + amount
+            return dt.date.fromordinal(min(max(ordinal, 1), dt.date.max.toordinal()))
         months = amount * (12 if unit == "y" else 1)
         year, month0 = divmod(today.month - 1 + months, 12)
         year += today.year
+        if year < dt.MINYEAR:
+            return dt.date.min
+        if year > dt.MAXYEAR:
+            return dt.date.max
         day = today.day
-        while True:
+        while day > 28:  # 29 Feb + 1y, 31 Mar + 1m: the month's last day
             try:
                 return dt.date(year, month0 + 1, day)
             except ValueError:
-                day -= 1  # 29 Feb + 1y, 31 Mar + 1m
+                day -= 1
+        return dt.date(year, month0 + 1, day)
     return dt.date.fromisoformat(spec)
-
-
-def _bad_text_char(text: str, allow_newlines: bool) -> str | None:
-    """The first character that has no place in a typed answer (controls, bidi overrides)."""
-    for ch in text:
-        cat = unicodedata.category(ch)
-        if cat == "Cc":
-            if allow_newlines and ch in "\n\t":
-                continue
-            return ch
-        if cat == "Cf" and ch not in _ALLOWED_FORMAT:
-            return ch
-        if cat in {"Cs", "Co", "Cn"}:
-            return ch
-    return None
-
-
-def _show_char(ch: str) -> str:
-    if unicodedata.category(ch)[0] in {"C", "Z"} or unicodedata.combining(ch):
-        return f"U+{ord(ch):04X}"
-    return ch
 
 
 def _as_text(raw: Any) -> str | None:
@@ -96,13 +92,21 @@ def ascii_digits(text: str) -> str:
 
 
 def _decimal(raw: Any) -> Decimal | None:
+    """*raw* as a finite number within :data:`NUMBER_LIMIT`, or None.
+
+    NaN and infinity would make every comparison with a bound raise; a number
+    beyond the limit is not an amount, count or age anyone has.
+    """
     if isinstance(raw, bool):
         return None
-    if isinstance(raw, int | Decimal):
-        return Decimal(raw)
-    if isinstance(raw, float):
-        return Decimal(repr(raw))
-    if isinstance(raw, str):
+    if isinstance(raw, int | float | Decimal):
+        if isinstance(raw, int) and not -NUMBER_LIMIT <= raw <= NUMBER_LIMIT:
+            return None  # before Decimal(): a huge int costs time to convert
+        value = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+        if not value.is_finite() or abs(value) > NUMBER_LIMIT:
+            return None
+        return value
+    if isinstance(raw, str) and len(raw) <= 64:  # 15 digits with separators fit easily
         s = ascii_digits(raw.strip()).replace(" ", "").replace("\u00a0", "")
         # "1.234,56" is German for 1234.56; a lone comma is a decimal comma
         s = s.replace(".", "").replace(",", ".") if "," in s and "." in s else s.replace(",", ".")
@@ -143,22 +147,26 @@ def _text_checker(
     multiline = f.type == "long_text"
     max_len = f.max_length or DEFAULT_MAX_LENGTH[f.type]
     min_len = f.min_length or 0
-    pattern = re.compile(f.pattern) if f.pattern else None
+    # compiled (and checked) once when the catalog is built; cached for every form
+    pattern = compile_pattern(f.pattern) if f.pattern else None
+    edges = SPACE + "\n\t" if multiline else SPACE
 
     def check(raw: Any, today: dt.date) -> Checked:
         s = _as_text(raw)
         if s is None:
             return None, Problem("invalid_type")
-        s = unicodedata.normalize("NFC", s.strip())
-        if not multiline and ("\n" in s or "\r" in s):
-            return None, Problem("bad_character", {"char": "U+000A"})
+        s = s.strip(edges)
+        if len(s) > max_len * NFC_SHRINK:
+            return None, Problem("too_long", {"max": max_len})
+        s = unicodedata.normalize("NFC", s)
         if len(s) > max_len:
             return None, Problem("too_long", {"max": max_len})
-        bad = _bad_text_char(s, allow_newlines=multiline)
+        bad = first_bad_char(s, newlines=multiline)
         if bad is not None:
-            return None, Problem("bad_character", {"char": _show_char(bad)})
+            return None, refusal(bad, "bad_character")
         if len(s) < min_len:
             return None, Problem("too_short", {"min": min_len})
+        # the text is at most max_len long here, and RE2 is linear in it
         if pattern is not None and not pattern.fullmatch(s):
             return None, Problem("pattern")
         return s, None
@@ -183,12 +191,16 @@ def _latin_checker(max_len: int, min_len: int, person: bool) -> Callable[[Any, d
         s = _as_text(raw)
         if s is None:
             return None, Problem("invalid_type")
-        s = " ".join(s.split())  # names keep single spaces only
+        if len(s) > max_len * NFC_SHRINK:
+            return None, Problem("too_long", {"max": max_len})
+        # DIN 91379 counts and checks the NFC form; only runs of U+0020 are folded,
+        # every other space or control is refused by the standard and named
+        s = fold_spaces(unicodedata.normalize("NFC", s))
         if len(s) > max_len:
             return None, Problem("too_long", {"max": max_len})
         result = din(s)
         if result.bad_char is not None:
-            return None, Problem(code, {"char": _show_char(result.bad_char)})
+            return None, refusal(result.bad_char, code)
         if len(result.text) < min_len:
             return None, Problem("too_short", {"min": min_len})
         return result.text, None
@@ -301,9 +313,9 @@ def _phone_checker(
 ) -> Callable[[Any, dt.date], Checked]:
     def check(raw: Any, today: dt.date) -> Checked:
         s = _as_text(raw)
-        if s is None or len(s) > 40 or _bad_text_char(s, allow_newlines=False):
+        if s is None or len(s) > 40 or first_bad_char(s):
             return None, Problem("phone")
-        s = ascii_digits(s.strip())
+        s = ascii_digits(s.strip(SPACE))
         if not _PHONE_CHARS.fullmatch(s):
             # a letter is never part of a number: the phone library would read "abc" as
             # "222" (old keypads), and the office would call a number nobody gave
@@ -326,10 +338,10 @@ def _email_checker(
 ) -> Callable[[Any, dt.date], Checked]:
     def check(raw: Any, today: dt.date) -> Checked:
         s = _as_text(raw)
-        if s is None or len(s) > 254 or _bad_text_char(s, allow_newlines=False):
+        if s is None or len(s) > 254 or first_bad_char(s):
             return None, Problem("email")
         try:
-            result = validate_email(s.strip(), check_deliverability=False)
+            result = validate_email(s.strip(SPACE), check_deliverability=False)
         except EmailNotValidError:
             return None, Problem("email")
         return result.normalized, None
@@ -342,7 +354,10 @@ def _iban_checker(
 ) -> Callable[[Any, dt.date], Checked]:
     def check(raw: Any, today: dt.date) -> Checked:
         s = _as_text(raw)
-        if s is None or len(s) > 64 or not re.fullmatch(r"[A-Za-z0-9 ]+", s.strip() or "-"):
+        if s is None or len(s) > 64:
+            return None, Problem("iban")
+        s = s.strip(SPACE)  # schwifty would drop any whitespace; only spaces are separators
+        if not re.fullmatch(r"[A-Za-z0-9 ]+", s):
             return None, Problem("iban")
         try:
             iban = IBAN(s, validate_bban=True)
@@ -358,9 +373,9 @@ def _postcode_checker(
 ) -> Callable[[Any, dt.date], Checked]:
     def check(raw: Any, today: dt.date) -> Checked:
         s = _as_text(raw)
-        if s is None:
+        if s is None or len(s) > 20:
             return None, Problem("postcode")
-        s = ascii_digits(s.strip())
+        s = ascii_digits(s.strip(SPACE))
         if not _POSTCODE.fullmatch(s):
             return None, Problem("postcode")
         return s, None
@@ -395,9 +410,9 @@ def _address_checker(
             out[key] = value
         number = raw.get("house_number")
         if is_answered(number):
-            if not isinstance(number, str):
+            if not isinstance(number, str) or len(number) > 40:
                 return None, Problem("house_number")
-            number = ascii_digits(number.strip())
+            number = ascii_digits(number.strip(SPACE))
             if not _HOUSE_NUMBER.fullmatch(number):
                 return None, Problem("house_number")
             out["house_number"] = number
@@ -460,7 +475,7 @@ def _attachment_checker(
         name = raw.get("filename")
         if not isinstance(name, str) or not isinstance(digest, str):
             return None, Problem("invalid_type")
-        if not re.fullmatch(r"[0-9a-f]{64}", digest) or _bad_text_char(name, False):
+        if not re.fullmatch(r"[0-9a-f]{64}", digest) or len(name) > 255 or first_bad_char(name):
             return None, Problem("invalid_type")
         if media_type not in accept:
             return None, Problem("attachment_type")

@@ -119,10 +119,19 @@ def _png_data_url(width: int = 64, height: int = 24) -> str:
 TINY_PNG = _png_data_url()
 
 
+class _FewRepeats(rstr.Rstr):
+    """rstr repeats a ``*`` or ``+`` up to 100 times, so nested repeats in a catalog's
+    pattern (``((a*)*)*``, which RE2 matches in linear time) would make 100^depth
+    characters; here each repeat adds at most four more than it must."""
+
+    def _handle_repeat(self, start_range: int, end_range: int, value: str) -> str:
+        return str(super()._handle_repeat(start_range, min(end_range, start_range + 4), value))
+
+
 class AnswerMaker:
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        self.xeger = rstr.Rstr(rng)
+        self.xeger = _FewRepeats(rng)
 
     # --------------------------------------------------------------- values
     def value(self, f: FormField, options: frozenset[str] | None, today: dt.date) -> Any:

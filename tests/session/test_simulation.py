@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import random
@@ -18,8 +19,10 @@ from typing import Any
 import pytest
 
 from kiosk.catalog.cache import load_catalog_cached
+from kiosk.catalog.model import FormField
 from kiosk.paths import default_catalog_dir
 from kiosk.session.terminal import Terminal
+from kiosk.simulation.answers import AnswerMaker
 from kiosk.store import Store
 
 KIOSK = str(Path(sys.executable).with_name("kiosk"))
@@ -219,3 +222,16 @@ def test_office_keygen(tmp_path: Path) -> None:
         timeout=60,
     )
     assert bad.returncode == 2 and "not an office id" in bad.stderr
+
+
+def test_nested_repeats_in_a_pattern_give_short_answers() -> None:
+    """RE2 matches ``((((a*)*)*)*)*`` in linear time; the simulated visitor must not type
+    100^5 characters to satisfy it."""
+    field = FormField.model_validate(
+        {"id": "x", "type": "text", "label": "X", "pattern": "^(((((a*)*)*)*)*)*$"}
+    )
+    start = time.perf_counter()
+    for seed in range(20):
+        answer = AnswerMaker(random.Random(seed)).value(field, None, dt.date(2026, 1, 1))
+        assert set(answer) <= {"a", "A", "1"} and len(answer) <= 200
+    assert time.perf_counter() - start < 5
