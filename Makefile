@@ -11,7 +11,7 @@ MO_FILES := $(foreach l,$(PO_LANGS),translations/$(l)/LC_MESSAGES/ui.mo translat
 .PHONY: run test check lint typecheck pytest translations translations-update clean venv bundle bundle-smoke
 
 run: $(STAMP) translations
-	$(VENV)/bin/kiosk run --local-server $(ARGS)
+	$(VENV)/bin/kiosk run --demo --local-server $(ARGS)
 
 test: $(STAMP) translations check pytest
 

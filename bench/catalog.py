@@ -41,6 +41,7 @@ from kiosk.catalog.bundle import (  # noqa: E402
 from kiosk.catalog.compiled import CompiledCatalog  # noqa: E402
 from kiosk.catalog.model import Catalog  # noqa: E402
 from kiosk.catalog.strings import document_strings  # noqa: E402
+from kiosk.crypto.sealing import generate_office_key  # noqa: E402
 from kiosk.crypto.signing import key_id  # noqa: E402
 from kiosk.engine.form import compile_form  # noqa: E402
 
@@ -179,6 +180,7 @@ def make_large_catalog(forms: int = 300, languages: int = 16, *, seed: int = 1) 
     rng = random.Random(seed)
     langs = LANGUAGES[:languages]
     offices = [f"amt_{n}" for n in range(10)]
+    office_key = generate_office_key(2048)[1].decode()
     topics = [f"thema_{n}" for n in range(12)]
     doc = {
         "header": {"id": "generated", "title": "Erzeugt", "version": 1, "languages": langs},
@@ -189,6 +191,7 @@ def make_large_catalog(forms: int = 300, languages: int = 16, *, seed: int = 1) 
                 "description": _sentence(rng, 10, 20),
                 "icon": "house",
                 "contact": {"address": "Platz 1, 44135 Dortmund", "opening_hours": "Mo-Fr 8-12"},
+                "public_key": office_key,  # a bundle must bring every office's sealing key
             }
             for o in offices
         ],

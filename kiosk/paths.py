@@ -35,12 +35,13 @@ def translations_dir() -> Path:
 
 
 def home_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The state folder, created on first use."""
+    """The state folder, created on first use, for the kiosk user alone."""
     if explicit:
         path = Path(explicit)
     elif os.environ.get("KIOSK_HOME"):
         path = Path(os.environ["KIOSK_HOME"])
     else:
         path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    from kiosk.hardening import private_home
+
+    return private_home(path)

@@ -128,7 +128,8 @@ def explain(loop: LocalLoop, home: Path) -> None:
         print(
             "publish a new catalog version (raise `version:` in catalog.yaml first); the kiosk "
             "installs it once no visitor is busy:\n"
-            f"  .venv/bin/kiosk catalog build --out {bundle} && "
+            f"  .venv/bin/kiosk catalog build --office-keys {home / 'office_keys'} "
+            f"--out {bundle} && "
             f".venv/bin/kiosk catalog sign {bundle} --key {loop.admin_key} && "
             f".venv/bin/kiosk catalog publish {bundle} --server {loop.server.url} "
             f'--token "$(cat {loop.admin_token_file})"',

@@ -93,6 +93,9 @@ class EnrolmentReply(_Reply):
     device_id: str
     device_name: str
     device_token: str
+    #: the deployment's staff pepper (hex), given only here: staff PIN hashes in bundles
+    #: are made with it, and a device token alone never fetches it
+    staff_pepper: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
 
 
 class ApplicationIn(_Message):

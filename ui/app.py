@@ -1,6 +1,12 @@
 """Starting the kiosk: first paint, then the terminal (database, catalog, keys), the core
 thread and the kiosk window.
 
+A terminal that pins admin keys serves only a verified catalog bundle: without one
+(none installed yet, none that verifies, or the pinned keys damaged) it starts on its
+out-of-service screen, where staff can still unlock and sync, and comes back by itself
+when the sync brings a bundle. The unsigned catalog folder and demo office keys are for
+the explicit demo mode (``kiosk run --demo``) only.
+
 In kiosk mode every window of ours is exactly the screen: placed at its origin,
 fixed to its size (a layout can never grow it, a window manager never resize
 it), and kept so when the screen changes (a monitor replugged, the resolution
@@ -9,6 +15,8 @@ set again).
 
 from __future__ import annotations
 
+import logging
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -22,9 +30,13 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from kiosk.catalog.cache import read_boot
 from ui import texts
 from ui.keyboard import prepare_environment
+from ui.qt_privacy import keep_qt_settings_off_disk
 
 #: Called once when the first screen has been painted (benchmarks, smoke tests).
 FIRST_PAINT_HOOK: Callable[[], None] | None = None
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
+
+log = logging.getLogger("kiosk.ui")
 
 
 def show_kiosk(window: QWidget, windowed: bool) -> None:
@@ -60,6 +72,7 @@ def kiosk_window(
     kiosk_mode: bool,
     status_source: Callable[[], dict[str, Any]] | None = None,
     sync_now: Callable[[], None] | None = None,
+    out_of_service: bool = False,
 ) -> Any:
     """The kiosk window on *terminal*, as ``kiosk run`` builds it (tests build it so too)."""
     from ui.speech import Speaker
@@ -73,6 +86,7 @@ def kiosk_window(
         kiosk_mode=kiosk_mode,
         status_source=status_source,
         sync_now=sync_now,
+        out_of_service=out_of_service,
     )
 
 
@@ -96,6 +110,18 @@ def _fatal(message: str, detail: str, windowed: bool) -> QLabel:
     return screen
 
 
+def screen_languages(boot: dict[str, Any] | None) -> list[str]:
+    """The languages the out-of-service screen speaks: those the boot screen offers, else
+    every language the kiosk's own texts are translated into (no catalog is trusted then)."""
+    found = [str(lang) for lang in (boot or {}).get("languages", [])]
+    if not found:
+        from kiosk.paths import translations_dir
+
+        ui_po = translations_dir().glob("*/LC_MESSAGES/ui.po")
+        found = ["de", *sorted(p.parent.parent.name for p in ui_po)]
+    return [lang for lang in dict.fromkeys(found) if _LANGUAGE.match(lang)] or ["de"]
+
+
 def _boot_data(home: Path, root: Path) -> dict[str, Any] | None:
     boot = read_boot(home / "cache")
     if boot is None:
@@ -112,6 +138,7 @@ def run_app(
     *,
     windowed: bool,
     smoke: bool,
+    demo: bool = False,
     status_for: Callable[[Any], dict[str, Any]] | None = None,
     sync_now: Callable[[], None] | None = None,
     after_first_paint: Callable[[], None] | None = None,
@@ -121,8 +148,11 @@ def run_app(
     *status_for* (given the store) and *sync_now* come from the launcher, which owns
     the sync: the staff menu shows the one and offers the other. *after_first_paint*
     starts what the first screen need not wait for (the launcher's background sync).
+    *demo*: run the unsigned catalog folder, with demo office keys, when no verified
+    bundle is installed; otherwise a terminal that pins admin keys stays out of service.
     """
     keyboard = prepare_environment() and not smoke
+    keep_qt_settings_off_disk()
     QLocale.setDefault(QLocale("de_DE"))
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -152,6 +182,8 @@ def run_app(
         if boot_window is not None:
             pending = boot_window.pending
             boot_window.release()
+            if window.out_of_service:
+                return  # a tap on the boot screen starts nothing on a terminal out of service
             if pending == "@code":
                 window.show_resume()
             elif pending is not None and pending in window.catalog.languages:
@@ -177,17 +209,21 @@ def run_app(
         started = time.perf_counter()
         from kiosk.catalog.build import BuildResult
         from kiosk.catalog.cache import load_catalog_cached
-        from kiosk.catalog.install import TrustError, open_installed
+        from kiosk.catalog.install import open_for_visitors, out_of_service_catalog
         from kiosk.session.terminal import Terminal, ensure_demo_office_keys
         from kiosk.store import Store, StoreError
         from ui.core import CoreRunner
 
-        try:
-            installer, bundle = open_installed(home)
-        except TrustError as exc:  # runs the catalog it was built with; staff see why
-            print(f"catalog updates are off: {exc}", file=sys.stderr)
-            installer, bundle = None, None
-        if bundle is not None:
+        serving = open_for_visitors(home, demo=demo)
+        bundle = serving.bundle
+        if serving.closed is not None:
+            # staff read why here; the fleet view shows the terminal's catalog as
+            # "out_of_service"; visitors see the out-of-service screen and nothing else
+            log.error(
+                "out of service until a verified catalog bundle is installed: %s", serving.closed
+            )
+            result = BuildResult(out_of_service_catalog(screen_languages(boot)), [])
+        elif bundle is not None:
             result = BuildResult(bundle.catalog, [])
         else:
             result = load_catalog_cached(root, translations, home / "cache")
@@ -204,16 +240,29 @@ def run_app(
             app.exit(1) if smoke else None
             return
         catalog = result.catalog
-        if bundle is None:  # the source catalog (demo): a signed one must bring office keys
-            ensure_demo_office_keys(home, catalog)
+        if demo and bundle is None:
+            made = ensure_demo_office_keys(home, catalog)
+            print(
+                f"demo mode: serving the unsigned catalog in {root}; offices without a "
+                f"public_key seal to demo keys in {home / 'office_keys'}"
+                + (f" (made now for {', '.join(made)})" if made else ""),
+                file=sys.stderr,
+            )
+        elif bundle is None and serving.closed is None:
+            print(
+                f"no admin keys pinned: serving the unsigned catalog in {root} (development); "
+                "offices without a public_key cannot receive applications (--demo makes keys)",
+                file=sys.stderr,
+            )
         core = CoreRunner()
         window = kiosk_window(
-            Terminal(store, catalog, home, installer=installer, bundle=bundle),
+            Terminal(store, catalog, home, installer=serving.installer, bundle=bundle, demo=demo),
             core,
             keyboard=keyboard,
             kiosk_mode=not windowed,
             status_source=(lambda: status_for(store)) if status_for is not None else None,
             sync_now=sync_now,
+            out_of_service=serving.closed is not None,
         )
         state.update(window=window, core=core, store=store)
         if boot_window is None:
@@ -224,14 +273,18 @@ def run_app(
             handover(window)
         if smoke:
             window.repaint()
-            ok = window.current is not None and window.current.name == "welcome"
-            print(
-                f"welcome screen shown (kiosk ready after {time.perf_counter() - started:.2f} s "
-                "of loading)"
-                if ok
-                else "welcome screen missing",
-                flush=True,
-            )
+            shown = window.current.name if window.current is not None else ""
+            ok = shown == "welcome"
+            if ok:
+                print(
+                    f"welcome screen shown (kiosk ready after "
+                    f"{time.perf_counter() - started:.2f} s of loading)",
+                    flush=True,
+                )
+            elif shown == "out_of_service":
+                print(f"out-of-service screen shown: {serving.closed}", flush=True)
+            else:
+                print("welcome screen missing", flush=True)
             app.exit(0 if ok else 1)
 
     QTimer.singleShot(0, load_rest)

@@ -13,7 +13,7 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from kiosk.documents.render import resume_slip
-from kiosk.session.terminal import ResumeError, ResumeProblem
+from kiosk.session.resume_gate import ResumeError, ResumeProblem
 from kiosk.session.visitor import (
     NothingToContinueError,
     PinRejectedError,
@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 
 RESUME_MESSAGES = {
     ResumeProblem.INVALID_CODE: texts.RESUME_INVALID,
-    ResumeProblem.UNKNOWN_CODE: texts.RESUME_UNKNOWN,
     ResumeProblem.EXPIRED: texts.RESUME_EXPIRED,
     ResumeProblem.LOCKED: texts.RESUME_LOCKED,
     ResumeProblem.FORM_GONE: texts.RESUME_FORM_GONE,
@@ -150,8 +149,8 @@ class ParkingFlows(VisitFlows):
             self.storage_problem(error)
             return
         tr = self.t
-        if error.problem is ResumeProblem.WRONG_PIN:
-            message = tr(texts.RESUME_WRONG_PIN, attempts=error.attempts_left)
+        if error.problem is ResumeProblem.NO_MATCH:
+            message = tr(texts.RESUME_NO_MATCH, attempts=error.attempts_left)
         elif error.problem is ResumeProblem.WAIT:
             message = tr(texts.RESUME_WAIT, seconds=int(error.seconds + 0.5))
         else:

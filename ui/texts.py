@@ -100,13 +100,15 @@ ENTER_CODE = N_("Geben Sie Ihren Code ein")
 ENTER_PIN = N_("Geben Sie Ihre Geheimzahl ein")
 RESUME = N_("Weitermachen")
 RESUME_INVALID = N_("Dieser Code ist nicht richtig. Bitte prüfen Sie jedes Zeichen.")
-RESUME_UNKNOWN = N_("Diesen Code gibt es nicht oder er wurde schon benutzt.")
+RESUME_NO_MATCH = N_(
+    "Code und Geheimzahl passen zu keinem gespeicherten Antrag. Bitte prüfen Sie beides. "
+    "Verbleibende Versuche: {attempts}"
+)
 RESUME_EXPIRED = N_("Dieser Code ist abgelaufen. Bitte beginnen Sie einen neuen Antrag.")
 RESUME_LOCKED = N_(
     "Zu viele falsche Versuche. Dieser Code ist gesperrt. Bitte wenden Sie sich an das Personal."
 )
 RESUME_WAIT = N_("Zu viele falsche Versuche. Bitte warten Sie {seconds} Sekunden.")
-RESUME_WRONG_PIN = N_("Die Geheimzahl ist falsch. Noch {attempts} Versuche.")
 RESUME_FORM_GONE = N_(
     "Dieser Antrag kann nicht mehr geöffnet werden. Bitte wenden Sie sich an das Personal."
 )
@@ -124,6 +126,11 @@ SWITCH_SCRIPT = N_("Tastatur wechseln")
 STAFF_NEEDED = N_("Bitte wenden Sie sich an das Personal.")
 NO_KEY = N_(
     "Dieser Antrag kann gerade nicht abgeschickt werden. Bitte wenden Sie sich an das Personal."
+)
+# a terminal that may serve no catalog (see ui/screens/out_of_service.py)
+OUT_OF_SERVICE_TITLE = N_("Dieses Terminal ist gerade außer Betrieb.")
+OUT_OF_SERVICE_TEXT = N_(
+    "Das Personal ist bereits informiert. Bitte wenden Sie sich an das Personal."
 )
 
 # ---------------------------------------------------------------- assisted mode

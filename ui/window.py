@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.catalog.compiled import CompiledCatalog
+from kiosk.catalog.install import reopen_installer
 from kiosk.catalog.model import Form
 from kiosk.engine.form import CompiledForm
 from kiosk.session.clock import local_date
@@ -51,6 +52,7 @@ from ui.parking import ParkingFlows
 from ui.printing import PrintService
 from ui.room import KeyboardRoom
 from ui.screens.base import Screen, ScreenEnv
+from ui.screens.out_of_service import OutOfServiceScreen
 from ui.speech import Speaker
 from ui.staff_mode import StaffMode, StatusSource
 from ui.theme import Theme, install_icon_painter, paint_icons, set_current
@@ -62,6 +64,7 @@ log = logging.getLogger("kiosk.ui")
 
 POLL_MS = 400
 NO_SESSION_TIMEOUT = 60.0  # a code or message left on screen goes away after a minute
+WAITING = frozenset({"welcome", "out_of_service"})  # screens with no visitor's data on them
 
 
 class OpenForm:
@@ -88,9 +91,12 @@ class KioskWindow(ParkingFlows, QWidget):
         status_source: StatusSource | None = None,
         sync_now: Callable[[], None] | None = None,
         on_exit: Callable[[], None] | None = None,
+        out_of_service: bool = False,
     ) -> None:
         QWidget.__init__(self)
         self.terminal, self.core = terminal, core
+        # no verified catalog to serve: no visit starts until the sync brings one
+        self.out_of_service = out_of_service
         self.catalog = terminal.catalog
         self.speaker = speaker
         self.kiosk_mode = kiosk_mode
@@ -240,14 +246,17 @@ class KioskWindow(ParkingFlows, QWidget):
             )
             return
         # no visitor: expired codes and old crash leftovers are still purged every hour,
-        # and a catalog the sync staged is installed, but only while the welcome screen
-        # waits: a code just given out or a code being typed stays on screen
+        # and a catalog the sync staged is installed, but only while the welcome (or the
+        # out-of-service) screen waits: a code just given out or being typed stays on screen
         terminal = self.terminal
-        idle = self.current is not None and self.current.name == "welcome"
+        idle = self.current is not None and self.current.name in WAITING
         install = idle and not self._starting_session
+        reopen = self.out_of_service and terminal.installer is None
 
         def between_visitors() -> CompiledCatalog | None:
             terminal.maybe_housekeeping()
+            if reopen:  # out of service for damaged pinned keys: enrolled again since?
+                terminal.installer = reopen_installer(terminal.home)
             return terminal.install_staged_catalog() if install else None
 
         # not scoped to a visit: an installed catalog must reach the window even when a
@@ -257,7 +266,7 @@ class KioskWindow(ParkingFlows, QWidget):
         )
         if (
             self.current is not None
-            and self.current.name != "welcome"
+            and self.current.name not in WAITING
             and time.monotonic() - self.last_activity > NO_SESSION_TIMEOUT
         ):
             self.wipe()
@@ -279,12 +288,24 @@ class KioskWindow(ParkingFlows, QWidget):
     def catalog_installed(self, catalog: CompiledCatalog | None) -> None:
         if catalog is None or catalog is self.catalog:
             return
+        if self.out_of_service:
+            log.warning("a verified catalog bundle is installed: serving visitors again")
         self.catalog = catalog
+        self.out_of_service = False
         self.language_names = {lang: native_name(lang) for lang in catalog.languages}
         self.setWindowTitle(catalog.catalog.header.title)
-        on_welcome = self.current is not None and self.current.name == "welcome"
+        on_welcome = self.current is not None and self.current.name in WAITING
         if self.session is None and not self._starting_session and on_welcome:
             self.show_welcome()  # the new catalog's languages
+
+    def show_welcome(self) -> None:
+        """The language choice; while out of service, the screen that says so instead."""
+        if not self.out_of_service:
+            super().show_welcome()
+            return
+        self.lang = "de"
+        self.apply_language()
+        self.set_screen(OutOfServiceScreen(self.env(), self.catalog.languages, self.language_names))
 
     def _background_problem(self, error: BaseException) -> None:
         """Housekeeping or an install failed between visitors: the kiosk keeps serving

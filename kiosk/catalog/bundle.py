@@ -16,9 +16,13 @@ spelling: what a terminal verified is byte for byte what the admin signed, and a
 bundle cannot carry anything that a reader skipping unknown parts would miss.
 
 Terminals refuse older versions (a rollback is publishing the old content again with a
-higher version number) and bundles meant for another deployment. Everything that can
-go wrong is a :class:`BundleRefusedError` with a short stable ``reason``: the sync
-client and the server act on that code, people read the message.
+higher version number) and bundles meant for another deployment. Every office must
+bring its sealing key: a terminal seals an application with the key its signed catalog
+names for the office and with no other, so a bundle that leaves one out (or carries one
+that cannot seal) is refused when it is built, signed, published and installed.
+
+Everything that can go wrong is a :class:`BundleRefusedError` with a short stable
+``reason``: the sync client and the server act on that code, people read the message.
 """
 
 from __future__ import annotations
@@ -43,8 +47,10 @@ from pydantic import (
 )
 
 from kiosk.catalog.compiled import FORMAT_VERSION, CompiledCatalog, ContentHashError, canonical_json
+from kiosk.crypto.sealing import OfficeKeyError
+from kiosk.crypto.sealing import load_public_key as load_office_key
 from kiosk.crypto.signing import key_id
-from kiosk.staff.records import StaffRecord
+from kiosk.staff.records import StaffRecord, is_peppered
 
 BUNDLE_FORMAT: Final = 1
 #: Prefixed to the manifest before signing, so an admin's key signing anything else
@@ -65,6 +71,8 @@ RefusalReason = Literal[
     "wrong_deployment",
     "not_newer",
     "bad_catalog",
+    "missing_office_key",
+    "bad_office_key",
 ]
 REASONS: Final[frozenset[str]] = frozenset(get_args(RefusalReason))
 
@@ -117,6 +125,13 @@ class _ManifestModel(BaseModel):
         ids = [r.id for r in value or ()]
         if len(set(ids)) != len(ids):
             raise ValueError("a staff id appears more than once")
+        # a hash without the deployment's pepper is open to guessing by every device token
+        bare = [r.id for r in value or () if not is_peppered(r.pin_hash)]
+        if bare:
+            raise ValueError(
+                f"the PIN hashes of {', '.join(bare[:5])} lack the deployment's staff pepper: "
+                "make the list with `kiosk staff add NAME --list FILE --pepper PEPPER_FILE`"
+            )
         return value
 
 
@@ -379,7 +394,38 @@ def load_catalog(parts: BundleParts) -> CompiledCatalog:
             f"the manifest says {manifest.catalog_id} version {manifest.version}, the "
             f"catalog is {header.id} version {header.version}",
         )
+    check_office_keys(catalog)
     return catalog
+
+
+def check_office_keys(catalog: CompiledCatalog) -> None:
+    """Refuse a catalog unless every office brings a key its applications can be sealed with.
+
+    The terminal seals with the key the signed catalog names and never with a key file it
+    finds on its own disk, which nobody signed: an office without a usable key here would
+    leave its visitors unable to submit.
+    """
+    missing = [o.id for o in catalog.catalog.offices if not o.public_key]
+    if missing:
+        raise BundleRefusedError(
+            "missing_office_key",
+            f"no public_key for office(s) {', '.join(missing)}: put each office's sealing "
+            "key (PEM, made by `kiosk office keygen OFFICE`) into offices.yaml as public_key, "
+            "or build with --office-keys DIR",
+        )
+    for office in catalog.catalog.offices:
+        try:
+            load_office_key((office.public_key or "").encode())
+        except OfficeKeyError as exc:
+            problem = str(exc)
+        except Exception as exc:  # whatever the text holds, a refusal, never a crash
+            problem = f"not a usable key ({type(exc).__name__})"
+        else:
+            continue
+        raise BundleRefusedError(
+            "bad_office_key",
+            f"the public_key of office {office.id} cannot seal applications: {problem}",
+        )
 
 
 # ------------------------------------------------------------------ public API
@@ -403,8 +449,11 @@ def build_bundle(
 
     The version is the catalog's own (``version`` in ``catalog.yaml``), so what an admin
     bumps in the source is what terminals compare. ValueError for a deployment name or
-    staff list that a terminal would refuse.
+    staff list that a terminal would refuse; :class:`BundleRefusedError` (a ValueError)
+    for an office without a usable sealing key, refused here already so that nobody
+    signs and publishes what every terminal would refuse.
     """
+    check_office_keys(catalog)
     header = catalog.catalog.header
     manifest = Manifest(
         format=BUNDLE_FORMAT,

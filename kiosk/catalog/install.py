@@ -7,6 +7,11 @@ staged -> current); :meth:`CatalogInstaller.load` completes or undoes a
 half-done install after a power cut, and falls back to the previous bundle
 when the current one no longer verifies. Nothing here trusts the disk: every
 bundle is verified against the pinned admin keys each time it is loaded.
+
+A terminal that pins admin keys fails closed: :func:`open_for_visitors` lets it
+serve a verified bundle or nothing (its out-of-service screen), never the unsigned
+catalog it was installed with; only the explicit demo mode and a terminal that
+never pinned keys (development) run the source catalog.
 """
 
 from __future__ import annotations
@@ -25,6 +30,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from kiosk.catalog.bundle import BundleRefusedError, VerifiedBundle, read_manifest, verify_bundle
+from kiosk.catalog.compiled import CompiledCatalog
+from kiosk.catalog.model import Catalog, CatalogHeader
 from kiosk.crypto.signing import KeyFileError, key_id, load_public_key
 
 log = logging.getLogger("kiosk.catalog")
@@ -33,6 +40,8 @@ FOLDER = "catalog"
 TRUST_FILE = Path("keys") / "catalog-trust.json"
 CURRENT, PREVIOUS, STAGED = "current.bundle", "previous.bundle", "staged.bundle"
 HIGHEST = "highest-version"  # only ever goes up: no rollback after a lost or damaged file
+#: The id of the empty catalog a terminal out of service holds (staff and the fleet see it).
+OUT_OF_SERVICE = "out_of_service"
 _THREADS = threading.Lock()
 
 
@@ -152,6 +161,8 @@ class CatalogInstaller:
         self.folder = home / FOLDER
         self.folder.mkdir(parents=True, exist_ok=True)
         self.trust = trust
+        #: why the bundles on disk were refused at the last :meth:`load`, for staff
+        self.refusals: list[str] = []
 
     def _path(self, name: str) -> Path:
         return self.folder / name
@@ -257,6 +268,7 @@ class CatalogInstaller:
         """The bundle to run at start: current, else a half-installed staged one, else previous."""
         if not self._path(CURRENT).exists() and self.has_staged():
             self.install_staged()  # a power cut between the two renames
+        self.refusals = []
         for name in (CURRENT, PREVIOUS):
             path = self._path(name)
             try:
@@ -267,6 +279,7 @@ class CatalogInstaller:
                 return self.verify(data)
             except BundleRefusedError as exc:
                 log.warning("installed catalog bundle %s refused (%s): %s", name, exc.reason, exc)
+                self.refusals.append(f"{name} refused ({exc.reason}): {exc}")
         return None
 
     def previous_version(self) -> int:
@@ -276,11 +289,87 @@ class CatalogInstaller:
 def open_installed(home: Path) -> tuple[CatalogInstaller | None, VerifiedBundle | None]:
     """The installer (None without pinned keys) and the installed bundle to run, if any.
 
-    Without pinned keys a terminal runs the catalog from its source folder and
-    installs nothing (development and the demo); with them, signed bundles win.
+    What a terminal may serve when there is no bundle is :func:`open_for_visitors`'s
+    decision, not this one's.
     """
     trust = load_trust(home)
     if trust is None:
         return None, None
     installer = CatalogInstaller(home, trust)
     return installer, installer.load()
+
+
+@dataclass(frozen=True)
+class Serving:
+    """What a terminal may offer visitors, decided once at start.
+
+    ``closed`` says why visitors must wait (for staff and the log; it never holds a
+    visitor's data): the terminal then shows its out-of-service screen and installs the
+    first verified bundle the sync stages. ``installer`` is None without usable pinned keys.
+    """
+
+    installer: CatalogInstaller | None
+    bundle: VerifiedBundle | None
+    closed: str | None = None
+
+
+def open_for_visitors(home: Path, *, demo: bool) -> Serving:
+    """Fail closed: with admin keys pinned, or pinned keys damaged or lost, only a verified
+    bundle serves.
+
+    The source catalog beside the program is unsigned; anyone who can write to the
+    disk can change it, so a terminal that pins keys must never fall back to it. Only
+    the explicit demo mode does (and a terminal that never pinned keys, in development).
+    """
+    try:
+        trust = load_trust(home)
+    except TrustError as exc:
+        if demo:
+            log.warning("demo mode, catalog updates are off: %s", exc)
+            return Serving(None, None)
+        return Serving(None, None, f"the pinned admin keys cannot be used: {exc}")
+    if trust is None:
+        left = _bundle_files(home)
+        if left and not demo:
+            return Serving(
+                None,
+                None,
+                f"{trust_path(home)} is gone, but catalog bundles were installed here "
+                f"({', '.join(left)}): the pinned keys were lost; enrol the terminal again "
+                "with its admin keys",
+            )
+        return Serving(None, None)
+    installer = CatalogInstaller(home, trust)
+    bundle = installer.load()
+    if bundle is not None or demo:
+        return Serving(installer, bundle)
+    if installer.refusals:
+        reason = "no installed catalog bundle verifies: " + "; ".join(installer.refusals)
+    else:
+        reason = "admin keys are pinned, but no verified catalog bundle is installed yet"
+    return Serving(installer, None, f"{reason}; waiting for one from the central server")
+
+
+def _bundle_files(home: Path) -> list[str]:
+    folder = home / FOLDER
+    return [name for name in (CURRENT, PREVIOUS, STAGED, HIGHEST) if (folder / name).exists()]
+
+
+def reopen_installer(home: Path) -> CatalogInstaller | None:
+    """The installer once pinned keys read again (re-enrolled), None while they do not:
+    a terminal out of service for damaged keys then takes the next bundle by itself."""
+    try:
+        trust = load_trust(home)
+    except TrustError:
+        return None
+    return CatalogInstaller(home, trust) if trust is not None else None
+
+
+def out_of_service_catalog(languages: list[str]) -> CompiledCatalog:
+    """The catalog a terminal holds while out of service: no office, no form, nothing a
+    visitor could start, only the languages its out-of-service screen speaks."""
+    header = CatalogHeader(
+        id=OUT_OF_SERVICE, title="Außer Betrieb", version=1, languages=languages or ["de"]
+    )
+    empty = Catalog(header=header, offices=[], topics=[], info_sheets=[], codelists=[], forms=[])
+    return CompiledCatalog.create(empty, {})

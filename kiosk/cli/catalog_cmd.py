@@ -74,6 +74,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="NAME",
         help="which installation the bundle is for (default: the catalog's id)",
     )
+    p.add_argument(
+        "--office-keys",
+        metavar="DIR",
+        help="sealing keys for offices without public_key in offices.yaml: DIR/OFFICE.pub.pem "
+        "as `kiosk office keygen` writes them (every office needs one, or the build fails)",
+    )
     p.set_defaults(handler=cmd_build)
 
     p = csub.add_parser("keygen", help="make an Ed25519 key pair for signing catalog bundles")
@@ -225,8 +231,27 @@ def _catalog_or_report(args: argparse.Namespace) -> CompiledCatalog | None:
     return result.catalog
 
 
+def _with_office_keys(catalog: CompiledCatalog, folder: Path) -> CompiledCatalog:
+    """*catalog* with FOLDER/OFFICE.pub.pem as the key of each office that names none.
+
+    Offices hand their public keys over as files; this takes them into the bundle without
+    copying PEM text into offices.yaml. A key written there always wins.
+    """
+    from kiosk.catalog.compiled import CompiledCatalog
+
+    model = catalog.catalog
+    offices = []
+    for office in model.offices:
+        path = folder / f"{office.id}.pub.pem"
+        if not office.public_key and path.is_file():
+            office = office.model_copy(update={"public_key": path.read_text(encoding="ascii")})
+        offices.append(office)
+    changed = model.model_copy(update={"offices": offices})
+    return CompiledCatalog.create(changed, catalog.translations)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
-    from kiosk.catalog.bundle import build_bundle, read_manifest
+    from kiosk.catalog.bundle import BundleRefusedError, build_bundle, read_manifest
     from kiosk.staff.records import load_staff_list
 
     if args.deployment is not None and not re.fullmatch(DEPLOYMENT, args.deployment):
@@ -242,10 +267,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     catalog = _catalog_or_report(args)
     if catalog is None:
         return 1
+    if args.office_keys:
+        try:
+            catalog = _with_office_keys(catalog, Path(args.office_keys))
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"{args.office_keys}: cannot read an office key: {exc}", file=sys.stderr)
+            return 1
     out = Path(args.out)
     try:
         built_at = _source_date()
         data = build_bundle(catalog, deployment=args.deployment, staff=staff, built_at=built_at)
+    except BundleRefusedError as exc:
+        print(f"{out}: not built ({exc.reason}): {exc}", file=sys.stderr)
+        return 1
     except ValueError as exc:
         print(f"{out}: {exc}", file=sys.stderr)
         return 1

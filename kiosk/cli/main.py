@@ -20,6 +20,7 @@ from kiosk.cli import (
     staff_cmd,
     sync_cmd,
 )
+from kiosk.hardening import harden_process
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    harden_process()  # before anything is read or written: see kiosk.hardening
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -48,9 +48,15 @@ def cmd_keygen(args: argparse.Namespace) -> int:
     private, public = write_key_pair(folder, args.office, args.bits)
     print(f"private key (give it to the office, nobody else): {private}")
     print(
-        f"public key (the terminal seals with it; for production put it into offices.yaml "
-        f"as public_key): {public}"
+        f"public key (put it into offices.yaml as public_key, or build the bundle with "
+        f"--office-keys {folder}): {public}"
     )
+    if not args.out:
+        print(
+            "terminals seal with the key in their signed catalog; a key in HOME/office_keys "
+            "counts only in demo mode (kiosk run --demo)",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -27,6 +27,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="store_true",
         help="also run a central server on 127.0.0.1 and enrol this terminal with it (demo)",
     )
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="demo mode: without an installed signed bundle, serve the unsigned catalog "
+        "folder and make demo key pairs for its offices in HOME/office_keys (never on a "
+        "real terminal: it then fails closed until a verified bundle is installed)",
+    )
     p.set_defaults(handler=cmd_run)
 
 
@@ -40,7 +47,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from ui.app import run_app  # Qt is imported only here
 
     if args.smoke:
-        return run_app(home, root, translations, windowed=args.windowed, smoke=True)
+        return run_app(home, root, translations, windowed=args.windowed, smoke=True, demo=args.demo)
     started: dict[str, Any] = {}
 
     def start_sync() -> None:
@@ -71,6 +78,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             translations,
             windowed=args.windowed,
             smoke=False,
+            demo=args.demo,
             status_for=status_for,
             sync_now=sync_now,
             after_first_paint=start_sync,

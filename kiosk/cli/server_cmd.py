@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.cli.common import add_home, format_counts
@@ -44,6 +45,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = action("enroll-device", "print a one-time enrolment token for a terminal")
     p.add_argument("name", metavar="NAME", help="the terminal's name, e.g. migrado-eg-1")
     p.set_defaults(handler=cmd_enroll_device)
+
+    p = action(
+        "staff-pepper", "write the deployment's staff pepper, for `kiosk staff add --pepper`"
+    )
+    p.add_argument("--out", metavar="FILE", required=True, help="written for the owner only")
+    p.set_defaults(handler=cmd_staff_pepper)
 
     p = action("revoke-device", "refuse a terminal from now on (lost, stolen, replaced)")
     p.add_argument("name", metavar="NAME")
@@ -120,6 +127,28 @@ def cmd_enroll_device(args: argparse.Namespace) -> int:
     print(
         f"one-time enrolment token for '{args.name}', valid {ENROLMENT_TTL // 3600} hours; "
         "on the terminal run: kiosk enroll --server URL --token TOKEN",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_staff_pepper(args: argparse.Namespace) -> int:
+    """Admins make staff lists with it; terminals get it at enrolment, never in a bundle."""
+    from kiosk.staff.pepper import parse_pepper, write_pepper_file
+    from sync.server.accounts import staff_pepper
+
+    engine = _engine(args)
+    if engine is None:
+        return 1
+    out = Path(args.out)
+    try:
+        write_pepper_file(out, parse_pepper(staff_pepper(engine)))
+    except OSError as exc:
+        print(f"{out}: cannot write the staff pepper: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(
+        f"staff pepper written to {out} (keep it like a password); add staff to a list for "
+        "bundles with: kiosk staff add NAME --list staff.json --pepper " + str(out),
         file=sys.stderr,
     )
     return 0

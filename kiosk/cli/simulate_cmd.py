@@ -1,4 +1,9 @@
-"""``kiosk simulate``: many visitors through the core, for load, crash and leak tests."""
+"""``kiosk simulate``: many visitors through the core, for load, crash and leak tests.
+
+It runs the unsigned catalog folder, so it is a demo: offices without a public key in
+that catalog get demo key pairs in HOME/office_keys, and it says so. A terminal serving
+visitors never does this (see ``kiosk run --demo``).
+"""
 
 from __future__ import annotations
 
@@ -46,12 +51,17 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     store = open_store(home)
     if catalog is None or store is None:
         return 1
+    print(
+        "demo mode: the unsigned catalog folder; offices without a public_key seal to demo "
+        f"keys in {home / 'office_keys'}",
+        file=sys.stderr,
+    )
     for office in ensure_demo_office_keys(home, catalog):
         print(
             f"made a demo key pair for office '{office}' in {home / 'office_keys'}", file=sys.stderr
         )
     clock = FakeClock(start=time.time())
-    terminal = Terminal(store, catalog, home, clock=clock)
+    terminal = Terminal(store, catalog, home, clock=clock, demo=True)
     report = simulate(
         terminal, clock, visitors=args.visitors, seed=args.seed, leave_drafts=args.leave_drafts
     )

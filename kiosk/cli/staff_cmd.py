@@ -77,6 +77,8 @@ class StaffListTarget(Protocol):
     """The list a command edits: the admin's staff-list file or the terminal's accounts."""
 
     where: str
+    #: PIN hashes made for this list are peppered with it (None: plain scrypt)
+    pepper: bytes | None
 
     def records(self) -> list[StaffRecord]: ...
 
@@ -86,10 +88,13 @@ class StaffListTarget(Protocol):
 
 
 class StaffFile:
-    def __init__(self, path: Path) -> None:
+    """A staff list for bundles: every hash in it is peppered with the deployment's pepper."""
+
+    def __init__(self, path: Path, pepper: bytes | None) -> None:
         from kiosk.staff.records import load_staff_list
 
         self.path = path
+        self.pepper: bytes | None = pepper
         self.where = str(path)
         try:
             self._records = load_staff_list(path) if path.exists() else []
@@ -124,10 +129,11 @@ class StaffFile:
 class LocalAccounts:
     """The terminal's own accounts; every change goes to its audit log."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, pepper: bytes | None) -> None:
         from kiosk.session.clock import SystemClock
 
         self.store = store
+        self.pepper = pepper
         self.where = f"{store.path} (this terminal's accounts)"
         self.clock = SystemClock()
 
@@ -195,7 +201,13 @@ def _add_target(parser: argparse.ArgumentParser) -> None:
         "--list",
         metavar="FILE",
         help="edit this staff-list file (for `kiosk catalog build --staff`) instead of "
-        "the terminal's own accounts",
+        "the terminal's own accounts; needs --pepper",
+    )
+    parser.add_argument(
+        "--pepper",
+        metavar="FILE",
+        help="the deployment's staff pepper (from `kiosk server staff-pepper`), which every "
+        "PIN hash in a staff list for bundles is made with",
     )
 
 
@@ -232,13 +244,34 @@ def _store(args: argparse.Namespace) -> Iterator[Store]:
         store.close()
 
 
+def _pepper(args: argparse.Namespace, *, for_hashing: bool) -> bytes | None:
+    """The pepper new PIN hashes are made with: --pepper, else the terminal's own."""
+    from kiosk.staff.pepper import PepperError, load_terminal_pepper, read_pepper_file
+
+    try:
+        if args.pepper:
+            return read_pepper_file(Path(args.pepper))
+        if args.list:
+            if for_hashing:
+                raise CommandError(
+                    "a staff list for bundles needs the deployment's staff pepper: add "
+                    "--pepper FILE (made by `kiosk server staff-pepper --out FILE`)",
+                    code=2,
+                )
+            return None
+        return load_terminal_pepper(home_dir(args.home))
+    except PepperError as exc:
+        raise CommandError(str(exc)) from None
+
+
 @contextlib.contextmanager
-def _target(args: argparse.Namespace) -> Iterator[StaffListTarget]:
+def _target(args: argparse.Namespace, *, for_hashing: bool = False) -> Iterator[StaffListTarget]:
+    pepper = _pepper(args, for_hashing=for_hashing)
     if args.list:
-        yield StaffFile(Path(args.list))
+        yield StaffFile(Path(args.list), pepper)
         return
     with _store(args) as store:
-        yield LocalAccounts(store)
+        yield LocalAccounts(store, pepper)
 
 
 def cmd_add(args: argparse.Namespace) -> int:
@@ -260,7 +293,7 @@ def cmd_add(args: argparse.Namespace) -> int:
             f"starting with a letter or digit, at most {MAX_ID_LENGTH} characters",
             code=2,
         )
-    with _target(args) as target:
+    with _target(args, for_hashing=True) as target:
         return _add(args, target, name, staff_id)
 
 
@@ -288,11 +321,12 @@ def _add(args: argparse.Namespace, target: StaffListTarget, name: str, staff_id:
     if not hmac.compare_digest(pin.encode(), _read_pin("the same PIN again: ").encode()):
         raise CommandError("the two PINs differ; nothing was changed")
     # a PIN that unlocked as two people would make the audit log's "who" a guess
-    if any(pin_matches(pin, r.pin_hash) for r in records if r.id != staff_id):
+    if any(pin_matches(pin, r.pin_hash, target.pepper) for r in records if r.id != staff_id):
         raise CommandError(
             f"another account in {target.where} has this PIN; choose a different one"
         )
-    record = StaffRecord(id=staff_id, name=name, role=args.role, pin_hash=hash_pin(pin))
+    pin_hash = hash_pin(pin, pepper=target.pepper)
+    record = StaffRecord(id=staff_id, name=name, role=args.role, pin_hash=pin_hash)
     target.put(record, replacing=replacing)
     verb = "replaced" if replacing else "added"
     print(f"{verb} {record.role} '{record.id}' ({record.name}) in {target.where}")

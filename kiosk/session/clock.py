@@ -6,6 +6,8 @@ import datetime as dt
 import time
 from typing import Protocol
 
+HOUR = 3600.0
+
 
 class Clock(Protocol):
     def now(self) -> float:

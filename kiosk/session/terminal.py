@@ -1,16 +1,18 @@
 """The terminal: what outlives visitors (store, catalog, keys) and starts, resumes or recovers them.
 
 Resume and crash recovery both rebuild a session from encrypted drafts. Resume
-needs the visitor's code and PIN; crash recovery needs a staff grant and works
-only for a few minutes after an unclean stop, through a terminal key that
-exists for exactly that purpose.
+needs the visitor's code and PIN (:mod:`kiosk.session.tickets`); crash recovery
+needs a staff grant and works only for a few minutes after an unclean stop,
+through terminal keys that exist for exactly that purpose and expire
+(:mod:`kiosk.session.recovery`). When a visit ends, the write-ahead log is cut to
+nothing, so no old version of its rows stays in a file.
 """
 
 from __future__ import annotations
 
-import enum
+import contextlib
 import json
-import os
+import logging
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,30 +21,31 @@ from typing import TYPE_CHECKING
 from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.catalog.install import CatalogInstaller
 from kiosk.catalog.model import Form, Office
-from kiosk.crypto import aead, keywrap
+from kiosk.crypto import aead
 from kiosk.crypto.keywrap import ScryptParams
 from kiosk.crypto.sealing import write_key_pair
-from kiosk.session.clock import Clock, SystemClock, local_date
+from kiosk.crypto.secret_files import destroy
+from kiosk.session.clock import HOUR, Clock, SystemClock, local_date
 from kiosk.session.codes import RESUME_LENGTH, is_valid, normalise
+from kiosk.session.recovery import RecoveryKeys
+from kiosk.session.resume_gate import ResumeError, ResumeGate, ResumeProblem
 from kiosk.session.staff import StaffGrant
-from kiosk.session.visitor import (
-    FormDraft,
-    VisitorSession,
-    draft_aad,
-    recovery_aad,
-    ticket_aad,
-    ticket_id,
+from kiosk.session.tickets import (
+    TicketSecret,
 )
+from kiosk.session.visitor import FormDraft, VisitorSession, draft_aad, recovery_aad
 from kiosk.staff.directory import StaffDirectory
+from kiosk.staff.pepper import PepperError, load_terminal_pepper
 from kiosk.staff.records import StaffList
 from kiosk.staff.unlock import LockoutPolicy, StaffUnlock
-from kiosk.store import Store
+from kiosk.store import Store, StoreError
 from kiosk.store.repositories import CATALOG_SETTING, DraftRow
 
 if TYPE_CHECKING:
     from kiosk.catalog.bundle import VerifiedBundle
 
-HOUR = 3600.0
+log = logging.getLogger("kiosk.terminal")
+
 BUNDLE_STAFF_SETTING = "staff.bundle_list"  # the last staff list a signed bundle brought
 
 
@@ -64,24 +67,11 @@ class SessionConfig:
     staff_idle_seconds: float = 120.0  # the assisted mode locks itself after this
     staff_max_seconds: float = 1800.0  # ... and after this, however busy the terminal is
     staff_lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
-
-
-class ResumeProblem(enum.Enum):
-    INVALID_CODE = "invalid_code"  # typo: the check character does not fit
-    UNKNOWN_CODE = "unknown_code"  # no such ticket (or already used, or purged)
-    EXPIRED = "expired"
-    LOCKED = "locked"  # too many wrong PINs, for good
-    WAIT = "wait"  # too many wrong PINs, for a while
-    WRONG_PIN = "wrong_pin"
-    FORM_GONE = "form_gone"
-
-
-class ResumeError(ValueError):
-    def __init__(self, problem: ResumeProblem, *, seconds: float = 0, attempts_left: int = 0):
-        super().__init__(problem.value)
-        self.problem = problem
-        self.seconds = seconds
-        self.attempts_left = attempts_left
+    #: failed resumes of the whole terminal, counted on disk: a restart forgets the
+    #: per-code counts (they are kept in memory only), this keeps guessing slow anyway
+    resume_lockout: LockoutPolicy = field(
+        default_factory=lambda: LockoutPolicy(free_attempts=10, cap_seconds=900.0)
+    )
 
 
 def catalog_label(catalog: CompiledCatalog) -> str:
@@ -111,19 +101,30 @@ class Terminal:
         config: SessionConfig | None = None,
         installer: CatalogInstaller | None = None,
         bundle: VerifiedBundle | None = None,
+        demo: bool | None = None,
     ) -> None:
+        # demo: may seal to the demo key files in HOME/office_keys (see office_public_key);
+        # left out, only a terminal that runs no signed catalog at all may (development)
+        self.demo = demo if demo is not None else installer is None and bundle is None
         self.store = store
         self.catalog = bundle.catalog if bundle is not None else catalog
         self.home = home
         self.clock = clock or SystemClock()
         self.config = config or SessionConfig()
         self.installer = installer
-        self.staff = StaffDirectory(store)
+        self.staff = StaffDirectory(store, lambda: _staff_pepper(home))
         self.unlock = StaffUnlock(store, self.staff, self.clock, self.config.staff_lockout)
         self.bundle_version: int | None = None
         if bundle is not None:
             self._take_bundle(bundle)
-        self.recovery_key = _terminal_secret(home / "keys" / "recovery.key")
+        self.recovery = RecoveryKeys(
+            home / "keys" / "recovery", self.config.recovery_window_seconds, self.clock
+        )
+        destroy(home / "keys" / "recovery.key")  # the one key of earlier versions, never rotated
+        self.recovery.expire()
+        self._recovery_epoch = self.recovery.epoch()
+        self.gate = ResumeGate(store, self.config)
+        self._journal_dirty = True
         self.terminal_id = self._terminal_id()
         self._live: dict[str, VisitorSession] = {}
         self._kept_catalogs: set[str] = set()
@@ -141,6 +142,10 @@ class Terminal:
             self.store.settings.set("terminal_id", value)
         return value
 
+    def ticket_secret(self, plain_code: str, pin: str) -> TicketSecret:
+        """Id and wrapping key of the ticket for this code and PIN (one scrypt: slow)."""
+        return self.gate.secret(plain_code, pin)
+
     # ------------------------------------------------------------ sessions
     def start_session(self, language: str) -> VisitorSession:
         session = VisitorSession(self, language, aead.new_key())
@@ -151,7 +156,18 @@ class Terminal:
         return session
 
     def forget(self, session: VisitorSession) -> None:
+        """An ended session leaves: and with it every old version of its rows in the log."""
         self._live.pop(session.id, None)
+        self._journal_dirty = True
+        self.scrub_journal()
+
+    def scrub_journal(self) -> None:
+        """Cut the write-ahead log when nothing is open; tried again on the next tick if a
+        reader kept it from finishing (see :meth:`Store.scrub_journal`)."""
+        if self._journal_dirty and not self._live:
+            # a full or read-only disk: the next tick tries again
+            with contextlib.suppress(StoreError):
+                self._journal_dirty = not self.store.scrub_journal()
 
     def count(self, event: str, language: str, form: Form) -> None:
         self.store.counters.bump(
@@ -168,28 +184,20 @@ class Terminal:
         if not is_valid(code, RESUME_LENGTH):
             raise ResumeError(ResumeProblem.INVALID_CODE)
         plain = normalise(code)
-        tid = ticket_id(plain)
-        ticket = self.store.tickets.get(tid)
         now = self.clock.now()
-        if ticket is None:
-            raise ResumeError(ResumeProblem.UNKNOWN_CODE)
+        self.gate.refuse_while_waiting(plain, now)
+        found = self.gate.find(plain, pin)
+        if found is None:
+            raise self.gate.failed(plain, now)
+        ticket, key = found
         if ticket.expires_at <= now:
             self.store.tickets.purge_expired(now)
             raise ResumeError(ResumeProblem.EXPIRED)
-        if ticket.locked:
-            raise ResumeError(ResumeProblem.LOCKED)
-        if ticket.locked_until > now:
-            raise ResumeError(ResumeProblem.WAIT, seconds=ticket.locked_until - now)
-        try:
-            key = keywrap.unwrap(
-                ticket.wrapped_key, f"{plain}:{pin}", self.config.scrypt, ticket_aad(plain)
-            )
-        except aead.DecryptionError:
-            raise self._wrong_pin(tid, ticket.failures + 1, now) from None
-        rows = self.store.drafts.for_ticket(tid)
+        rows = self.store.drafts.for_ticket(ticket.id)
         drafts = [self._restore(row, key) for row in rows]
         session = VisitorSession(self, language, key)
-        self.store.tickets.redeem(tid, session.id)
+        self.store.tickets.redeem(ticket.id, session.id)
+        self.gate.succeeded(plain)
         for draft in drafts:
             session.adopt(draft)
             draft.dirty = True  # re-save under the new session's recovery wrap
@@ -199,22 +207,6 @@ class Terminal:
         )
         session.flush()
         return session
-
-    def _wrong_pin(self, tid: str, failures: int, now: float) -> ResumeError:
-        cfg = self.config
-        locked = failures >= cfg.max_pin_attempts
-        wait = 0.0
-        if not locked and failures >= cfg.free_pin_attempts:
-            wait = min(HOUR, cfg.lockout_base_seconds * 2 ** (failures - cfg.free_pin_attempts))
-        self.store.tickets.record_failure(tid, locked_until=now + wait, locked=locked)
-        self.store.audit.write(
-            at=now, actor="visitor", action="resume_wrong_pin", detail=f"attempt {failures}"
-        )
-        if locked:
-            return ResumeError(ResumeProblem.LOCKED)
-        return ResumeError(
-            ResumeProblem.WRONG_PIN, seconds=wait, attempts_left=cfg.max_pin_attempts - failures
-        )
 
     def _restore(self, row: DraftRow, key: bytearray) -> FormDraft:
         catalog = self._catalog_for(row.catalog_hash)
@@ -316,10 +308,11 @@ class Terminal:
             return None
         target = crashed[0]
         rows = [r for r in self.store.drafts.active() if r.session_id == target.session_id]
-        wrap = next((r.recovery_wrap for r in rows if r.recovery_wrap), None)
-        if wrap is None:
+        wraps = (r.recovery_wrap for r in rows if r.recovery_wrap)
+        aad = recovery_aad(target.session_id)
+        key = next((k for k in (self.recovery.unwrap(w, aad) for w in wraps) if k), None)
+        if key is None:  # its key expired with the window, or the wrap was damaged
             return None
-        key = bytearray(aead.decrypt(self.recovery_key, wrap, recovery_aad(target.session_id)))
         drafts = [self._restore(row, key) for row in rows]
         # the visitor's own language, as their drafts were saved in it
         language = next((d.language for d in drafts if d.language), language)
@@ -345,30 +338,66 @@ class Terminal:
         self.store.snapshots.purge_unused(keep=self.catalog.content_hash)
         self._kept_catalogs.clear()
         self._last_housekeeping = self.clock.monotonic()
+        self._journal_dirty = True
+        self.scrub_journal()
 
     def maybe_housekeeping(self) -> None:
+        """The terminal's tick (called often): recovery keys, the log, hourly purges."""
+        self.rotate_recovery_keys()
+        self.scrub_journal()
         if self.clock.monotonic() - self._last_housekeeping >= HOUR:
             self.housekeeping()
 
+    def rotate_recovery_keys(self) -> None:
+        """A new epoch: live visits are re-wrapped under its key, expired keys destroyed.
+
+        Crash leftovers past the window are purged first, so no draft is left whose key
+        is about to go."""
+        epoch = self.recovery.epoch()
+        if epoch == self._recovery_epoch:
+            return
+        self._recovery_epoch = epoch
+        self.store.drafts.delete_older_active(
+            self.clock.now() - self.config.recovery_window_seconds
+        )
+        for session in list(self._live.values()):
+            session.rewrap_recovery()
+        self.recovery.expire()
+        self._journal_dirty = True
+
     # ------------------------------------------------------------ keys
     def office_public_key(self, office: Office) -> bytes:
-        """The office's key from the catalog, or for the demo one made by `kiosk office keygen`."""
+        """The office's key from the catalog; in demo mode only, a demo key file instead.
+
+        Outside the demo a key file on the terminal's disk is never used: nobody signed
+        it, and whoever can write to the disk could read every application sealed to it.
+        """
         if office.public_key:
             return office.public_key.encode()
-        path = self.home / "office_keys" / f"{office.id}.pub.pem"
-        if path.exists():
-            return path.read_bytes()
-        raise NoOfficeKeyError(
-            f"no sealing key for office '{office.id}': add public_key to the catalog or run "
-            f"`kiosk office keygen {office.id}`"
+        if self.demo:
+            path = self.home / "office_keys" / f"{office.id}.pub.pem"
+            if path.exists():
+                return path.read_bytes()
+            raise NoOfficeKeyError(
+                f"no sealing key for office '{office.id}': add public_key to the catalog or "
+                f"run `kiosk office keygen {office.id}`"
+            )
+        problem = NoOfficeKeyError(
+            f"the catalog has no public_key for office '{office.id}', so its applications "
+            "cannot be sealed; publish a catalog bundle with every office's key (demo key "
+            "files in HOME/office_keys count only in demo mode, `kiosk run --demo`)"
         )
+        # for staff: the visitor is only told that this cannot be sent right now
+        log.error("%s", problem)
+        raise problem
 
 
 def ensure_demo_office_keys(home: Path, catalog: CompiledCatalog) -> list[str]:
     """Offices without a key in the catalog get a demo key pair in HOME/office_keys.
 
-    For the demo catalog and development only: in production every office's
-    public key is in the signed catalog and this finds nothing to do.
+    Demo mode only (`kiosk run --demo`, `kiosk simulate`): the terminal then holds the
+    private keys too, so anyone with its disk could open what it sealed. In production
+    every office's public key is in the signed catalog and nothing is made.
     """
     made = []
     folder = home / "office_keys"
@@ -379,19 +408,10 @@ def ensure_demo_office_keys(home: Path, catalog: CompiledCatalog) -> list[str]:
     return made
 
 
-def _terminal_secret(path: Path) -> bytes:
-    """A 32-byte key file readable only by the kiosk user, created on first use."""
-    if path.exists():
-        data = path.read_bytes()
-        if len(data) == aead.KEY_BYTES:
-            return data
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = os.urandom(aead.KEY_BYTES)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    tmp.replace(path)
-    return data
+def _staff_pepper(home: Path) -> bytes | None:
+    """The pepper from enrolment; a damaged file opens no peppered account (logged)."""
+    try:
+        return load_terminal_pepper(home)
+    except PepperError as exc:
+        log.error("staff accounts of the bundle cannot be checked: %s", exc)
+        return None

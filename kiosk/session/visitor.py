@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.catalog.model import Form
 from kiosk.catalog.strings import form_ctx, office_ctx
-from kiosk.crypto import aead, keywrap
+from kiosk.crypto import aead
 from kiosk.crypto.sealing import seal
 from kiosk.documents.render import ApplicationRecord, office_copy
 from kiosk.documents.sealed import attach_office_copy
@@ -36,6 +36,7 @@ from kiosk.session.codes import (
 from kiosk.session.idle import IdlePhase, IdleState, IdleTimer
 from kiosk.session.profile import VisitorProfile
 from kiosk.session.staff import StaffGrant
+from kiosk.session.tickets import JOINT_LOOKUP
 from kiosk.store import StoreError
 from kiosk.store.repositories import OutboxItem
 
@@ -302,6 +303,14 @@ class VisitorSession:
             if draft.dirty:
                 self._save(draft)
 
+    def rewrap_recovery(self) -> None:
+        """Save every draft again, so its recovery wrap is under the newest terminal key."""
+        if self.ended:
+            return
+        for draft in self.drafts.values():
+            draft.dirty = True
+        self.flush()
+
     def _save(self, draft: FormDraft) -> None:
         key = self._live_key()
         blob = aead.encrypt(
@@ -309,7 +318,7 @@ class VisitorSession:
             draft.blob(self.language),
             draft_aad(draft.draft_id, draft.form_id, draft.form.version),
         )
-        wrap = aead.encrypt(self.terminal.recovery_key, bytes(key), recovery_aad(self.id))
+        wrap = self.terminal.recovery.wrap(key, recovery_aad(self.id))
         try:
             self.terminal.keep_catalog(draft.catalog)
             self.terminal.store.drafts.save(
@@ -434,13 +443,14 @@ class VisitorSession:
         plain = normalise(code)
         now = self.terminal.clock.now()
         expires = now + config.resume_days * 86400
-        wrapped = keywrap.wrap(key, f"{plain}:{pin}", config.scrypt, ticket_aad(plain))
+        secret = self.terminal.ticket_secret(plain, pin)
         parked = self.terminal.store.tickets.park(
-            ticket_id=ticket_id(plain),
+            ticket_id=secret.ticket_id,
             session_id=self.id,
-            wrapped_key=wrapped,
+            wrapped_key=secret.wrap(key),
             now=now,
             expires_at=expires,
+            lookup=JOINT_LOOKUP,
         )
         self.terminal.store.audit.write(
             at=now, actor="visitor", action="continue_later", detail=f"{parked} draft(s)"
@@ -470,12 +480,3 @@ class VisitorSession:
         aead.wipe(self._key)
         self._key = None
         self.terminal.forget(self)
-
-
-def ticket_id(plain_code: str) -> str:
-    """Tickets are found by a hash of the code, so the database never holds the code itself."""
-    return hashlib.sha256(f"resume:{plain_code}".encode()).hexdigest()
-
-
-def ticket_aad(plain_code: str) -> bytes:
-    return f"ticket:{ticket_id(plain_code)}".encode()

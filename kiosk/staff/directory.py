@@ -10,7 +10,7 @@ local copy.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from kiosk.staff.records import StaffRecord, pin_matches
 from kiosk.store import Store
@@ -19,8 +19,11 @@ log = logging.getLogger("kiosk.staff")
 
 
 class StaffDirectory:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, pepper: Callable[[], bytes | None] = lambda: None) -> None:
         self._store = store
+        # the deployment's, from enrolment (which may happen while the kiosk runs): read at
+        # each unlock, it opens the peppered hashes of bundles
+        self._pepper = pepper
         self._bundle: tuple[StaffRecord, ...] | None = None
 
     @property
@@ -52,7 +55,8 @@ class StaffDirectory:
         in :meth:`accounts` order wins.
         """
         candidates = [r for r in self.accounts() if r.role == "admin" or not admins_only]
-        matches = [record for record in candidates if pin_matches(pin, record.pin_hash)]
+        pepper = self._pepper()
+        matches = [record for record in candidates if pin_matches(pin, record.pin_hash, pepper)]
         if len(matches) > 1:
             log.warning(
                 "%d staff accounts share one PIN; the first on the list is used", len(matches)

@@ -1,13 +1,17 @@
 """One staff member as terminals know them, from the local list or the signed catalog bundle.
 
 A PIN is kept only as an scrypt hash in a self-describing string, so a terminal
-can check PINs hashed with older cost parameters after the defaults change, and
-the same string can travel inside a signed bundle to every terminal.
+can check PINs hashed with older cost parameters after the defaults change.
+Hashes that travel inside signed bundles are *peppered* (``pscrypt$``): scrypt
+over HMAC(deployment pepper, PIN), so that they are useless without the pepper
+(see :mod:`kiosk.staff.pepper`); a terminal's own accounts are peppered when the
+terminal has the pepper.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import hmac
 import os
 import re
@@ -27,11 +31,13 @@ ADMIN_PIN_MIN_DIGITS = 10
 SALT_BYTES = 16
 HASH_BYTES = 32
 
-#: scrypt$<log2 n>$<r>$<p>$<salt>$<hash>, salt and hash in unpadded URL-safe base64;
-#: n up to 2**16, so a hash from a bundle can never ask a terminal for more than 128 MiB.
+#: [p]scrypt$<log2 n>$<r>$<p>$<salt>$<hash>, salt and hash in unpadded URL-safe base64
+#: ("pscrypt": peppered); n up to 2**16, so a hash from a bundle can never ask a terminal
+#: for more than 128 MiB.
 PIN_HASH_PATTERN = (
-    r"^scrypt\$(1[0-6])\$([1-9]|1[0-6])\$[1-4]\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$"
+    r"^p?scrypt\$(1[0-6])\$([1-9]|1[0-6])\$[1-4]\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$"
 )
+PEPPERED = "pscrypt"
 STAFF_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,39}$"
 
 #: What staff PINs cost to check on a terminal (~16 MiB, a few tens of milliseconds): an
@@ -75,28 +81,35 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def _derive(pin: str, salt: bytes, params: ScryptParams) -> bytes:
-    return Scrypt(salt=salt, length=HASH_BYTES, n=params.n, r=params.r, p=params.p).derive(
-        pin.encode()
-    )
+def _derive(pin: str, salt: bytes, params: ScryptParams, pepper: bytes | None) -> bytes:
+    secret = pin.encode() if pepper is None else hmac.digest(pepper, pin.encode(), hashlib.sha256)
+    return Scrypt(salt=salt, length=HASH_BYTES, n=params.n, r=params.r, p=params.p).derive(secret)
 
 
-def hash_pin(pin: str, params: ScryptParams = STAFF_SCRYPT) -> str:
-    """The storable hash of a PIN that passed :func:`check_pin_policy`."""
+def hash_pin(pin: str, params: ScryptParams = STAFF_SCRYPT, *, pepper: bytes | None = None) -> str:
+    """The storable hash of a PIN that passed :func:`check_pin_policy`, peppered if given."""
     check_pin_policy(pin)  # the role's rules are the caller's (the admin tool checks them)
     salt = os.urandom(SALT_BYTES)
     log_n = params.n.bit_length() - 1
-    digest = _derive(pin, salt, params)
-    return f"scrypt${log_n}${params.r}${params.p}${_b64(salt)}${_b64(digest)}"
+    digest = _derive(pin, salt, params, pepper)
+    kind = "scrypt" if pepper is None else PEPPERED
+    return f"{kind}${log_n}${params.r}${params.p}${_b64(salt)}${_b64(digest)}"
 
 
-def pin_matches(pin: str, stored: str) -> bool:
-    """True when *pin* hashes to *stored*; False for a wrong PIN or a malformed hash."""
+def is_peppered(stored: str) -> bool:
+    return stored.startswith(PEPPERED + "$")
+
+
+def pin_matches(pin: str, stored: str, pepper: bytes | None = None) -> bool:
+    """True when *pin* hashes to *stored*; False for a wrong PIN, a malformed hash, or a
+    peppered hash on a terminal without the pepper."""
     if not re.fullmatch(PIN_HASH_PATTERN, stored):
         return False
-    _, log_n, r, p, salt, digest = stored.split("$")
+    kind, log_n, r, p, salt, digest = stored.split("$")
+    if kind == PEPPERED and pepper is None:
+        return False
     params = ScryptParams(n=2 ** int(log_n), r=int(r), p=int(p))
-    candidate = _derive(pin, _unb64(salt), params)
+    candidate = _derive(pin, _unb64(salt), params, pepper if kind == PEPPERED else None)
     # compared as text: a hash string whose unused last bits differ is not this hash
     return hmac.compare_digest(_b64(candidate), digest)
 

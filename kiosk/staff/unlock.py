@@ -88,8 +88,8 @@ class UnlockRefusedError(Exception):
 
 def clear_lockout(store: Store, *, at: float, actor: str) -> int:
     """Forget the wrong PINs so far, on both counters (audited); the PIN pad's count cleared."""
-    failures = store.staff_lockout.get().failures
-    store.staff_lockout.reset()
+    failures = store.pin_lockout.get().failures
+    store.pin_lockout.reset()
     store.audit.write(
         at=at, actor=actor, action="staff_lockout_reset", detail=f"{failures} failure(s) cleared"
     )
@@ -157,7 +157,7 @@ class StaffUnlock:
         now = self.clock.now()
         if account is None:
             interval = self.policy.admin_interval_seconds
-            state = self.store.staff_lockout.record_failure(
+            state = self.store.pin_lockout.record_failure(
                 now=now, lock_seconds=lambda _: interval, path="admin"
             )
             self._audit(
@@ -171,7 +171,7 @@ class StaffUnlock:
         """Wrong PINs that count and the seconds the PIN pad still waits (staff screen)."""
         with self._attempt:
             now = self.clock.now()
-            state = self.store.staff_lockout.get()
+            state = self.store.pin_lockout.get()
             quiet = now - state.last_failure_at if state.last_failure_at is not None else 0.0
             return self.policy.forgiven(state.failures, max(0.0, quiet)), self._wait(now, "pin")
 
@@ -181,7 +181,7 @@ class StaffUnlock:
         clear_lockout(self.store, at=self.clock.now(), actor=f"staff:{grant.staff_id}")
 
     def _failure(self, now: float, path: LockoutPath) -> tuple[int, float]:
-        state = self.store.staff_lockout.record_failure(
+        state = self.store.pin_lockout.record_failure(
             now=now,
             lock_seconds=self.policy.lock_seconds,
             forgive=self.policy.forgiven,
@@ -190,11 +190,11 @@ class StaffUnlock:
         return state.failures, max(0.0, state.locked_until - now)
 
     def _wait(self, now: float, path: LockoutPath) -> float:
-        state = self.store.staff_lockout.get(path)
+        state = self.store.pin_lockout.get(path)
         wait = state.locked_until - now
         if wait > self.policy.cap_seconds:
             # the wall clock went back: no lock may outlast the cap, or it could last for ever
-            self.store.staff_lockout.shorten(now + self.policy.cap_seconds, path)
+            self.store.pin_lockout.shorten(now + self.policy.cap_seconds, path)
             wait = self.policy.cap_seconds
         return max(0.0, wait)
 

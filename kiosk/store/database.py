@@ -9,6 +9,7 @@ visitor's answers in memory) instead of a traceback.
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from functools import wraps
@@ -21,6 +22,7 @@ from kiosk.i18n import N_
 from kiosk.store.migrations import LATEST, MIGRATIONS
 
 P = ParamSpec("P")
+JOURNAL_SIZE_LIMIT = 1 << 20
 R = TypeVar("R")
 
 MESSAGES = {
@@ -102,6 +104,9 @@ def connect(path: Path, *, read_only: bool = False) -> sqlite_utils.Database:
         # drafts: durable against a crashed process; submits switch to FULL (see outbox)
         db.execute("PRAGMA synchronous = NORMAL")
         db.execute("PRAGMA secure_delete = ON")  # deleted drafts leave no old pages behind
+        db.execute("PRAGMA temp_store = MEMORY")  # sorts and indexes never spill to /tmp
+        # a checkpoint that could not truncate (a reader was busy) still cuts the log to this
+        db.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}")
     return db
 
 
@@ -145,6 +150,21 @@ def migrate(db: sqlite_utils.Database, target: int = LATEST) -> int:
         return schema_version(db)
 
 
+def _private_files(path: Path) -> None:
+    """The database and its log for the kiosk user alone, whatever the umask.
+
+    SQLite creates the log files with the database file's mode, so the database is
+    made 0600 before SQLite opens it; files an earlier version left readable are
+    tightened."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    for one in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        with contextlib.suppress(OSError):
+            if one.exists() and one.stat().st_mode & 0o077:
+                one.chmod(0o600)
+
+
 class Store:
     """The open database with its repositories; one per process."""
 
@@ -154,15 +174,16 @@ class Store:
             CatalogSnapshots,
             Drafts,
             Outbox,
+            PinLockout,
             Settings,
             StaffAccounts,
-            StaffLockout,
             Tickets,
             UsageCounters,
         )
 
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not read_only:
+            _private_files(path)
         self.db = connect(path, read_only=read_only)
         with translated_errors():
             verdict = self.db.execute("PRAGMA quick_check").fetchone()[0]
@@ -183,7 +204,19 @@ class Store:
         self.counters = UsageCounters(self.db)
         self.snapshots = CatalogSnapshots(self.db)
         self.staff_accounts = StaffAccounts(self.db)
-        self.staff_lockout = StaffLockout(self.db)
+        self.pin_lockout = PinLockout(self.db)
+
+    @guarded
+    def scrub_journal(self) -> bool:
+        """Copy the write-ahead log into the database and cut it to nothing.
+
+        Until then the log holds every version of every row written since the last
+        checkpoint: the drafts and key wraps of visits that ended. Called when a visit
+        ends; False when a reader (the sync thread) kept it from finishing, so the
+        caller tries again later.
+        """
+        busy, _, _ = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return int(busy) == 0
 
     @guarded
     def integrity_ok(self) -> bool:

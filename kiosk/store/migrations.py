@@ -193,5 +193,37 @@ def _v6(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE staff_lockout_v6 RENAME TO staff_lockout")
 
 
-MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [_v1, _v2, _v3, _v4, _v5, _v6]
+def _v7(db: sqlite_utils.Database) -> None:
+    """Tickets found by code and PIN together; one wrong-PIN counter table for every pad.
+
+    Tickets parked before keep ``lookup = 1`` (found by a hash of the code) until they
+    are redeemed or expire. The lockout table gains the resume pad's row: wrong PINs no
+    longer point to a ticket, so the terminal counts them as a whole.
+    """
+    db.execute("ALTER TABLE resume_tickets ADD COLUMN lookup INTEGER NOT NULL DEFAULT 1")
+    db.execute(
+        """CREATE TABLE pin_lockout (
+            path TEXT PRIMARY KEY CHECK (path IN ('pin', 'admin', 'resume')),
+            failures INTEGER NOT NULL DEFAULT 0,
+            locked_until REAL NOT NULL DEFAULT 0,
+            last_failure_at REAL
+        )"""
+    )
+    db.execute(
+        "INSERT INTO pin_lockout (path, failures, locked_until, last_failure_at) "
+        "SELECT path, failures, locked_until, last_failure_at FROM staff_lockout"
+    )
+    db.execute("INSERT OR IGNORE INTO pin_lockout (path) VALUES ('resume')")
+    db.execute("DROP TABLE staff_lockout")
+
+
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _v1,
+    _v2,
+    _v3,
+    _v4,
+    _v5,
+    _v6,
+    _v7,
+]
 LATEST = len(MIGRATIONS)

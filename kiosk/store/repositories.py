@@ -176,6 +176,7 @@ class TicketRow:
     failures: int
     locked_until: float
     locked: bool
+    lookup: int
 
 
 class Tickets(_Repo):
@@ -188,13 +189,15 @@ class Tickets(_Repo):
         wrapped_key: bytes,
         now: float,
         expires_at: float,
+        lookup: int,
     ) -> int:
         """Create the ticket and hand it the session's drafts, in one transaction."""
         with self.db.atomic():
             self.db.execute(
-                "INSERT INTO resume_tickets (id, session_id, wrapped_key, created_at, expires_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                [ticket_id, session_id, wrapped_key, now, expires_at],
+                "INSERT INTO resume_tickets "
+                "(id, session_id, wrapped_key, created_at, expires_at, lookup) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [ticket_id, session_id, wrapped_key, now, expires_at, lookup],
             )
             cur = self.db.execute(
                 "UPDATE drafts SET state = 'parked', ticket_id = ?, recovery_wrap = NULL "
@@ -204,15 +207,16 @@ class Tickets(_Repo):
             return int(cur.rowcount)
 
     @guarded
-    def get(self, ticket_id: str) -> TicketRow | None:
+    def get(self, ticket_id: str, lookup: int) -> TicketRow | None:
+        """The ticket stored under *ticket_id* by the *lookup* scheme."""
         row = self.db.execute(
             "SELECT id, session_id, wrapped_key, created_at, expires_at, failures, locked_until, "
-            "locked FROM resume_tickets WHERE id = ?",
-            [ticket_id],
+            "locked, lookup FROM resume_tickets WHERE id = ? AND lookup = ?",
+            [ticket_id, lookup],
         ).fetchone()
         if row is None:
             return None
-        tid, session_id, wrapped, created, expires, failures, locked_until, locked = row
+        tid, session_id, wrapped, created, expires, failures, locked_until, locked, kind = row
         return TicketRow(
             str(tid),
             str(session_id),
@@ -222,6 +226,7 @@ class Tickets(_Repo):
             int(failures),
             float(locked_until),
             bool(locked),
+            int(kind),
         )
 
     @guarded
@@ -596,7 +601,7 @@ def _staff_record(row: tuple[Any, ...]) -> StaffRecord | None:
         return None
 
 
-LockoutPath = Literal["pin", "admin"]
+LockoutPath = Literal["pin", "admin", "resume"]
 
 
 @dataclass(frozen=True)
@@ -606,14 +611,15 @@ class LockoutState:
     last_failure_at: float | None
 
 
-class StaffLockout(_Repo):
-    """Wrong staff PINs on this terminal, and until when unlocking waits: one counter for
-    the PIN pad (``pin``), one for the admin path during a wait (``admin``)."""
+class PinLockout(_Repo):
+    """Wrong PINs on this terminal, and until when a pad waits: one counter for the staff
+    PIN pad (``pin``), one for the admin path during its wait (``admin``), one for
+    resuming a parked visit (``resume``)."""
 
     @guarded
     def get(self, path: LockoutPath = "pin") -> LockoutState:
         row = self.db.execute(
-            "SELECT failures, locked_until, last_failure_at FROM staff_lockout WHERE path = ?",
+            "SELECT failures, locked_until, last_failure_at FROM pin_lockout WHERE path = ?",
             [path],
         ).fetchone()
         if row is None:
@@ -641,12 +647,12 @@ class StaffLockout(_Repo):
         """
         with self.db.atomic():
             self.db.execute(
-                "INSERT INTO staff_lockout (path) VALUES (?) "
+                "INSERT INTO pin_lockout (path) VALUES (?) "
                 "ON CONFLICT(path) DO UPDATE SET failures = failures",
                 [path],
             )
             failures, last = self.db.execute(
-                "SELECT failures, last_failure_at FROM staff_lockout WHERE path = ?", [path]
+                "SELECT failures, last_failure_at FROM pin_lockout WHERE path = ?", [path]
             ).fetchone()
             failures = int(failures)
             if forgive is not None and last is not None:
@@ -654,7 +660,7 @@ class StaffLockout(_Repo):
             failures += 1
             locked_until = now + lock_seconds(failures)
             self.db.execute(
-                "UPDATE staff_lockout SET failures = ?, locked_until = ?, last_failure_at = ? "
+                "UPDATE pin_lockout SET failures = ?, locked_until = ?, last_failure_at = ? "
                 "WHERE path = ?",
                 [failures, locked_until, now, path],
             )
@@ -665,18 +671,18 @@ class StaffLockout(_Repo):
         """End the lock by *latest* at the latest (after the wall clock went back)."""
         with self.db.atomic():
             self.db.execute(
-                "UPDATE staff_lockout SET locked_until = ? WHERE path = ? AND locked_until > ?",
+                "UPDATE pin_lockout SET locked_until = ? WHERE path = ? AND locked_until > ?",
                 [latest, path, latest],
             )
 
     @guarded
     def reset(self, path: LockoutPath | None = None) -> None:
-        """Forget the wrong PINs of *path* (of both when None)."""
+        """Forget the wrong PINs of *path* (of both staff paths when None)."""
         paths: list[LockoutPath] = ["pin", "admin"] if path is None else [path]
         with self.db.atomic():
             for one in paths:
                 self.db.execute(
-                    "INSERT INTO staff_lockout (path) VALUES (?) ON CONFLICT(path) DO UPDATE SET "
+                    "INSERT INTO pin_lockout (path) VALUES (?) ON CONFLICT(path) DO UPDATE SET "
                     "failures = 0, locked_until = 0, last_failure_at = NULL",
                     [one],
                 )

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 
+from kiosk.staff.pepper import parse_pepper, terminal_pepper_path, write_pepper_file
 from sync import protocol as p
 from sync.client.transport import USER_AGENT, ProtocolError, read_reply
 
@@ -87,5 +88,7 @@ def enrol(home: Path, server: str, token: str, *, timeout: float = 15.0) -> Devi
     credential = DeviceCredential(
         server=server, device_id=reply.device_id, name=reply.device_name, token=reply.device_token
     )
+    if reply.staff_pepper is not None:  # before the credential: no enrolment without it
+        write_pepper_file(terminal_pepper_path(home), parse_pepper(reply.staff_pepper))
     save_credential(home, credential)
     return credential

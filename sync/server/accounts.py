@@ -9,6 +9,7 @@ enough: there is nothing to guess for a slow hash to protect.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import secrets
@@ -21,7 +22,7 @@ from typing import Literal
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from sync.server.db import credentials, devices
+from sync.server.db import credentials, devices, meta
 
 Role = Literal["enrolment", "device", "office", "admin"]
 PREFIX: dict[Role, str] = {"enrolment": "ke_", "device": "kd_", "office": "ko_", "admin": "ka_"}
@@ -100,6 +101,27 @@ def issue_enrolment(engine: Engine, name: str, *, clock: Clock = time.time) -> s
         _revoke_all(conn, "enrolment", device_id, now)
         _store_credential(conn, token, "enrolment", device_id, now, now + ENROLMENT_TTL)
     return token
+
+
+STAFF_PEPPER_KEY = "staff_pepper"
+
+
+def staff_pepper(engine: Engine) -> str:
+    """The deployment's staff pepper (hex), made on first use; see kiosk.staff.pepper.
+
+    Kept in the server's database beside the device credentials it is handed out with;
+    an insert that loses a race to another worker reads the winner's value.
+    """
+    with engine.begin() as conn:
+        found = conn.execute(sa.select(meta.c.value).where(meta.c.key == STAFF_PEPPER_KEY)).scalar()
+        if found is not None:
+            return str(found)
+    with contextlib.suppress(sa.exc.IntegrityError), engine.begin() as conn:
+        conn.execute(sa.insert(meta).values(key=STAFF_PEPPER_KEY, value=secrets.token_hex(32)))
+    with engine.begin() as conn:
+        return str(
+            conn.execute(sa.select(meta.c.value).where(meta.c.key == STAFF_PEPPER_KEY)).scalar_one()
+        )
 
 
 def enrol(engine: Engine, token: str, *, clock: Clock = time.time) -> tuple[str, str, str]:

@@ -177,7 +177,12 @@ def create_app(
             device_id, name, token = accounts.enrol(engine, body.token, clock=clock)
         except accounts.AuthError as exc:
             raise ApiError(401, exc.code, exc.message) from None
-        return p.EnrolmentReply(device_id=device_id, device_name=name, device_token=token)
+        return p.EnrolmentReply(
+            device_id=device_id,
+            device_name=name,
+            device_token=token,
+            staff_pepper=accounts.staff_pepper(engine),
+        )
 
     # ------------------------------------------------------------ devices
     @app.post(f"{p.API}/applications/batch", tags=["device"])
@@ -270,9 +275,10 @@ def create_app(
         openapi_extra=BUNDLE_BODY,
     )
     async def admin_publish_catalog(request: Request, admin: Admin) -> p.CatalogPublished:
-        """Publish a signed catalog bundle: checked like a terminal checks it (422 with the
-        reason as the error code), refused if not newer than the published one or for
-        another deployment (409). Every version is kept."""
+        """Publish a signed catalog bundle: checked like a terminal checks it, a sealing key
+        for every office included (422 with the reason as the error code, such as
+        missing_office_key), refused if not newer than the published one or for another
+        deployment (409). Every version is kept."""
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind != "application/json":
             raise ApiError(415, "unsupported_media_type", "send the bundle as application/json")

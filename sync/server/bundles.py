@@ -1,8 +1,10 @@
 """Published catalog bundles: what admins upload and terminals download.
 
 The server checks a bundle exactly as a terminal will (signature by a key trusted
-here, layout, catalog against its hash), so a bundle that terminals would refuse
-never reaches them. It then keeps every version: terminals get the highest, and an
+here, layout, catalog against its hash, a usable sealing key for every office), so a
+bundle that terminals would refuse never reaches them, and the admin hears the reason
+(``missing_office_key`` and the offices it is missing for, say) at once instead of
+finding terminals out of service. It then keeps every version: terminals get the highest, and an
 admin can see what was published when, by whom and signed with which key.
 
 A server serves one deployment, fixed by the first bundle published to it, and
@@ -109,8 +111,9 @@ def _refuse_unless_newest(conn: sa.Connection, deployment: str, version: int) ->
 def publish(engine: Engine, data: bytes, *, admin: str, now: float) -> Published:
     """Check *data* like a terminal would and store it as the newest version.
 
-    :class:`BundleRefusedError` if it is not signed by a trusted key, is damaged, is
-    for another deployment or is not newer than what is published.
+    :class:`BundleRefusedError` if it is not signed by a trusted key, is damaged, leaves
+    an office without a sealing key, is for another deployment or is not newer than what
+    is published.
     """
     keys = trusted_keys(engine)
     current = newest(engine)

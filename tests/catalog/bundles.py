@@ -16,14 +16,16 @@ from kiosk.catalog.build import build_catalog
 from kiosk.catalog.bundle import SIGNING_CONTEXT, build_bundle, sign_bundle
 from kiosk.catalog.compiled import CompiledCatalog, canonical_json
 from kiosk.crypto.signing import key_id
+from tests.catalog.office_keys import with_office_keys
 from tests.conftest import write_catalog
 
 
 def small_catalog(folder: Path) -> CompiledCatalog:
-    """The two-language test catalog of ``tests/conftest.py``, version 1."""
+    """The two-language test catalog of ``tests/conftest.py``, version 1, with a sealing
+    key for its office (a bundle without one is refused)."""
     result = build_catalog(write_catalog(folder))
     assert result.catalog is not None, [str(i) for i in result.errors]
-    return result.catalog
+    return with_office_keys(result.catalog)
 
 
 def version_of(

@@ -39,6 +39,12 @@ OTHER_ADMIN = Ed25519PrivateKey.generate()
 STRANGER = Ed25519PrivateKey.generate()
 TRUSTED = [ADMIN.public_key(), OTHER_ADMIN.public_key()]
 WHEN = dt.datetime(2026, 11, 21, 9, 30, tzinfo=dt.UTC)
+CHEAP = ScryptParams(n=2**10)
+PEPPER = b"d" * 32  # the deployment's, as `kiosk server staff-pepper` gives it to admins
+
+
+def peppered(pin: str) -> str:
+    return hash_pin(pin, CHEAP, pepper=PEPPER)
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +75,8 @@ def test_the_reasons_are_the_documented_ones() -> None:
         "wrong_deployment",
         "not_newer",
         "bad_catalog",
+        "missing_office_key",
+        "bad_office_key",
     } == REASONS
 
 
@@ -142,10 +150,9 @@ def test_newer_version_and_own_deployment(catalog: CompiledCatalog) -> None:
 
 
 def test_staff_list_travels_in_the_manifest(catalog: CompiledCatalog, tmp_path: Path) -> None:
-    cheap = ScryptParams(n=2**10)
     records = [
-        StaffRecord(id="amira", name="Amira K.", role="admin", pin_hash=hash_pin("402917", cheap)),
-        StaffRecord(id="jonas", name="Jonas B.", pin_hash=hash_pin("815023", cheap)),
+        StaffRecord(id="amira", name="Amira K.", role="admin", pin_hash=peppered("402917")),
+        StaffRecord(id="jonas", name="Jonas B.", pin_hash=peppered("815023")),
     ]
     save_staff_list(tmp_path / "staff.json", records)
     from kiosk.staff.records import load_staff_list
@@ -157,6 +164,20 @@ def test_staff_list_travels_in_the_manifest(catalog: CompiledCatalog, tmp_path: 
     assert verify_bundle(empty, TRUSTED).manifest.staff == ()
     with pytest.raises(ValueError, match="more than once"):
         build_bundle(catalog, staff=[records[0], records[0]])
+
+
+def test_staff_hashes_without_the_pepper_never_travel(catalog: CompiledCatalog) -> None:
+    """Any device token fetches bundles: a hash in one must be useless without the pepper."""
+    bare = StaffRecord(id="jonas", name="Jonas B.", pin_hash=hash_pin("815023", CHEAP))
+    with pytest.raises(ValueError, match="jonas lack the deployment's staff pepper"):
+        build_bundle(catalog, staff=[bare])
+    good = StaffRecord(id="jonas", name="Jonas B.", pin_hash=peppered("815023"))
+    unsigned = build_bundle(catalog, staff=[good])
+    tampered = unsigned.replace(b'"pscrypt$', b'"scrypt$')  # as a careless tool might write it
+    assert tampered != unsigned
+    refused(tampered, "malformed")  # what a terminal or the server would be given
+    with pytest.raises(BundleRefusedError, match="staff pepper"):
+        sign_bundle(tampered, ADMIN)
 
 
 # ------------------------------------------------------------------ refusals

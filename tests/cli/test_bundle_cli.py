@@ -15,6 +15,7 @@ from kiosk.cli.main import main
 from kiosk.crypto.keywrap import ScryptParams
 from kiosk.crypto.signing import key_id, load_private_key
 from kiosk.staff.records import StaffRecord, hash_pin, save_staff_list
+from tests.catalog.office_keys import write_office_keys
 from tests.conftest import write_catalog
 
 KIOSK = str(Path(sys.executable).with_name("kiosk"))
@@ -27,7 +28,7 @@ def kiosk(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_keygen_build_sign_verify_as_an_admin_types_them(tmp_path: Path) -> None:
-    write_catalog(tmp_path)
+    write_office_keys(write_catalog(tmp_path))
     keygen = kiosk("catalog", "keygen", "--out", "keys/admin.key", cwd=tmp_path)
     assert keygen.returncode == 0, keygen.stderr
     kid = key_id(load_private_key(tmp_path / "keys" / "admin.key").public_key())
@@ -64,9 +65,12 @@ def test_staff_list_and_deployment_go_into_the_bundle(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = write_catalog(tmp_path)
+    write_office_keys(root)  # a bundle needs every office's sealing key
     staff = tmp_path / "staff.json"
     record = StaffRecord(
-        id="amira", name="Amira K.", pin_hash=hash_pin("402917", ScryptParams(n=2**10))
+        id="amira",
+        name="Amira K.",
+        pin_hash=hash_pin("402917", ScryptParams(n=2**10), pepper=b"d" * 32),
     )
     save_staff_list(staff, [record])
     out = tmp_path / "bundle.json"
@@ -91,6 +95,7 @@ def test_every_bad_input_is_one_line_naming_the_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = write_catalog(tmp_path)
+    write_office_keys(root)  # a bundle needs every office's sealing key
     assert main(["catalog", "keygen", "--out", str(tmp_path / "k")]) == 0
     (tmp_path / "junk.json").write_text("{ not a bundle")
     (tmp_path / "staff.json").write_text('{"staff": [{"id": "A B", "name": "x"}]}')
@@ -190,6 +195,7 @@ def test_publish_without_a_server_says_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = write_catalog(tmp_path)
+    write_office_keys(root)  # a bundle needs every office's sealing key
     bundle = tmp_path / "b.json"
     assert main(["catalog", "keygen", "--out", str(tmp_path / "k")]) == 0
     assert main(["catalog", "build", str(root), "--out", str(bundle)]) == 0

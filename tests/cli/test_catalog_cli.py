@@ -12,6 +12,7 @@ import pytest
 from kiosk.catalog.bundle import split_bundle
 from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.cli.main import main
+from tests.catalog.office_keys import write_office_keys
 from tests.conftest import FORM_YAML, write_catalog
 
 KIOSK = str(Path(sys.executable).with_name("kiosk"))
@@ -102,6 +103,7 @@ def test_build_writes_an_unsigned_bundle_of_the_compiled_catalog(
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795219200")
     root = write_catalog(tmp_path)
+    write_office_keys(root)  # a bundle needs every office's sealing key
     out = tmp_path / "out" / "bundle.json"
     assert main(["catalog", "build", str(root), "--out", str(out)]) == 0
     parts = split_bundle(out.read_bytes())

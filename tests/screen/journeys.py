@@ -184,6 +184,26 @@ def continue_later_then_resume(s: RealScreen) -> None:
 
 
 @journey
+def a_wrong_pin_asks_to_check_code_and_pin(s: RealScreen) -> None:
+    """Code and PIN find a ticket together: a wrong PIN is told as "check both", with the
+    tries left, in the visitor's language; the right PIN then opens the form."""
+    code = park_a_draft(s, "sozialticket", None, "2468")
+    start(s, "ru")
+    s.tap("have_code")
+    wait_screen(s, "resume")
+    type_code(s, code)
+    pin(s, "resume-pin", "8642")
+    error = s.window.current.error
+    s.wait_until(lambda: error.isVisible() and bool(error.text()), 10, "the message")
+    if "9" not in error.text() or "Код" not in error.text():
+        s.fail(f"the message does not say to check both, with 9 tries left: {error.text()!r}")
+    s.check()
+    s.shot("wrong-pin")
+    pin(s, "resume-pin", "2468")
+    wait_screen(s, "form")
+
+
+@journey
 def resume_after_choosing_language(s: RealScreen) -> None:
     """Choose a language first, then "I have a code": the draft opens and stays."""
     code = park_a_draft(s, "sozialticket", None, "2468")

@@ -26,12 +26,17 @@ from kiosk.crypto.keywrap import ScryptParams
 from kiosk.crypto.signing import public_key_pem
 from kiosk.session.clock import FakeClock
 from kiosk.session.terminal import Terminal
+from kiosk.staff.pepper import new_pepper, terminal_pepper_path, write_pepper_file
 from kiosk.staff.records import StaffRecord, hash_pin
 from kiosk.store import Store
+from tests.catalog.office_keys import with_office_keys
 from tests.conftest import FAST
 
 ADMIN = Ed25519PrivateKey.generate()
 STRANGER = Ed25519PrivateKey.generate()
+
+
+PEPPER = new_pepper()
 
 
 def version_of(demo: CompiledCatalog, version: int, *, title: str | None = None) -> CompiledCatalog:
@@ -42,7 +47,7 @@ def version_of(demo: CompiledCatalog, version: int, *, title: str | None = None)
     if title is not None:
         forms[0] = forms[0].model_copy(update={"title": title})
     changed = catalog.model_copy(update={"header": header, "forms": forms})
-    return CompiledCatalog.create(changed, demo.translations)
+    return with_office_keys(CompiledCatalog.create(changed, demo.translations))
 
 
 def signed(
@@ -174,9 +179,10 @@ def test_a_power_cut_between_the_two_renames_completes_the_install(
 
 
 def test_the_bundle_brings_the_staff_list(
-    terminal: Terminal, installer: CatalogInstaller, demo: CompiledCatalog
+    terminal: Terminal, installer: CatalogInstaller, demo: CompiledCatalog, home: Path
 ) -> None:
-    pin_hash = hash_pin("830261", ScryptParams(n=2**10))
+    write_pepper_file(terminal_pepper_path(home), PEPPER)  # from the terminal's enrolment
+    pin_hash = hash_pin("830261", ScryptParams(n=2**10), pepper=PEPPER)
     staff = [StaffRecord(id="lena", name="Lena M.", pin_hash=pin_hash)]
     installer.stage(signed(version_of(demo, 2), staff=staff))
     assert terminal.install_staged_catalog() is not None
@@ -187,7 +193,8 @@ def test_the_bundle_brings_the_staff_list(
 def test_a_catalog_only_update_keeps_the_staff_list(
     terminal: Terminal, installer: CatalogInstaller, demo: CompiledCatalog, home: Path
 ) -> None:
-    pin_hash = hash_pin("830261", ScryptParams(n=2**10))
+    write_pepper_file(terminal_pepper_path(home), PEPPER)  # from the terminal's enrolment
+    pin_hash = hash_pin("830261", ScryptParams(n=2**10), pepper=PEPPER)
     staff = [StaffRecord(id="lena", name="Lena M.", pin_hash=pin_hash)]
     installer.stage(signed(version_of(demo, 2), staff=staff))
     assert terminal.install_staged_catalog() is not None

@@ -11,8 +11,9 @@ from kiosk.catalog.build import build_catalog
 from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.session.clock import FakeClock
 from kiosk.session.codes import is_valid, new_resume_code, normalise
+from kiosk.session.resume_gate import ResumeError, ResumeProblem
 from kiosk.session.staff import StaffGrant
-from kiosk.session.terminal import ResumeError, ResumeProblem, Terminal
+from kiosk.session.terminal import Terminal
 from kiosk.session.visitor import NothingToContinueError, PinRejectedError, ResumeTicket
 from tests.session.test_visitor_session import SOZIALTICKET, fill
 
@@ -40,7 +41,7 @@ class TestContinueLater:
         assert session.submit().reference
         with pytest.raises(ResumeError) as info:  # a code works once
             terminal.resume(ticket.code, "4711", "uk")
-        assert info.value.problem is ResumeProblem.UNKNOWN_CODE
+        assert info.value.problem is ResumeProblem.NO_MATCH
 
     def test_code_is_forgiving_about_case_and_confusable_letters(self, terminal: Terminal) -> None:
         ticket, _ = park(terminal)
@@ -67,12 +68,39 @@ class TestContinueLater:
             problems.append(info.value.problem)
             waits.append(info.value.seconds)
             clock.advance(info.value.seconds + 1)
-        assert problems[:9] == [ResumeProblem.WRONG_PIN] * 9
+        assert problems[:9] == [ResumeProblem.NO_MATCH] * 9
         assert problems[9] is ResumeProblem.LOCKED
         assert waits[:2] == [0, 0] and waits[2:5] == [30, 60, 120]
         with pytest.raises(ResumeError) as info:  # even the right PIN, now
             terminal.resume(ticket.code, "4711", "de")
         assert info.value.problem is ResumeProblem.LOCKED
+
+    def test_a_restart_forgets_the_code_but_not_the_terminal_count(
+        self, make_terminal: Callable[..., Terminal], clock: FakeClock
+    ) -> None:
+        """Per-code counts live in memory (on disk they would point to the ticket); the
+        terminal's own count is on disk, so restarting buys a guesser nothing but waits."""
+        terminal = make_terminal()
+        ticket, _ = park(terminal)
+        for _ in range(10):
+            with pytest.raises(ResumeError) as info:
+                terminal.resume(ticket.code, "0000", "de")
+            clock.advance(info.value.seconds + 1)
+        assert info.value.problem is ResumeProblem.LOCKED
+        assert make_terminal().resume(ticket.code, "4711", "de").current is not None
+
+    def test_the_terminal_counts_every_failed_resume_across_restarts(
+        self, make_terminal: Callable[..., Terminal]
+    ) -> None:
+        terminal = make_terminal()
+        for attempt in range(11):  # ten free mistakes for the terminal, whatever the codes
+            with pytest.raises(ResumeError) as info:
+                terminal.resume(new_resume_code(), "1234", "de")
+            assert info.value.seconds == (60 if attempt == 10 else 0)
+        again = make_terminal()
+        with pytest.raises(ResumeError) as info:
+            again.resume(new_resume_code(), "1234", "de")
+        assert info.value.problem is ResumeProblem.WAIT and 59 <= info.value.seconds <= 60
 
     def test_waiting_is_enforced(self, terminal: Terminal, clock: FakeClock) -> None:
         ticket, _ = park(terminal)
@@ -97,7 +125,7 @@ class TestContinueLater:
         assert terminal.store.tickets.count() == 0 and terminal.store.drafts.count() == 0
         with pytest.raises(ResumeError) as info:
             terminal.resume(other.code, "4711", "de")
-        assert info.value.problem is ResumeProblem.UNKNOWN_CODE
+        assert info.value.problem is ResumeProblem.NO_MATCH
 
     def test_housekeeping_at_start_purges(
         self, make_terminal: Callable[..., Terminal], clock: FakeClock
@@ -109,7 +137,7 @@ class TestContinueLater:
     def test_unknown_code(self, terminal: Terminal) -> None:
         with pytest.raises(ResumeError) as info:
             terminal.resume(new_resume_code(), "1234", "de")
-        assert info.value.problem is ResumeProblem.UNKNOWN_CODE
+        assert info.value.problem is ResumeProblem.NO_MATCH
 
     @pytest.mark.parametrize("pin", ["123", "1234567", "12a4", "١٢٣٤", ""])
     def test_pin_must_be_4_to_6_digits(self, terminal: Terminal, pin: str) -> None:
@@ -214,7 +242,25 @@ class TestCrashRecovery:
         self, make_terminal: Callable[..., Terminal], home: Path
     ) -> None:
         self.crash(make_terminal)
-        (home / "keys" / "recovery.key").unlink()
+        for key in (home / "keys" / "recovery").iterdir():
+            key.unlink()
         terminal = make_terminal()
-        with pytest.raises(ValueError):
-            terminal.recover_last_session(GRANT, "ru")
+        assert terminal.crashed_sessions() != []
+        assert terminal.recover_last_session(GRANT, "ru") is None
+
+    def test_a_visit_open_longer_than_the_window_can_still_be_recovered(
+        self, make_terminal: Callable[..., Terminal], clock: FakeClock
+    ) -> None:
+        """Keys expire, but live visits are re-wrapped under each new key."""
+        terminal = make_terminal()
+        session = terminal.start_session("ru")
+        session.open_form("sozialticket")
+        fill(session, {"family_name": "Kovalenko"})
+        session.flush()
+        for _ in range(12):  # 24 minutes, a tick every two
+            clock.advance(120)
+            session.touch()
+            terminal.maybe_housekeeping()
+        recovered = make_terminal().recover_last_session(GRANT, "ru")
+        assert recovered is not None and recovered.current is not None
+        assert recovered.current.answers["family_name"] == "Kovalenko"

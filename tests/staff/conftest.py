@@ -57,9 +57,9 @@ def hash_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The hashes the directory checked a PIN against, through the real pin_matches."""
     checked: list[str] = []
 
-    def counting(pin: str, stored: str) -> bool:
+    def counting(pin: str, stored: str, pepper: bytes | None = None) -> bool:
         checked.append(stored)
-        return pin_matches(pin, stored)
+        return pin_matches(pin, stored, pepper)
 
     monkeypatch.setattr(directory, "pin_matches", counting)
     return checked

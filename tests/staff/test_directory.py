@@ -119,6 +119,6 @@ def test_an_upgraded_terminal_starts_with_no_accounts_and_no_lock(db_path: Path)
     store = Store(db_path)
     try:
         assert store.staff_accounts.all() == []
-        assert store.staff_lockout.get() == LockoutState(0, 0.0, None)
+        assert store.pin_lockout.get() == LockoutState(0, 0.0, None)
     finally:
         store.close()

@@ -9,6 +9,7 @@ from kiosk.staff.records import (
     PinPolicyError,
     check_pin_policy,
     hash_pin,
+    is_peppered,
     pin_matches,
 )
 from tests.staff.conftest import CHEAP
@@ -59,3 +60,25 @@ def test_weak_or_malformed_pins_are_refused(pin: str) -> None:
         check_pin_policy(pin)
     with pytest.raises(PinPolicyError):
         hash_pin(pin, CHEAP)
+
+
+PEPPER, OTHER = b"p" * 32, b"q" * 32
+
+
+@pytest.mark.parametrize(
+    ("made_with", "checked_with", "matches"),
+    [
+        (PEPPER, PEPPER, True),
+        (PEPPER, None, False),  # a bundle's hash is useless without the deployment's pepper
+        (PEPPER, OTHER, False),
+        (None, None, True),  # a terminal's own account from before it was enrolled
+        (None, PEPPER, True),
+    ],
+)
+def test_peppered_hashes_open_only_with_the_pepper(
+    made_with: bytes | None, checked_with: bytes | None, matches: bool
+) -> None:
+    stored = hash_pin("482913", CHEAP, pepper=made_with)
+    assert is_peppered(stored) is (made_with is not None)
+    assert pin_matches("482913", stored, checked_with) is matches
+    assert not pin_matches("482914", stored, checked_with)

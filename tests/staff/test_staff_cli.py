@@ -15,13 +15,15 @@ from kiosk.cli.main import main
 from kiosk.cli.staff_cmd import staff_id_from_name
 from kiosk.session.clock import FakeClock
 from kiosk.staff.directory import StaffDirectory
-from kiosk.staff.records import load_staff_list, pin_matches
+from kiosk.staff.pepper import new_pepper, write_pepper_file
+from kiosk.staff.records import is_peppered, load_staff_list, pin_matches
 from kiosk.staff.unlock import StaffUnlock, UnlockRefusedError
 from kiosk.store import Store
 
 ANNA_PIN = "4829137065"  # Anna is an admin: ten digits at least
 LONG_PIN = "7301648259"
 BO_PIN = "730164"
+PEPPER = new_pepper()
 
 
 @pytest.fixture
@@ -201,20 +203,24 @@ def test_the_staff_list_file_for_bundles_round_trips(
     tmp_path: Path, pins: Callable[..., None], capsys: pytest.CaptureFixture[str]
 ) -> None:
     staff_list = tmp_path / "admin" / "staff.json"
+    pepper_file = tmp_path / "admin" / "staff.pepper"
+    write_pepper_file(pepper_file, PEPPER)
+    listed = ["--list", str(staff_list), "--pepper", str(pepper_file)]
     assert kiosk("list", "--list", str(staff_list), "--json") == 0
     assert json.loads(capsys.readouterr().out) == []
     assert not staff_list.exists()
 
     pins(ANNA_PIN, ANNA_PIN)
-    assert kiosk("add", "Anna Kowalska", "--role", "admin", "--list", str(staff_list)) == 0
+    assert kiosk("add", "Anna Kowalska", "--role", "admin", *listed) == 0
     pins(BO_PIN, BO_PIN)
-    assert kiosk("add", "Bo Berg", "--list", str(staff_list)) == 0
+    assert kiosk("add", "Bo Berg", *listed) == 0
     pins(BO_PIN, BO_PIN)
-    assert kiosk("add", "Cem Arslan", "--list", str(staff_list)) == 1
+    assert kiosk("add", "Cem Arslan", *listed) == 1
     assert stat.S_IMODE(staff_list.stat().st_mode) == 0o600
 
     records = load_staff_list(staff_list)
     assert [(r.id, r.role) for r in records] == [("anna.kowalska", "admin"), ("bo.berg", "staff")]
+    assert all(is_peppered(r.pin_hash) for r in records)
     assert kiosk("list", "--list", str(staff_list)) == 0
     out = capsys.readouterr().out
     assert "bo.berg        staff  Bo Berg" in out and "scrypt" not in out
@@ -223,13 +229,17 @@ def test_the_staff_list_file_for_bundles_round_trips(
     assert [r.id for r in load_staff_list(staff_list)] == ["bo.berg"]
     assert stat.S_IMODE(staff_list.stat().st_mode) == 0o600
 
-    # a terminal that installs a bundle with this list accepts its PINs
+    # a terminal that installs a bundle with this list accepts its PINs, with the pepper
+    # it got at enrolment; without it (a device token and a bundle alone) nothing matches
     store = Store(tmp_path / "terminal.sqlite3")
     try:
-        directory = StaffDirectory(store)
+        directory = StaffDirectory(store, lambda: PEPPER)
         directory.set_bundle_staff(load_staff_list(staff_list))
         found = directory.find(BO_PIN)
         assert found is not None and found.id == "bo.berg"
+        unpeppered = StaffDirectory(store)
+        unpeppered.set_bundle_staff(load_staff_list(staff_list))
+        assert unpeppered.find(BO_PIN) is None
         assert store.audit.entries() == []  # the file is not the terminal's business
     finally:
         store.close()
@@ -240,8 +250,11 @@ def test_a_broken_staff_list_is_one_line(
 ) -> None:
     staff_list = tmp_path / "staff.json"
     staff_list.write_text('{"staff": [{"id": "x"}]}')
+    write_pepper_file(tmp_path / "pepper", PEPPER)
     pins(ANNA_PIN, ANNA_PIN)
-    assert kiosk("add", "Anna", "--list", str(staff_list)) == 1
+    assert (
+        kiosk("add", "Anna", "--list", str(staff_list), "--pepper", str(tmp_path / "pepper")) == 1
+    )
     err = capsys.readouterr().err
     assert err.startswith(f"{staff_list}: staff.0.") and len(err.splitlines()) == 1
     assert staff_list.read_text() == '{"staff": [{"id": "x"}]}'
@@ -279,3 +292,29 @@ def test_home_and_list_together_is_a_usage_error(
     with pytest.raises(SystemExit) as info:
         kiosk("reset-lockout", "--list", str(tmp_path / "s.json"))
     assert info.value.code == 2
+
+
+def test_a_staff_list_for_bundles_is_never_made_without_the_pepper(
+    tmp_path: Path, pins: Callable[..., None], capsys: pytest.CaptureFixture[str]
+) -> None:
+    staff_list = tmp_path / "staff.json"
+    pins(BO_PIN, BO_PIN)
+    assert kiosk("add", "Bo Berg", "--list", str(staff_list)) == 2
+    assert "--pepper" in capsys.readouterr().err and not staff_list.exists()
+    broken = tmp_path / "broken.pepper"
+    broken.write_text("not a pepper")
+    pins(BO_PIN, BO_PIN)
+    assert kiosk("add", "Bo Berg", "--list", str(staff_list), "--pepper", str(broken)) == 1
+    assert "hexadecimal" in capsys.readouterr().err and not staff_list.exists()
+
+
+def test_the_terminals_own_accounts_use_its_pepper(home: Path, pins: Callable[..., None]) -> None:
+    write_pepper_file(home / "keys" / "staff.pepper", PEPPER)
+    pins(BO_PIN, BO_PIN)
+    assert kiosk("add", "Bo Berg", "--home", str(home)) == 0
+    store = Store(home / "kiosk.sqlite3")
+    try:
+        (record,) = store.staff_accounts.all()
+        assert is_peppered(record.pin_hash) and pin_matches(BO_PIN, record.pin_hash, PEPPER)
+    finally:
+        store.close()

@@ -45,7 +45,7 @@ def test_fresh_database_is_at_the_latest_schema_with_wal(tmp_path: Path) -> None
         "settings",
         "catalog_snapshots",
         "staff_accounts",
-        "staff_lockout",
+        "pin_lockout",
     }
     assert store.integrity_ok()
 
@@ -95,11 +95,24 @@ def test_the_staff_lockout_survives_the_move_to_two_counters(tmp_path: Path) -> 
     db.conn.commit()
     db.conn.close()
     store = Store(path)
-    assert store.staff_lockout.get() == LockoutState(5, 1000.0, 880.0)
-    assert store.staff_lockout.get("admin") == LockoutState(0, 0.0, None)
-    store.staff_lockout.record_failure(now=2000, lock_seconds=lambda n: 10.0, path="admin")
-    assert store.staff_lockout.get("admin") == LockoutState(1, 2010.0, 2000.0)
-    assert store.staff_lockout.get().failures == 5
+    assert store.pin_lockout.get() == LockoutState(5, 1000.0, 880.0)
+    assert store.pin_lockout.get("admin") == LockoutState(0, 0.0, None)
+    store.pin_lockout.record_failure(now=2000, lock_seconds=lambda n: 10.0, path="admin")
+    assert store.pin_lockout.get("admin") == LockoutState(1, 2010.0, 2000.0)
+    assert store.pin_lockout.get().failures == 5
+    assert store.pin_lockout.get("resume") == LockoutState(0, 0.0, None)
+
+
+def test_the_journal_is_scrubbed_to_nothing(tmp_path: Path) -> None:
+    """Ended visits leave no old row versions in the write-ahead log."""
+    path = tmp_path / "k.sqlite3"
+    store = Store(path)
+    store.settings.set("probe", "x" * 50_000)
+    wal = path.with_name(path.name + "-wal")
+    assert wal.stat().st_size > 50_000
+    assert store.scrub_journal()
+    assert wal.stat().st_size == 0
+    assert store.db.execute("PRAGMA temp_store").fetchone()[0] == 2  # memory
 
 
 def test_newer_schema_is_refused(tmp_path: Path) -> None:

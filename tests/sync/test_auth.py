@@ -146,7 +146,10 @@ def test_tokens_never_appear_in_logs(
     assert "POST /api/v1/applications/batch" in server_log  # the access log was on
     client_log = "\n".join(r.getMessage() for r in caplog.records)
     assert "HTTP Request" in client_log  # httpx did log its requests
-    for token in (enrolment, office, credential.token):
+    pepper = (tmp_path / "terminal" / "keys" / "staff.pepper").read_text().strip()
+    admin(server, "staff-pepper", "--out", str(tmp_path / "admin.pepper"))
+    assert (tmp_path / "admin.pepper").read_text().strip() == pepper  # what admins hash with
+    for token in (enrolment, office, credential.token, pepper):
         assert token not in server_log and token not in client_log
         assert token[3:15] not in server_log and token[3:15] not in client_log
     assert credential.token not in repr(credential)

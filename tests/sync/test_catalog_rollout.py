@@ -28,6 +28,7 @@ from sync.server import accounts
 from sync.server.embedded import EmbeddedServer
 from sync.server.fleet import terminals
 from sync.server.signing_keys import trust_key
+from tests.catalog.office_keys import with_office_keys
 from tests.conftest import FAST
 from tests.session.test_catalog_update import version_of
 from tests.sync.conftest import enrol_device
@@ -67,7 +68,7 @@ class Rollout:
 
     def publish(self, version: int, key: Ed25519PrivateKey = ADMIN, title: str = "") -> None:
         catalog = version_of(self.demo, version, title=title or f"Titel {version}")
-        self.admin.publish_catalog(sign_bundle(build_bundle(catalog), key))
+        self.admin.publish_catalog(sign_bundle(build_bundle(with_office_keys(catalog)), key))
 
     def sync(self) -> None:
         self.loop._cycle()

@@ -199,7 +199,8 @@ def test_make_run_loop_enrols_and_delivers(home: Path, tmp_path: Path) -> None:
         local = background.local
         assert local.admin_key is not None and local.admin_token_file is not None
         bundle = tmp_path / "catalog.bundle"
-        kiosk("catalog", "build", "--out", str(bundle))
+        keys = ["--office-keys", str(home / "office_keys")]  # the demo's, made by simulate
+        kiosk("catalog", "build", "--out", str(bundle), *keys)
         kiosk("catalog", "sign", str(bundle), "--key", str(local.admin_key))
         token = local.admin_token_file.read_text().strip()
         kiosk("catalog", "publish", str(bundle), "--server", url, "--token", token)

@@ -25,6 +25,7 @@ from sync.server import bundles
 from sync.server.db import SchemaError, open_engine
 from sync.server.embedded import EmbeddedServer
 from tests.catalog.bundles import assemble, manifest_of, signed, small_catalog, version_of
+from tests.catalog.office_keys import with_office_keys
 from tests.sync.conftest import Tokens, bearer
 
 STRANGER = Ed25519PrivateKey.generate()
@@ -239,7 +240,7 @@ def test_the_publish_route_has_its_own_body_limit(
     engine: Engine, tokens: Tokens, key: Ed25519PrivateKey, demo: CompiledCatalog
 ) -> None:
     """A bundle is far larger than a batch; a gzip bomb is still cut off at its own limit."""
-    data = signed(demo, key)
+    data = signed(with_office_keys(demo), key)
     small = p.Limits(max_batch_items=10, max_batch_bytes=len(data) // 4, max_item_bytes=1000)
     with EmbeddedServer(engine, limits=small) as server:
         assert upload(server, tokens.admin, data).status_code == 201

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import stat
 import uuid
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,9 @@ import httpx
 import pytest
 from sqlalchemy.engine import Engine
 
+from kiosk.staff.pepper import read_pepper_file
 from sync import protocol as p
+from sync.client.credential import enrol
 from sync.client.worker import to_wire
 from sync.server import accounts
 from sync.server.embedded import EmbeddedServer
@@ -64,6 +67,25 @@ def test_enrolment_token_works_once(engine: Engine, client: httpx.Client) -> Non
     assert again.status_code == 401 and again.json()["error"] == "token_used"
     unknown = client.post("/enrolment", json={"token": "ke_" + "x" * 40})
     assert unknown.status_code == 401 and unknown.json()["error"] == "unknown_token"
+
+
+def test_enrolment_hands_the_staff_pepper_to_the_new_terminal_only(
+    engine: Engine, server: EmbeddedServer, client: httpx.Client, tmp_path: Path
+) -> None:
+    """Staff PIN hashes in bundles need the pepper; a terminal gets it once, at enrolment,
+    and no request a device token can make returns it."""
+    home = tmp_path / "terminal"
+    credential = enrol(home, server.url, accounts.issue_enrolment(engine, "eg-9"))
+    pepper_file = home / "keys" / "staff.pepper"
+    pepper = read_pepper_file(pepper_file)
+    assert pepper.hex() == accounts.staff_pepper(engine)  # one pepper per deployment
+    assert stat.S_IMODE(pepper_file.stat().st_mode) == 0o600
+    device = bearer(credential.token)
+    replies = [
+        client.post("/heartbeat", json={"app_version": "1"}, headers=device),
+        client.get("/catalog", headers=device),
+    ]
+    assert all(pepper.hex() not in r.text for r in replies)
 
 
 def test_enrolment_token_expires(engine: Engine) -> None:

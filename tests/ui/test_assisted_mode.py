@@ -420,6 +420,7 @@ def test_a_staged_catalog_is_installed_on_the_welcome_screen_only(
     from kiosk.catalog.bundle import build_bundle, sign_bundle
     from kiosk.catalog.install import CatalogInstaller, save_trust
     from kiosk.crypto.signing import public_key_pem
+    from tests.catalog.office_keys import with_office_keys
     from tests.session.test_catalog_update import version_of
 
     key = Ed25519PrivateKey.generate()
@@ -427,7 +428,7 @@ def test_a_staged_catalog_is_installed_on_the_welcome_screen_only(
     trust = save_trust(home, header.id, [public_key_pem(key.public_key())])
     installer = CatalogInstaller(home, trust)
     staffed.terminal.installer = installer
-    new = version_of(staffed.terminal.catalog, 2, title="Neuer Titel")
+    new = with_office_keys(version_of(staffed.terminal.catalog, 2, title="Neuer Titel"))
 
     staffed.start("ru")
     form = staffed.open_form("kita_place")

@@ -222,6 +222,7 @@ def test_a_catalog_installed_as_a_visitor_starts_reaches_the_window(
     from kiosk.catalog.bundle import build_bundle, sign_bundle
     from kiosk.catalog.install import CatalogInstaller, save_trust
     from kiosk.crypto.signing import public_key_pem
+    from tests.catalog.office_keys import with_office_keys
     from tests.session.test_catalog_update import version_of
 
     assert isinstance(home, Path)
@@ -230,7 +231,8 @@ def test_a_catalog_installed_as_a_visitor_starts_reaches_the_window(
     trust = save_trust(home, header.id, [public_key_pem(key.public_key())])
     installer = CatalogInstaller(home, trust)
     kiosk.terminal.installer = installer
-    installer.stage(sign_bundle(build_bundle(version_of(kiosk.terminal.catalog, 2)), key))
+    new = with_office_keys(version_of(kiosk.terminal.catalog, 2))
+    installer.stage(sign_bundle(build_bundle(new), key))
     disk = StuckDisk(kiosk)
     kiosk.window.poll()  # the install waits behind the stuck disk ...
     kiosk.find("lang-uk").click()  # ... while a visitor taps a language

@@ -214,8 +214,9 @@ class DatePicker(Overlay):
         b = button(text, name, checkable=True, on_click=on_click)
         b.setObjectName("date-cell")
         b.setChecked(checked)
-        b.show()  # at once, so the grid's size counts it
+        # parented by the grid first: a widget shown without a parent is a window of its own
         self.grid.addWidget(b, index // columns, index % columns)
+        b.show()  # at once, so the grid's size counts it
 
     def _clear_grid(self) -> None:
         while self.grid.count():

@@ -1,0 +1,56 @@
+"""Small secret files (keys, peppers): written whole or not at all, destroyed in place.
+
+Both the crash-recovery keys and the staff pepper live in files of the kiosk's
+home; they must never be seen half-written (a power cut between write and rename
+leaves the old file or the new one) and must not stay readable after deletion
+on file systems that write in place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+
+
+def write_secret(path: Path, data: bytes) -> None:
+    """A key file readable only by the kiosk user, complete on disk before it is used."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+        fh.flush()
+        os.fsync(fh.fileno())
+    tmp.replace(path)
+    _sync_folder(path.parent)
+
+
+def destroy(path: Path) -> None:
+    """Overwrite a key file in place, then delete it.
+
+    On a file system that writes in place (ext4 and the like, without data
+    journalling) the zeros land on the blocks that held the key; copy-on-write file
+    systems and SSD wear levelling may keep old blocks, which is why the README asks
+    for full-disk encryption.
+    """
+    with contextlib.suppress(OSError):
+        if path.is_file() and not path.is_symlink():
+            size = path.stat().st_size
+            fd = os.open(path, os.O_WRONLY | os.O_NOFOLLOW)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(b"\0" * min(size, 1 << 20))
+                fh.flush()
+                os.fsync(fh.fileno())
+    with contextlib.suppress(OSError):
+        path.unlink()
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
