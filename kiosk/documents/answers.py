@@ -7,7 +7,7 @@ The review screen, the visitor copy (visitor's language) and the office copy
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from babel.dates import format_date
@@ -25,6 +25,9 @@ NOT_ANSWERED = N_("keine Angabe")
 SIGNED = N_("unterschrieben")
 #: The kiosk takes no files: a document the form asks for is handed to staff or brought.
 TO_BE_HANDED_IN = N_("wird nachgereicht (beim Personal abgegeben oder zum Termin mitgebracht)")
+#: Digits before the decimal point that an amount is written out with; the engine accepts
+#: far fewer, anything longer is shown as it was given.
+NUMBER_DIGITS = 30
 
 
 def _option(
@@ -75,7 +78,12 @@ def describe(
     if f.type == "attachment" and isinstance(value, dict):
         return str(value.get("filename", ""))
     if f.type in {"money", "decimal"}:
-        amount = Decimal(str(value))
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            return str(value)
+        if not amount.is_finite() or amount.adjusted() > NUMBER_DIGITS:
+            return str(value)  # "1E+999999999" would be written out digit by digit
         text = str(
             format_decimal(
                 amount,

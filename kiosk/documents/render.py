@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import io
+import struct
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +34,10 @@ from kiosk.i18n import gettext_for
 
 RTL = frozenset({"ar", "fa", "ps", "ckb", "ur", "he"})
 RECEIPT_80MM = (80 * mm, 170 * mm)
+#: The signature pad is a widget of the kiosk screen (a whole 4K screen has 8.3 million
+#: pixels); a small PNG can claim far more, all of which would be decoded into memory to
+#: draw a picture 22 mm high.
+SIGNATURE_MAX_PIXELS = 16_000_000
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,17 @@ def office_copy(record: ApplicationRecord) -> bytes:
     return w.finish()
 
 
+def _check_signature_size(data: bytes) -> None:
+    """ValueError unless *data* is a PNG (what the signature pad sends, and all the engine
+    accepts) of at most :data:`SIGNATURE_MAX_PIXELS`, read from its header before any
+    pixel is decoded."""
+    if len(data) < 24 or data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        raise ValueError("not a PNG image")
+    iw, ih = struct.unpack(">II", data[16:24])
+    if not 0 < iw * ih <= SIGNATURE_MAX_PIXELS:
+        raise ValueError(f"a signature of {iw} x {ih} pixels")
+
+
 def _office_field(w: Writer, record: ApplicationRecord, f: FormField) -> None:
     form, catalog = record.form, record.catalog
     value = record.answers.get(f.id)
@@ -138,7 +154,9 @@ def _office_field(w: Writer, record: ApplicationRecord, f: FormField) -> None:
     if f.type == "signature" and isinstance(value, str) and "," in value:
         w.text(f"{f.label}:", size=10, bold=True)
         try:
-            image = ImageReader(io.BytesIO(base64.b64decode(value.split(",", 1)[1])))
+            data = base64.b64decode(value.split(",", 1)[1])
+            _check_signature_size(data)
+            image = ImageReader(io.BytesIO(data))
             iw, ih = image.getSize()
             height = 22 * mm
             w.need(height)

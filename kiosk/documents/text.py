@@ -6,6 +6,8 @@ lam-alef ligatures) and each line is put into visual order with the Unicode
 bidi algorithm (python-bidi), numbers and Latin words included. Lines are
 broken in logical order before that, which keeps multi-line paragraphs in the
 right line order (the platform notes show what goes wrong otherwise).
+
+Lines are broken in :mod:`kiosk.documents.linebreak`.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import unicodedata
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
 REGULAR, BOLD = "KioskSans", "KioskSans-Bold"
+ZWNJ, ZWJ = "\u200c", "\u200d"
 #: DejaVu Sans covers Latin with all DIN 91379 letters, Cyrillic, Arabic and Persian.
 _FONTS = {
     REGULAR: ("DejaVu Sans", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
@@ -65,41 +67,61 @@ def is_rtl_text(text: str) -> bool:
     return any(unicodedata.bidirectional(ch) in {"R", "AL"} for ch in text)
 
 
+def shapes_line(line: str, rtl: bool) -> bool:
+    """Whether :func:`visual` shapes and reorders *line* (else it is drawn as it is)."""
+    return rtl or is_rtl_text(line)
+
+
+def reshape(text: str) -> str:
+    try:
+        return str(arabic_reshaper.reshape(text))
+    except IndexError:  # it loses count of the letters where it drops a ZWJ before a ligature
+        return str(arabic_reshaper.reshape(text.replace(ZWJ, "")))
+
+
+def ordered(shaped: str, rtl: bool) -> str:
+    return str(get_display(shaped, base_dir="R" if rtl else "L"))
+
+
 def visual(line: str, rtl: bool) -> str:
     """One line in drawing order: shaped and reordered when it holds right-to-left text."""
-    if not (rtl or is_rtl_text(line)):
+    if not shapes_line(line, rtl):
         return line
-    return str(get_display(arabic_reshaper.reshape(line), base_dir="R" if rtl else "L"))
+    return ordered(reshape(line), rtl)
+
+
+def reshape_lines(lines: list[str]) -> list[str]:
+    """:func:`reshape` of each line, in one call for as many of them as may share one.
+
+    Each call of the reshaper costs about as much as shaping thirty letters, whatever
+    its length. A line feed stops its joining, ligature and mark rules, so lines joined
+    by one come out as if shaped apart, except where it drops a ZWJ: it then matches
+    ligatures at shifted places, so lines holding one are shaped alone. Should the
+    reshaper be set up otherwise (:func:`_lines_shape_apart`), every line is.
+    """
+    together = [index for index, line in enumerate(lines) if ZWJ not in line]
+    if len(together) < 2 or not _lines_shape_apart():
+        return [reshape(line) for line in lines]
+    try:
+        joined = str(arabic_reshaper.reshape("\n".join(lines[i] for i in together)))
+    except IndexError:
+        return [reshape(line) for line in lines]
+    shaped = joined.split("\n")
+    if len(shaped) != len(together):
+        return [reshape(line) for line in lines]
+    out = [reshape(line) if ZWJ in line else "" for line in lines]
+    for index, form in zip(together, shaped, strict=True):
+        out[index] = form
+    return out
+
+
+@cache
+def _lines_shape_apart() -> bool:
+    """Whether the reshaper, as it is set up, shapes lines joined by line feeds as it
+    shapes each alone (marks kept or moved, extra ligatures could change that)."""
+    probe = ["بِسْمِ", "ِلا", "", "ـعـ", "x", "َ", "الله", "َب", "ب", "لا"]
+    return reshape("\n".join(probe)) == "\n".join(reshape(line) for line in probe)
 
 
 def width(text: str, font: str, size: float, rtl: bool = False) -> float:
     return float(pdfmetrics.stringWidth(visual(text, rtl), font, size))
-
-
-def wrap(text: str, font: str, size: float, max_width: float, rtl: bool = False) -> list[str]:
-    """Logical lines that fit *max_width*, broken at spaces (long words are cut)."""
-    lines: list[str] = []
-    for paragraph in text.split("\n"):
-        current = ""
-        for word in paragraph.split(" "):
-            candidate = f"{current} {word}" if current else word
-            if width(candidate, font, size, rtl) <= max_width:
-                current = candidate
-                continue
-            if current:
-                lines.append(current)
-            while width(word, font, size, rtl) > max_width and len(word) > 1:
-                cut = len(word)
-                while cut > 1 and width(word[:cut], font, size, rtl) > max_width:
-                    cut -= 1
-                lines.append(word[:cut])
-                word = word[cut:]
-            current = word
-        lines.append(current)
-    return lines
-
-
-@dataclass(frozen=True)
-class Line:
-    text: str  # visual order, ready to draw
-    rtl: bool

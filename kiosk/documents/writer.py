@@ -1,7 +1,7 @@
 """A page writer for the kiosk's documents: flowing lines, headings, tables, page numbers.
 
 Documents are simple and must render every script correctly, so text is laid
-out here line by line (see :mod:`kiosk.documents.text`) rather than through
+out here line by line (see :mod:`kiosk.documents.linebreak`) rather than through
 ReportLab's paragraph engine, which reorders Arabic digits and cannot fall back
 between fonts.
 """
@@ -15,7 +15,8 @@ from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
-from kiosk.documents.text import BOLD, REGULAR, is_rtl_text, register_fonts, visual, width, wrap
+from kiosk.documents.linebreak import layout
+from kiosk.documents.text import BOLD, REGULAR, is_rtl_text, register_fonts, visual, width
 
 TEXT = HexColor("#111111")
 MUTED = HexColor("#4d4d4d")
@@ -112,16 +113,15 @@ class Writer:
         limit = (max_width or self.inner_width) - indent
         leading = size * 1.3
         left = (x if x is not None else self.margin) + indent
-        for line in wrap(text, font, size, limit, rtl):
+        for line in layout(text, font, size, limit, rtl):
             self.need(leading)
             self.y -= leading
             self.canvas.setFont(font, size)
             self.canvas.setFillColor(color)
-            shown = visual(line, rtl)
-            if align_right:
-                self.canvas.drawRightString(left + limit, self.y, shown)
+            if align_right:  # as drawRightString does, with the width known already
+                self.canvas.drawString(left + limit - line.width, self.y, line.text)
             else:
-                self.canvas.drawString(left, self.y, shown)
+                self.canvas.drawString(left, self.y, line.text)
 
     def rule(self) -> None:
         self.need(4)
@@ -132,29 +132,44 @@ class Writer:
         self.y -= 3
 
     def table(self, header: list[str], rows: list[list[str]], *, size: float = 8) -> None:
-        """A simple grid with wrapped cells (repeat groups on the office copy)."""
+        """A simple grid with wrapped cells (repeat groups on the office copy).
+
+        A row taller than what is left of the page goes on over the next pages, so a
+        long answer in a cell is never cut off at the bottom edge.
+        """
         if not header:
             return
         column = self.inner_width / len(header)
         leading = size * 1.25
+        bottom = self.margin + 6 * mm
         for cells, font in [(header, BOLD)] + [(r, REGULAR) for r in rows]:
-            wrapped = [wrap(c, font, size, column - 4) for c in cells]
-            height = max(len(w) for w in wrapped) * leading + 4
-            self.need(height)
-            top = self.y
-            for index, lines in enumerate(wrapped):
-                yy = top - 2
-                for line in lines:
-                    yy -= leading
-                    self.canvas.setFont(font, size)
-                    self.canvas.setFillColor(TEXT)
-                    self.canvas.drawString(
-                        self.margin + index * column + 2, yy, visual(line, False)
-                    )
-            self.canvas.setStrokeColor(RULE)
-            self.canvas.setLineWidth(0.3)
-            self.canvas.rect(self.margin, top - height, self.inner_width, height)
-            self.y = top - height
+            wrapped = [layout(c, font, size, column - 4) for c in cells]
+            done, total = 0, max(len(lines) for lines in wrapped)
+            if total * leading + 4 <= self.pagesize[1] - self.margin - bottom:
+                self.need(total * leading + 4)  # a row that fits a page stays together
+            else:
+                self.need(3 * leading + 4)  # starts with more than a lone line
+            while True:
+                room = max(1, int((self.y - bottom - 4) // leading))
+                count = min(total - done, room)
+                height = count * leading + 4
+                top = self.y
+                self.canvas.setFont(font, size)
+                self.canvas.setFillColor(TEXT)
+                for index, lines in enumerate(wrapped):
+                    yy = top - 2
+                    for line in lines[done : done + count]:
+                        yy -= leading
+                        self.canvas.drawString(self.margin + index * column + 2, yy, line.text)
+                self.canvas.setStrokeColor(RULE)
+                self.canvas.setLineWidth(0.3)
+                self.canvas.rect(self.margin, top - height, self.inner_width, height)
+                self.y = top - height
+                done += count
+                if done >= total:
+                    break
+                self.canvas.showPage()
+                self.y = self.pagesize[1] - self.margin
 
     def text_width(self, text: str, size: float, bold: bool = False) -> float:
         return width(text, BOLD if bold else REGULAR, size)

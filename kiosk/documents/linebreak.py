@@ -1,0 +1,485 @@
+"""Lines of any text, for PDFs: broken in time proportional to the text, never cut in a letter.
+
+Line breaking must cost time in proportion to the text, whatever a visitor
+typed: shaping and reordering a line is slow (tens of microseconds a call plus
+one or two a character), so measuring every candidate line, as a naive greedy
+breaker does, turns one long answer into minutes. :func:`layout` therefore
+shapes each paragraph once to estimate the width of every word, fills each line
+from these estimates, and only then shapes, reorders and measures the line for
+real: the drawn width always decides, the estimate only saves work. A word
+wider than a line is cut between grapheme clusters where its estimated widths
+add up to the line, so a letter never loses its marks. Lines are shaped a
+batch at a time, as each call of the reshaper has a fixed cost.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate
+
+from reportlab.pdfbase import pdfmetrics
+
+from kiosk.documents.text import (
+    ZWJ,
+    ZWNJ,
+    ordered,
+    reshape,
+    reshape_lines,
+    shapes_line,
+    visual,
+)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One laid-out line: what to draw, what it says, and how wide it is drawn."""
+
+    text: str  # visual order, ready to draw
+    rtl: bool
+    logical: str  # reading order, as the visitor wrote it
+    width: float  # of *text* in the font and size it was laid out for
+
+
+def layout(text: str, font: str, size: float, max_width: float, rtl: bool = False) -> list[Line]:
+    """The lines of *text*, broken at spaces (words wider than *max_width* are cut), in
+    reading order, each ready to draw and no wider than *max_width* unless it is a single
+    character (with its marks) that is wider on its own.
+
+    Each ``"\\n"`` starts a new line. A break at a space drops that space, a cut inside a
+    word drops nothing, so the lines joined back give the text.
+    """
+    lines: list[Line] = []
+    for paragraph in text.split("\n"):
+        lines.extend(_Paragraph(paragraph, font, size, max_width, rtl).lines())
+    return lines
+
+
+def wrap(text: str, font: str, size: float, max_width: float, rtl: bool = False) -> list[str]:
+    """Logical lines that fit *max_width*, broken at spaces (long words are cut)."""
+    return [line.logical for line in layout(text, font, size, max_width, rtl)]
+
+
+# ------------------------------------------------------------------ estimates
+
+#: Letters, marks and presentation forms the reshaper may change.
+_ARABIC_SCRIPT = re.compile("[\u0600-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
+#: General categories the reshaper may leave out of its result (harakat, joiners, tatweel).
+_MAY_BE_DROPPED = frozenset({"Mn", "Me", "Cf", "Lm"})
+
+
+def _may_be_dropped(char: str) -> bool:
+    return unicodedata.category(char) in _MAY_BE_DROPPED
+
+
+def _advance(text: str, font: str) -> float:
+    """Advance of *text* as it stands, in thousandths of the font size."""
+    return float(pdfmetrics.stringWidth(text, font, 1000.0))
+
+
+#: Advances of the characters met so far, per font; replaced when it grows past
+#: :data:`_TABLE_LIMIT` (any character may come, memory must stay bounded), never
+#: changed in place for a reader in another thread.
+_TABLES: dict[str, dict[str, float]] = {}
+_TABLE_LIMIT = 4096
+
+
+def _per_char(text: str, font: str) -> list[float]:
+    """:func:`_advance` of each character of *text*."""
+    table = _TABLES.get(font, {})
+    missing = set(text).difference(table)
+    if missing:
+        table = dict(table) if len(table) + len(missing) <= _TABLE_LIMIT else {}
+        for char in set(text).difference(table):
+            table[char] = _advance(char, font)
+        _TABLES[font] = table
+    return list(map(table.__getitem__, text))
+
+
+@lru_cache(maxsize=1024)
+def _letters_of(glyph: str) -> str:
+    """The letters a glyph of the reshaper's result stands for: a presentation form is
+    its letter, a ligature its letters, anything else itself."""
+    if "\ufb50" <= glyph <= "\ufdff" or "\ufe70" <= glyph <= "\ufeff":
+        return unicodedata.normalize("NFKC", glyph) or glyph
+    return glyph
+
+
+def _shares(word: str, plain: list[float], shaped: str, font: str) -> list[float]:
+    """Per character of *word*, its part of the advance of *shaped* (the word as shaped
+    whole): a glyph counts for the first letter it stands for, dropped marks count 0.
+    *plain* are the advances of the characters of *word* as they stand.
+
+    Shaping makes a letter's width depend on its neighbours, so the sum over a piece of a
+    word is close to, not equal to, the piece shaped alone: the forms at the cut change.
+    That is enough to choose a cut; the drawn width is checked afterwards.
+    """
+    if shaped == word:
+        return plain
+    shares = [0.0] * len(word)
+    at, end = 0, len(word)
+    for glyph, units in zip(shaped, _per_char(shaped, font), strict=True):
+        first = -1
+        for letter in _letters_of(glyph):
+            while at < end and word[at] != letter and _may_be_dropped(word[at]):
+                at += 1
+            if at == end or word[at] != letter:  # not the reshaper we know: plain advances
+                shares[at:] = plain[at:]
+                return shares
+            if first < 0:
+                first = at
+            at += 1
+        shares[first] += units
+    return shares
+
+
+# ------------------------------------------------------------------ grapheme clusters
+
+# What a character is to cluster boundaries (UAX #29, as far as a line break needs it).
+_OTHER, _EXTEND, _JOINER, _CONTROL, _REGIONAL, _SYMBOL = range(6)
+_HANGUL_L, _HANGUL_V, _HANGUL_T, _HANGUL_LV, _HANGUL_LVT = range(6, 11)
+_KINDS = range(11)
+#: Pairs of kinds that stay in one cluster (regional indicators pair up separately).
+_JOINS = frozenset(
+    {(before, now) for before in _KINDS if before != _CONTROL for now in (_EXTEND, _JOINER)}
+    | {(_JOINER, _SYMBOL)}  # emoji joined by ZWJ
+    | {(_HANGUL_L, now) for now in (_HANGUL_L, _HANGUL_V, _HANGUL_LV, _HANGUL_LVT)}
+    | {(before, now) for before in (_HANGUL_LV, _HANGUL_V) for now in (_HANGUL_V, _HANGUL_T)}
+    | {(before, _HANGUL_T) for before in (_HANGUL_LVT, _HANGUL_T)}
+)
+
+
+@lru_cache(maxsize=4096)
+def _kind(char: str) -> int:
+    code = ord(char)
+    if char == ZWJ:
+        return _JOINER
+    if char == ZWNJ or 0x1F3FB <= code <= 0x1F3FF:  # skin tones extend their emoji
+        return _EXTEND
+    category = unicodedata.category(char)
+    if category in {"Mn", "Me", "Mc"}:
+        return _EXTEND
+    if category in {"Cc", "Cf", "Zl", "Zp"}:
+        return _CONTROL
+    if 0x1F1E6 <= code <= 0x1F1FF:
+        return _REGIONAL
+    if 0x1100 <= code <= 0x115F or 0xA960 <= code <= 0xA97C:
+        return _HANGUL_L
+    if 0x1160 <= code <= 0x11A7 or 0xD7B0 <= code <= 0xD7C6:
+        return _HANGUL_V
+    if 0x11A8 <= code <= 0x11FF or 0xD7CB <= code <= 0xD7FB:
+        return _HANGUL_T
+    if 0xAC00 <= code <= 0xD7A3:
+        return _HANGUL_LV if (code - 0xAC00) % 28 == 0 else _HANGUL_LVT
+    return _SYMBOL if category == "So" else _OTHER
+
+
+def _clusters(text: str) -> list[int]:
+    """Offsets where the grapheme clusters of *text* start, and its length at the end:
+    a letter keeps its marks and joiners, Hangul jamo stay one syllable, flags stay pairs
+    and emoji joined by ZWJ stay together."""
+    bounds = [0]
+    previous, regional = _CONTROL, 0  # nothing joins the start
+    for index, kind in enumerate(map(_kind, text)):
+        if kind == _REGIONAL:
+            joins = previous == _REGIONAL and regional % 2 == 1
+            regional += 1
+        else:
+            joins = (previous, kind) in _JOINS
+            regional = 0
+        if index and not joins:
+            bounds.append(index)
+        previous = kind
+    bounds.append(len(text))
+    return bounds
+
+
+def _letters(text: str) -> list[int]:
+    """Offsets where a character with its marks starts in *text*, and its length: the
+    smallest pieces a line may ever be cut into (a cluster alone wider than a line is
+    cut so, e.g. a long chain of emoji joined by ZWJ)."""
+    bounds = [
+        index
+        for index, kind in enumerate(map(_kind, text))
+        if index == 0 or kind not in (_EXTEND, _JOINER)
+    ]
+    bounds.append(len(text))
+    return bounds
+
+
+# ------------------------------------------------------------------ breaking
+
+#: Where a line starts or ends: a word, and the piece of it (0: the word's start).
+_Position = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class _Cuts:
+    """Where a word too long for a line may be cut, and estimates of its pieces.
+
+    A shaped letter cut off from its neighbours takes its isolated, initial or final
+    form, mostly wider than the joined one it was estimated in: a piece's *edge* is
+    what its letters would add in their own forms, reserved where a cut puts it at
+    the edge of a line.
+    """
+
+    bounds: list[int]  # offsets in the word where pieces start, and its length at the end
+    estimated: list[float]  # the word's estimated advance up to each character offset
+    alone: list[float]  # the same, from the characters' own advances
+    level: int  # 1: the pieces are grapheme clusters, 2: characters with their marks
+
+    @property
+    def last(self) -> int:
+        return len(self.bounds) - 1
+
+    def width(self, first: int, end: int) -> float:
+        """Estimated advance of the pieces from *first* up to *end* (bound indices)."""
+        return self.estimated[self.bounds[end]] - self.estimated[self.bounds[first]]
+
+    def edge(self, piece: int) -> float:
+        start, end = self.bounds[piece], self.bounds[piece + 1]
+        own = self.alone[end] - self.alone[start]
+        return max(0.0, own - (self.estimated[end] - self.estimated[start]))
+
+    def fitting(self, first: int, room: float) -> int:
+        """The farthest bound after *first* whose pieces fit *room* by estimate, the
+        edge reserved unless it is the word's end; at least one piece."""
+        base = self.estimated[self.bounds[first]]
+        offset = bisect_right(self.estimated, base + room, lo=self.bounds[first]) - 1
+        end = min(bisect_right(self.bounds, offset) - 1, self.last)
+        while first + 1 < end < self.last and self.width(first, end) + self.edge(end - 1) > room:
+            end -= 1
+        return max(end, first + 1)
+
+
+@dataclass(slots=True)
+class _Word:
+    """A word of a paragraph (what stands between two spaces, maybe nothing)."""
+
+    text: str
+    shaped: str  # as its paragraph shapes it (the text itself where nothing is shaped)
+    units: float  # estimated advance, in thousandths of the font size
+    spaced: bool  # a space stands before it; a line break there drops the space
+    cuts: _Cuts | None = None  # once it is known to be too long for a line
+
+
+class _Paragraph:
+    """One paragraph broken into lines; see the module docstring for the way.
+
+    Lines are built of whole words, except where a word is too long for a line: such
+    a word starts a line and is cut where the estimated widths of its pieces fill it,
+    found by bisection over running sums, so each line of it costs a search, not a
+    step per piece.
+    """
+
+    #: Tries, after the first, that shrink a line by estimates before bisecting.
+    SHRINK_TRIES = 2
+    #: Lines planned and shaped together.
+    BATCH = 16
+
+    def __init__(self, paragraph: str, font: str, size: float, max_width: float, rtl: bool):
+        self.font, self.size, self.max_width, self.rtl = font, size, max_width, rtl
+        self.limit = max_width * 1000.0 / size if size > 0 else float("inf")
+        self.space = _advance(" ", font)
+        texts = paragraph.split(" ")
+        shaped = texts
+        if _ARABIC_SCRIPT.search(paragraph):
+            shaped = reshape(paragraph).split(" ")
+            if len(shaped) != len(texts):  # a ligature over a space: shape word by word
+                shaped = [reshape(text) for text in texts]
+        self.words: list[_Word] = []
+        for index, (text, form) in enumerate(zip(texts, shaped, strict=True)):
+            word = _Word(text, form, _advance(form, font), index > 0)
+            if word.units > self.limit:
+                word.cuts = self._cuts(word, 1)
+            self.words.append(word)
+
+    def lines(self) -> Iterator[Line]:
+        """The lines, planned a batch at a time by the estimates and shaped together
+        (see :func:`reshape_lines`); a line that does not fit as drawn is settled alone
+        and the rest planned again from there, which wastes at most one batch."""
+        start: _Position = (0, 0)
+        while start[0] < len(self.words):
+            plan: list[tuple[_Position, _Position]] = []
+            at = start
+            while at[0] < len(self.words) and len(plan) < self.BATCH:
+                end = self._greedy(at)
+                plan.append((at, end))
+                at = end
+            texts = [self._text(first, end) for first, end in plan]
+            shaping = [index for index, text in enumerate(texts) if shapes_line(text, self.rtl)]
+            shaped: list[str | None] = [None] * len(texts)
+            for index, reshaped in zip(
+                shaping, reshape_lines([texts[i] for i in shaping]), strict=True
+            ):
+                shaped[index] = reshaped
+            for (first, end), text, known in zip(plan, texts, shaped, strict=True):
+                result = self._measured(text, known)
+                if not isinstance(result, Line):
+                    result, end = self._settle(first, end, result)
+                    yield result
+                    start = end
+                    break
+                yield result
+                start = end
+
+    # -------------------------------------------------------------- words and pieces
+
+    def _cuts(self, word: _Word, level: int) -> _Cuts:
+        plain = _per_char(word.text, self.font)
+        shares = _shares(word.text, plain, word.shaped, self.font)
+        estimated = list(accumulate(shares, initial=0.0))
+        alone = estimated if shares is plain else list(accumulate(plain, initial=0.0))
+        bounds = _clusters(word.text) if level == 1 else _letters(word.text)
+        return _Cuts(bounds, estimated, alone, level)
+
+    def _finer(self, start: _Position) -> _Position | None:
+        """Cut the word at *start* into smaller pieces than so far; where *start* is
+        then, or None if its pieces are the smallest already."""
+        word = self.words[start[0]]
+        if word.cuts is None:
+            word.cuts = self._cuts(word, 1)
+            return start
+        if word.cuts.level >= 2:
+            return None
+        offset = word.cuts.bounds[start[1]]
+        word.cuts = self._cuts(word, 2)
+        return start[0], bisect_left(word.cuts.bounds, offset)
+
+    def _text(self, start: _Position, end: _Position) -> str:
+        (index, piece), parts = start, []
+        while (index, piece) < end:
+            word = self.words[index]
+            begin = word.cuts.bounds[piece] if word.cuts is not None else 0
+            if index == end[0]:
+                assert word.cuts is not None  # a line ends inside a word only where it is cut
+                parts.append(word.text[begin : word.cuts.bounds[end[1]]])
+                break
+            if parts and word.spaced:
+                parts.append(" ")
+            parts.append(word.text[begin:] if begin else word.text)
+            index, piece = index + 1, 0
+        return "".join(parts)
+
+    # -------------------------------------------------------------- lines
+
+    def _greedy(self, start: _Position) -> _Position:
+        """Where a line from *start* ends by the estimates (after one piece at least).
+
+        A word too long for a line starts its own, as it is cut anyway.
+        """
+        words, limit, space = self.words, self.limit, self.space
+        index, piece = start
+        cuts = words[index].cuts
+        if cuts is None:
+            total = words[index].units
+        else:
+            opening = cuts.edge(piece) if piece else 0.0
+            end = cuts.fitting(piece, limit - opening)
+            if end < cuts.last:
+                return index, end
+            total = opening + cuts.width(piece, end)
+        index += 1
+        while index < len(words):
+            word = words[index]
+            grown = total + word.units + (space if word.spaced else 0.0)
+            if word.cuts is not None or grown > limit:
+                break
+            total = grown
+            index += 1
+        return index, 0
+
+    def _ends(self, start: _Position, end: _Position) -> list[tuple[_Position, float]]:
+        """Each place after *start* up to *end* where the line could end instead, with
+        the line's estimated advance up to there."""
+        ends: list[tuple[_Position, float]] = []
+        index, piece = start
+        cuts = self.words[index].cuts
+        if cuts is None:
+            total = self.words[index].units
+        else:
+            opening = cuts.edge(piece) if piece else 0.0
+            for bound in range(piece + 1, cuts.last):
+                ends.append(((index, bound), opening + cuts.width(piece, bound)))
+                if (index, bound) == end:
+                    return ends
+            total = opening + cuts.width(piece, cuts.last)
+        index += 1
+        ends.append(((index, 0), total))
+        while (index, 0) < end and index < len(self.words):
+            word = self.words[index]
+            total += word.units + (self.space if word.spaced else 0.0)
+            index += 1
+            ends.append(((index, 0), total))
+        return ends
+
+    def _try(self, start: _Position, end: _Position) -> Line | float:
+        """The line from *start* to *end* if it fits as drawn, else its drawn width."""
+        text = self._text(start, end)
+        return self._measured(text, reshape(text) if shapes_line(text, self.rtl) else None)
+
+    def _measured(self, text: str, shaped: str | None) -> Line | float:
+        """*text* as a line if it fits as drawn, else its drawn width; *shaped* is what
+        the reshaper made of it, None if :func:`visual` leaves it as it is."""
+        shown = text if shaped is None else ordered(shaped, self.rtl)
+        drawn = float(pdfmetrics.stringWidth(shown, self.font, self.size))
+        if drawn > self.max_width:
+            return drawn
+        return Line(text=shown, rtl=self.rtl, logical=text, width=drawn)
+
+    def _settle(
+        self, start: _Position, end: _Position, drawn: float | None = None
+    ) -> tuple[Line, _Position]:
+        """The longest line from *start* that fits as drawn, trying up to *end* first
+        (*drawn*: its drawn width, when that was tried already).
+
+        The estimate is seldom wrong by more than a glyph or two, so a line that does not
+        fit first ends earlier by its overflow; if that misses twice, bisection bounds
+        the work at a logarithm of the line's length.
+        """
+        tries = 0
+        while True:
+            result = self._try(start, end) if drawn is None else drawn
+            drawn = None
+            if isinstance(result, Line):
+                return result, end
+            ends = self._ends(start, end)
+            if len(ends) == 1:  # one word or piece alone is too wide
+                finer = self._finer(start)
+                if finer is None:
+                    return self._alone(start, end), end
+                start, end, tries = finer, self._greedy(finer), 0
+                continue
+            tries += 1
+            if tries > self.SHRINK_TRIES:
+                return self._bisect(start, ends)
+            overflow = (result - self.max_width) * 1000.0 / self.size
+            shorter = bisect_right([total for _, total in ends], ends[-1][1] - overflow) - 1
+            end = ends[max(0, min(shorter, len(ends) - 2))][0]
+
+    def _bisect(
+        self, start: _Position, ends: list[tuple[_Position, float]]
+    ) -> tuple[Line, _Position]:
+        """The line to the farthest of *ends* (the last known not to fit) that fits."""
+        fits, too_far, best = -1, len(ends) - 1, None
+        while too_far - fits > 1:
+            middle = (fits + too_far) // 2
+            result = self._try(start, ends[middle][0])
+            if isinstance(result, Line):
+                fits, best = middle, result
+            else:
+                too_far = middle
+        if best is not None:
+            return best, ends[fits][0]
+        return self._settle(start, ends[0][0])
+
+    def _alone(self, start: _Position, end: _Position) -> Line:
+        """A smallest piece wider than the line: drawn alone, as there is no other way."""
+        text = self._text(start, end)
+        shown = visual(text, self.rtl)
+        drawn = float(pdfmetrics.stringWidth(shown, self.font, self.size))
+        return Line(text=shown, rtl=self.rtl, logical=text, width=drawn)
