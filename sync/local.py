@@ -8,7 +8,6 @@ for production, where server and terminals are separate machines.
 
 from __future__ import annotations
 
-import os
 import socket
 import sys
 import threading
@@ -21,6 +20,7 @@ from sqlalchemy.engine import Engine
 
 from kiosk.catalog.install import load_trust, save_trust
 from kiosk.crypto.signing import generate_key_pair, load_public_key, public_key_pem, public_path_for
+from kiosk.private_files import write_private
 from sync.client.credential import EnrolmentError, enrol, load_credential
 from sync.client.worker import SyncLoop, SyncSettings
 from sync.server import accounts
@@ -41,15 +41,6 @@ class LocalLoop:
 
     def stop(self) -> None:
         self.server.stop()
-
-
-def _write_private(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    tmp.replace(path)
 
 
 def _enrolled_here(home: Path, engine: Engine, url: str) -> bool:
@@ -78,7 +69,9 @@ def _demo_publishing(home: Path, engine: Engine, deployment: str) -> tuple[Path,
         save_trust(home, deployment, [public_key_pem(public)])
     token_file = folder / "admin.token"
     if not token_file.exists():
-        _write_private(token_file, accounts.issue_token(engine, "admin", "demo-admin") + "\n")
+        write_private(
+            token_file, (accounts.issue_token(engine, "admin", "demo-admin") + "\n").encode()
+        )
     return key, token_file
 
 
@@ -105,7 +98,7 @@ def start_local_loop(
             tokens[office] = path.read_text(encoding="utf-8").strip()
         else:
             tokens[office] = accounts.issue_token(engine, "office", office)
-            _write_private(path, tokens[office] + "\n")
+            write_private(path, (tokens[office] + "\n").encode())
     loop = LocalLoop(server=server, office_tokens=tokens, tokens_dir=tokens_dir)
     if deployment:
         loop.admin_key, loop.admin_token_file = _demo_publishing(home, engine, deployment)

@@ -21,7 +21,6 @@ import fcntl
 import hashlib
 import json
 import logging
-import os
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from kiosk.catalog.bundle import BundleRefusedError, VerifiedBundle, read_manife
 from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.catalog.model import Catalog, CatalogHeader
 from kiosk.crypto.signing import KeyFileError, key_id, load_public_key
+from kiosk.private_files import sync_folder, write_private
 
 log = logging.getLogger("kiosk.catalog")
 
@@ -77,7 +77,7 @@ def save_trust(home: Path, deployment: str, public_keys: list[bytes]) -> Catalog
     path = trust_path(home)
     path.parent.mkdir(parents=True, exist_ok=True)
     body = json.dumps({"deployment": deployment, "keys": keys}, indent=2, sort_keys=True)
-    _write_atomic(path, body.encode())
+    write_private(path, body.encode())
     trust = load_trust(home)
     assert trust is not None  # just written
     return trust
@@ -103,26 +103,6 @@ def load_trust(home: Path) -> CatalogTrust | None:
     if not keys:
         raise TrustError(f"{path} pins no admin key; enrol the terminal again")
     return CatalogTrust(deployment, keys)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    """Temporary name, fsync, rename, fsync of the folder: all or nothing after a power cut."""
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    tmp.replace(path)
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 class _Verified:
@@ -221,7 +201,7 @@ class CatalogInstaller:
         except BundleRefusedError as exc:
             log.warning("catalog bundle refused (%s): %s", exc.reason, exc)
             raise
-        _write_atomic(self._path(STAGED), verified.data)
+        write_private(self._path(STAGED), verified.data)
         _Verified.keep(hashlib.sha256(verified.data).hexdigest(), self.trust, verified)
         log.info("catalog bundle version %d staged", verified.manifest.version)
         return verified
@@ -258,9 +238,9 @@ class CatalogInstaller:
         if current.exists():
             current.replace(self._path(PREVIOUS))
         staged.replace(current)
-        _fsync_dir(self.folder)
+        sync_folder(self.folder)
         if verified.manifest.version > self._highest():
-            _write_atomic(self._path(HIGHEST), str(verified.manifest.version).encode())
+            write_private(self._path(HIGHEST), str(verified.manifest.version).encode())
         log.info("catalog bundle version %d installed", verified.manifest.version)
         return verified
 

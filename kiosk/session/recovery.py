@@ -23,7 +23,7 @@ import re
 from pathlib import Path
 
 from kiosk.crypto import aead
-from kiosk.crypto.secret_files import destroy, write_secret
+from kiosk.private_files import destroy, write_private
 from kiosk.session.clock import Clock
 
 _EPOCH_BYTES = 8
@@ -111,6 +111,6 @@ class RecoveryKeys:
             if not create:
                 return None
             data = os.urandom(aead.KEY_BYTES)
-            write_secret(path, data)
+            write_private(path, data)
         self._cache[epoch] = data
         return data

@@ -24,7 +24,7 @@ from kiosk.catalog.model import Form, Office
 from kiosk.crypto import aead
 from kiosk.crypto.keywrap import ScryptParams
 from kiosk.crypto.sealing import write_key_pair
-from kiosk.crypto.secret_files import destroy
+from kiosk.private_files import destroy
 from kiosk.session.clock import HOUR, Clock, SystemClock, local_date
 from kiosk.session.codes import RESUME_LENGTH, is_valid, normalise
 from kiosk.session.recovery import RecoveryKeys

@@ -18,7 +18,7 @@ import os
 import re
 from pathlib import Path
 
-from kiosk.crypto.secret_files import write_secret
+from kiosk.private_files import write_private
 
 PEPPER_BYTES = 32
 _HEX = re.compile(r"[0-9a-f]{64}")
@@ -62,7 +62,7 @@ def read_pepper_file(path: Path) -> bytes:
 
 
 def write_pepper_file(path: Path, pepper: bytes) -> None:
-    write_secret(path, (pepper_text(pepper) + "\n").encode("ascii"))
+    write_private(path, (pepper_text(pepper) + "\n").encode("ascii"))
 
 
 def load_terminal_pepper(home: Path) -> bytes | None:

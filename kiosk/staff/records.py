@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
 from kiosk.crypto.keywrap import ScryptParams
+from kiosk.private_files import write_private
 
 PIN_MIN_DIGITS = 6
 PIN_MAX_DIGITS = 12
@@ -142,13 +143,6 @@ def load_staff_list(path: Path) -> list[StaffRecord]:
 
 
 def save_staff_list(path: Path, records: list[StaffRecord]) -> None:
-    """Write the file atomically (temporary name, then rename), owner-readable only."""
+    """Write the file whole or not at all, readable by its owner only."""
     body = StaffList(staff=sorted(records, key=lambda r: r.id)).model_dump_json(indent=2)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(body + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    tmp.replace(path)
+    write_private(path, (body + "\n").encode("utf-8"))

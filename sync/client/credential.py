@@ -8,12 +8,12 @@ travel further) nor into any log line.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import httpx
 
+from kiosk.private_files import write_private
 from kiosk.staff.pepper import parse_pepper, terminal_pepper_path, write_pepper_file
 from sync import protocol as p
 from sync.client.transport import USER_AGENT, ProtocolError, read_reply
@@ -55,14 +55,7 @@ def load_credential(home: Path) -> DeviceCredential | None:
 
 def save_credential(home: Path, credential: DeviceCredential) -> Path:
     path = credential_path(home)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(asdict(credential), fh)
-        fh.flush()
-        os.fsync(fh.fileno())
-    tmp.replace(path)
+    write_private(path, json.dumps(asdict(credential)).encode("utf-8"))
     return path
 
 

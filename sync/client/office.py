@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +19,7 @@ import httpx
 
 from kiosk.crypto.sealing import unseal
 from kiosk.documents.sealed import verify
+from kiosk.private_files import write_private
 from sync import protocol as p
 from sync.client.transport import ApiClient, read_reply
 
@@ -28,23 +28,6 @@ from sync.client.transport import ApiClient, read_reply
 class FetchReport:
     written: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    with tmp.open("wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-    tmp.replace(path)
-
-
-def _sync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def open_application(
@@ -90,9 +73,9 @@ def file_application(record: dict[str, Any], pdf: bytes, out: Path) -> None:
             earlier = None
         if earlier != record["id"]:
             raise ValueError(f"{existing} already holds another application; move it away first")
-    _write_atomically(out / f"{reference}.pdf", pdf)
-    _write_atomically(existing, text.encode("utf-8"))
-    _sync_dir(out)
+    # an application is personal data: for the office account alone, never half-written
+    write_private(out / f"{reference}.pdf", pdf)
+    write_private(existing, text.encode("utf-8"))
 
 
 class OfficeClient(ApiClient):

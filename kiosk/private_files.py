@@ -1,9 +1,11 @@
-"""Small secret files (keys, peppers): written whole or not at all, destroyed in place.
+"""Files for the kiosk user alone: written whole or not at all, destroyed in place.
 
-Both the crash-recovery keys and the staff pepper live in files of the kiosk's
-home; they must never be seen half-written (a power cut between write and rename
-leaves the old file or the new one) and must not stay readable after deletion
-on file systems that write in place.
+Keys, the staff pepper, the device credential, staff lists and catalog bundles
+live in files of the kiosk's home. None may be seen half-written (a power cut
+between write and rename leaves the old file or the new one, and the folder is
+synced so the rename itself survives), none may be readable by another user
+whatever the umask, and a key must not stay readable after deletion on file
+systems that write in place.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ import os
 from pathlib import Path
 
 
-def write_secret(path: Path, data: bytes) -> None:
-    """A key file readable only by the kiosk user, complete on disk before it is used."""
+def write_private(path: Path, data: bytes) -> None:
+    """*data* in *path*, readable only by the kiosk user, complete on disk before it is used."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
@@ -23,7 +25,7 @@ def write_secret(path: Path, data: bytes) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     tmp.replace(path)
-    _sync_folder(path.parent)
+    sync_folder(path.parent)
 
 
 def destroy(path: Path) -> None:
@@ -44,10 +46,11 @@ def destroy(path: Path) -> None:
                 os.fsync(fh.fileno())
     with contextlib.suppress(OSError):
         path.unlink()
-    _sync_folder(path.parent)
+    sync_folder(path.parent)
 
 
-def _sync_folder(folder: Path) -> None:
+def sync_folder(folder: Path) -> None:
+    """Make a rename or deletion in *folder* survive a power cut."""
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
         try:
