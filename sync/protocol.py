@@ -152,6 +152,27 @@ class HeartbeatReply(_Reply):
     received_at: dt.datetime
 
 
+MAX_DELIVERY_IDS = 1000
+
+
+class DeliveryQuery(_Message):
+    """Applications this terminal delivered and still holds: does the server have them?"""
+
+    ids: list[ApplicationId] = Field(min_length=1, max_length=MAX_DELIVERY_IDS)
+
+
+class DeliveryResult(_Message):
+    id: ApplicationId
+    #: stored: waiting for the office; at_office: the office took it (``at``); missing: the
+    #: server has no such application of this terminal (lost, e.g. a backup restored)
+    status: Literal["stored", "at_office", "missing"]
+    at: dt.datetime | None = None
+
+
+class DeliveryReply(_Reply):
+    results: list[DeliveryResult]
+
+
 class InboxEntry(_Message):
     # the office tool names files after the reference: a server cannot smuggle in a path
     id: ApplicationId
@@ -195,6 +216,11 @@ class TerminalStatus(_Message):
     last_error: str | None
     last_sync_at: dt.datetime | None
     app_version: str | None
+    #: applications from this terminal the server holds now, and its latest gap: confirmed
+    #: applications the terminal still had but the server no longer (a restored backup)
+    held: int = 0
+    gap_found_at: dt.datetime | None = None
+    gap_missing: int = 0
 
 
 class TerminalList(_Reply):

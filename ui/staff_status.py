@@ -19,6 +19,7 @@ OUTBOX_STATES = {
     "pending": texts.OUTBOX_PENDING,
     "sending": texts.OUTBOX_SENDING,
     "done": texts.OUTBOX_DONE,
+    "at_office": texts.OUTBOX_AT_OFFICE,
     "conflict": texts.OUTBOX_CONFLICT,
     "rejected": texts.OUTBOX_REJECTED,
 }
@@ -86,6 +87,12 @@ def status_lines(t: Tr, status: dict[str, Any], printer: PrinterStatus) -> list[
     if status.get("catalog_staged"):
         lines.append(
             ("catalog_staged", t(texts.STATUS_CATALOG_WAITING, version=status["catalog_staged"]))
+        )
+    gap = status.get("delivery_gap")
+    if isinstance(gap, dict):
+        at = _when(str(gap.get("at") or "")) or "-"
+        lines.append(
+            ("delivery_gap", t(texts.STATUS_DELIVERY_GAP, missing=gap.get("missing"), at=at))
         )
     if status.get("catalog_refused"):
         refused = short_hashes(str(status["catalog_refused"]))[:300]

@@ -153,6 +153,9 @@ STATUS_TITLE = N_("Zustand des Terminals")
 STATUS_CATALOG = N_("Katalog: {value}")
 STATUS_CATALOG_WAITING = N_("Neuer Katalog wartet auf die nächste Pause: Version {version}")
 STATUS_CATALOG_REFUSED = N_("Zuletzt abgelehnter Katalog: {value}")
+STATUS_DELIVERY_GAP = N_(
+    "Bestätigte Anträge, die der Server nicht mehr hatte: {missing} ({at}); erneut gesendet."
+)
 STATUS_OUTBOX = N_("Ausgang: {value}")
 STATUS_LAST_SYNC = N_("Letzte Übertragung: {value}")
 STATUS_LAST_ERROR = N_("Letzter Fehler: {value}")
@@ -180,6 +183,7 @@ STATUS_NOT_ENROLLED_LONG = N_("Dieses Terminal ist mit keinem Server verbunden."
 OUTBOX_PENDING = N_("wartet")
 OUTBOX_SENDING = N_("wird gesendet")
 OUTBOX_DONE = N_("übertragen")
+OUTBOX_AT_OFFICE = N_("beim Amt angekommen")
 OUTBOX_CONFLICT = N_("Konflikt")
 OUTBOX_REJECTED = N_("abgelehnt")
 RESET_LOCKOUT = N_("PIN-Sperre aufheben")

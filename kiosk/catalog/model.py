@@ -395,6 +395,9 @@ class CatalogHeader(_Strict):
     languages: list[Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")]] = Field(
         min_length=1, max_length=50
     )
+    #: how long a terminal keeps a sealed application its office has not taken yet, so
+    #: that it can send it again should the server lose it (a database restored)
+    outbox_retention_days: int = Field(default=14, ge=1, le=365)
 
 
 class Catalog(_Strict):

@@ -262,7 +262,13 @@ def cmd_status(args: argparse.Namespace) -> int:
         seen = t.last_seen_at.isoformat(timespec="seconds") if t.last_seen_at else "never"
         outbox = format_counts(dict(sorted(t.outbox.items())))
         print(f"{t.name}  {t.state}  last seen {seen}  app {t.app_version or '-'}")
-        print(f"    catalog {t.catalog_version or '-'}  outbox: {outbox}")
+        print(f"    catalog {t.catalog_version or '-'}  outbox: {outbox}  held here: {t.held}")
+        if t.gap_found_at is not None:
+            found_at = t.gap_found_at.isoformat(timespec="seconds")
+            print(
+                f"    {t.gap_missing} confirmed application(s) were missing here on {found_at} "
+                "(database restored?); the terminal sent them again"
+            )
         if t.last_error:
             print(f"    last error: {t.last_error}")
     return 0

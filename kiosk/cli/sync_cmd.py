@@ -133,7 +133,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         transport = DeviceTransport(credential.server, credential.token)
         try:
             sync = OutboxSync(store, transport)
-            report = sync.run_pass()
+            report = sync.run_pass(check_delivery=True)
             if report.ok:
                 try:
                     sync.heartbeat()
@@ -148,6 +148,15 @@ def cmd_sync(args: argparse.Namespace) -> int:
         f"sent {report.sent}: {report.stored} stored, {report.conflicts} conflicts, "
         f"{report.rejected} rejected; outbox now: {counts}"
     )
+    checked = report.delivery
+    if checked is not None and checked.missing:
+        print(
+            f"the server no longer had {checked.missing} application(s) it had confirmed "
+            f"(restored from a backup?): {checked.resent} sent again",
+            file=sys.stderr,
+        )
+    if report.delivery_error:
+        print(f"delivery check failed: {report.delivery_error}", file=sys.stderr)
     if report.error:
         print(f"sync stopped: {report.error}", file=sys.stderr)
         return 1

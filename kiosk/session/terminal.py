@@ -39,7 +39,7 @@ from kiosk.staff.pepper import PepperError, load_terminal_pepper
 from kiosk.staff.records import StaffList
 from kiosk.staff.unlock import LockoutPolicy, StaffUnlock
 from kiosk.store import Store, StoreError
-from kiosk.store.repositories import CATALOG_SETTING, DraftRow
+from kiosk.store.repositories import CATALOG_SETTING, RETENTION_SETTING, DraftRow
 
 if TYPE_CHECKING:
     from kiosk.catalog.bundle import VerifiedBundle
@@ -133,7 +133,13 @@ class Terminal:
         self._leftovers = {row.session_id for row in store.drafts.active()}
         self.housekeeping()
         self.keep_catalog(self.catalog)  # now, not at a visitor's first keystroke
-        store.settings.set(CATALOG_SETTING, catalog_label(self.catalog))
+        self._publish_catalog()
+
+    def _publish_catalog(self) -> None:
+        """What the sync thread and the status read of the catalog being run."""
+        self.store.settings.set(CATALOG_SETTING, catalog_label(self.catalog))
+        days = self.catalog.catalog.header.outbox_retention_days
+        self.store.settings.set(RETENTION_SETTING, str(days))
 
     def _terminal_id(self) -> str:
         value = self.store.settings.get("terminal_id")
@@ -277,7 +283,7 @@ class Terminal:
             return None
         self._take_bundle(verified)
         self.keep_catalog(self.catalog)
-        self.store.settings.set(CATALOG_SETTING, catalog_label(self.catalog))
+        self._publish_catalog()
         self.store.audit.write(
             at=self.clock.now(),
             actor="system",

@@ -217,6 +217,17 @@ def _v7(db: sqlite_utils.Database) -> None:
     db.execute("DROP TABLE staff_lockout")
 
 
+def _v8(db: sqlite_utils.Database) -> None:
+    """When the office took an application: until then the terminal keeps its payload.
+
+    The server can lose what it confirmed (a database restored from a backup); a
+    terminal that still holds the sealed payload sends it again. It is dropped when
+    the office has the application, or after the deployment's retention time.
+    """
+    db.execute("ALTER TABLE outbox ADD COLUMN office_at REAL")
+    db.execute("CREATE INDEX outbox_unconfirmed ON outbox (state, office_at, sent_at)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1,
     _v2,
@@ -225,5 +236,6 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v5,
     _v6,
     _v7,
+    _v8,
 ]
 LATEST = len(MIGRATIONS)

@@ -27,6 +27,8 @@ class _Repo:
 
 
 CATALOG_SETTING = "catalog.current"  # what the terminal runs, for status and heartbeat
+#: days a terminal keeps a sealed application its office has not taken (the catalog's)
+RETENTION_SETTING = "outbox.retention_days"
 
 
 class Settings(_Repo):
@@ -269,7 +271,7 @@ class Tickets(_Repo):
 OUTBOX_STATES = ("pending", "sending", "done", "conflict", "rejected")
 _OUTBOX_COLUMNS = (
     "o.id, o.reference, o.form_id, o.form_version, o.office, o.application_date, o.created_at, "
-    "p.payload, o.payload_sha256, o.state, o.attempts, o.last_error, o.sent_at"
+    "p.payload, o.payload_sha256, o.state, o.attempts, o.last_error, o.sent_at, o.office_at"
 )
 _OUTBOX_FROM = "outbox o LEFT JOIN outbox_payloads p ON p.id = o.id"
 
@@ -279,8 +281,10 @@ class OutboxItem:
     """A sealed application and where it stands on its way to the office.
 
     ``pending`` waits to be sent, ``sending`` is on the wire, ``done`` was
-    stored by the server (its payload is gone from the terminal), ``conflict``
-    and ``rejected`` wait for staff with their payload kept.
+    stored by the server, ``conflict`` and ``rejected`` wait for staff with their
+    payload kept. A ``done`` item keeps its payload until the office has taken the
+    application (``office_at``) or the retention time has passed, so that what a
+    server loses (a restored backup) is sent again.
     """
 
     id: str
@@ -296,6 +300,16 @@ class OutboxItem:
     attempts: int = 0
     last_error: str | None = None
     sent_at: float | None = None
+    office_at: float | None = None
+
+
+@dataclass(frozen=True)
+class Delivered:
+    """What a terminal can show about an application the server confirmed."""
+
+    id: str
+    reference: str
+    sha256: str
 
 
 class Outbox(_Repo):
@@ -346,8 +360,63 @@ class Outbox(_Repo):
 
     @guarded
     def counts_by_state(self) -> dict[str, int]:
-        rows = self.db.execute("SELECT state, count(*) FROM outbox GROUP BY state").fetchall()
+        """Items per state; ``done`` items the office has taken count as ``at_office``."""
+        rows = self.db.execute(
+            "SELECT CASE WHEN state = 'done' AND office_at IS NOT NULL THEN 'at_office' "
+            "ELSE state END AS shown, count(*) FROM outbox GROUP BY shown"
+        ).fetchall()
         return {str(state): int(n) for state, n in rows}
+
+    # ------------------------------------------------------------ delivery to the office
+    @guarded
+    def awaiting_office(self, limit: int, after: str = "") -> list[Delivered]:
+        """Items the server confirmed whose payload is still here, by id after *after*."""
+        rows = self.db.execute(
+            "SELECT o.id, o.reference, o.payload_sha256 FROM outbox o "
+            "JOIN outbox_payloads p ON p.id = o.id "
+            "WHERE o.state = 'done' AND o.office_at IS NULL AND o.id > ? ORDER BY o.id LIMIT ?",
+            [after, limit],
+        ).fetchall()
+        return [Delivered(str(i), str(r), str(h)) for i, r, h in rows]
+
+    @guarded
+    def at_office(self, taken: dict[str, float]) -> None:
+        """The office has these applications (id -> when): their payloads can go."""
+        with self.db.atomic():
+            self.db.conn.executemany(
+                "UPDATE outbox SET office_at = ? WHERE id = ? AND state = 'done'",
+                [(at, item_id) for item_id, at in taken.items()],
+            )
+            self.db.conn.executemany(
+                "DELETE FROM outbox_payloads WHERE id = ? AND "
+                "(SELECT office_at FROM outbox WHERE outbox.id = ?) IS NOT NULL",
+                [(item_id, item_id) for item_id in taken],
+            )
+
+    @guarded
+    def lost_by_server(self, ids: list[str], *, now: float) -> int:
+        """The server no longer has these confirmed items: they go out again (payload kept)."""
+        note = "the server no longer had it (restored from a backup?): sent again"
+        with self.db.atomic():
+            cursor = self.db.conn.executemany(
+                "UPDATE outbox SET state = 'pending', last_error = ? "
+                "WHERE id = ? AND state = 'done' AND office_at IS NULL "
+                "AND id IN (SELECT id FROM outbox_payloads)",
+                [(note, item_id) for item_id in ids],
+            )
+            return int(cursor.rowcount)
+
+    @guarded
+    def drop_kept_payloads(self, *, sent_before: float) -> int:
+        """Payloads of confirmed items past the retention time: the office has had long
+        enough, and a terminal must not keep sealed applications for ever."""
+        with self.db.atomic():
+            cursor = self.db.execute(
+                "DELETE FROM outbox_payloads WHERE id IN (SELECT id FROM outbox "
+                "WHERE state = 'done' AND office_at IS NULL AND sent_at < ?)",
+                [sent_before],
+            )
+        return int(cursor.rowcount)
 
     @guarded
     def in_state(self, state: str, limit: int = 1000) -> list[OutboxItem]:
@@ -393,9 +462,10 @@ class Outbox(_Repo):
         """Apply the server's answer for the *sent* items in one transaction.
 
         *outcomes* maps id -> (status, reason) as the server said. Stored items
-        (accepted, duplicate) become ``done`` and lose their payload; conflicts and
-        rejections keep it for staff; a sent item the server did not mention goes
-        back to ``pending``: only a per-item answer settles an item.
+        (accepted, duplicate) become ``done``, their payload kept until the office has
+        them (:meth:`at_office`); conflicts and rejections keep it for staff; a sent item
+        the server did not mention goes back to ``pending``: only a per-item answer
+        settles an item.
 
         WAL's ``NORMAL`` durability is enough here: should power loss undo this
         step, the items are still ``sending`` with their payload and go out again,
@@ -411,11 +481,6 @@ class Outbox(_Repo):
                     kept.append((status, reason or status, item_id))
                 else:
                     unanswered.append(("the server did not answer for this item", item_id))
-            self.db.conn.executemany(
-                "DELETE FROM outbox_payloads WHERE id = ? AND "
-                "(SELECT state FROM outbox WHERE outbox.id = ?) = 'sending'",
-                [(item_id, item_id) for _, item_id in stored],
-            )
             self.db.conn.executemany(
                 "UPDATE outbox SET state = 'done', sent_at = ?, "
                 "last_error = NULL, attempts = attempts + 1 "

@@ -12,6 +12,7 @@ from kiosk.store import Store
 from kiosk.store.repositories import CATALOG_SETTING as CATALOG
 from sync import protocol as p
 from sync.client.catalog_pull import REFUSED, STAGED_VERSION
+from sync.client.delivery import last_gap
 
 LAST_ATTEMPT = "sync.last_attempt_at"
 LAST_SUCCESS = "sync.last_success_at"
@@ -56,7 +57,9 @@ def sync_status(store: Store, home: Path) -> dict[str, Any]:
         enrolment_problem = None
     except EnrolmentError as exc:
         credential, enrolment_problem = None, str(exc)
-    counts = {state: 0 for state in ("pending", "sending", "done", "conflict", "rejected")}
+    counts = {
+        state: 0 for state in ("pending", "sending", "done", "at_office", "conflict", "rejected")
+    }
     counts.update(store.outbox.counts_by_state())
 
     def iso(key: str) -> str | None:
@@ -78,7 +81,17 @@ def sync_status(store: Store, home: Path) -> dict[str, Any]:
         "catalog_staged": _staged_version(store, home),
         **_disk(home),
         "catalog_refused": store.settings.get(REFUSED) or None,
+        "delivery_gap": _gap(store),
     }
+
+
+def _gap(store: Store) -> dict[str, Any] | None:
+    """The latest confirmed applications the server had lost, as staff read it."""
+    gap = last_gap(store)
+    if gap is None:
+        return None
+    at = dt.datetime.fromtimestamp(gap["at"], dt.UTC).isoformat()
+    return {"at": at, "missing": gap["missing"]}
 
 
 def _disk(home: Path) -> dict[str, int | None]:

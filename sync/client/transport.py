@@ -217,3 +217,13 @@ class DeviceTransport(ApiClient):
             headers={"Content-Type": "application/json"},
         )
         return read_reply(response, p.HeartbeatReply)
+
+    def delivery(self, ids: list[str]) -> p.DeliveryReply:
+        """Where the server says these confirmed applications of this terminal stand."""
+        response = self._request(
+            "POST",
+            "/applications/delivery",
+            content=p.DeliveryQuery(ids=ids).model_dump_json().encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        return read_reply(response, p.DeliveryReply)

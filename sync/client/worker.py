@@ -27,6 +27,7 @@ from kiosk.catalog.install import CatalogInstaller
 from kiosk.store import Store, StoreError
 from kiosk.store.repositories import OutboxItem
 from sync import protocol as p
+from sync.client import delivery
 from sync.client.backoff import Backoff
 from sync.client.catalog_pull import PullResult, installer_for, pull_catalog
 from sync.client.credential import load_credential
@@ -45,6 +46,8 @@ class SyncSettings:
     backoff_base: float = 2.0
     backoff_cap: float = 300.0
     timeout: float = 30.0
+    #: how often to ask the server about applications it confirmed (see delivery.py)
+    delivery_interval: float = 300.0
 
 
 @dataclass
@@ -57,6 +60,8 @@ class PassReport:
     retry_after: float | None = None
     auth_refused: bool = False
     counts: dict[str, int] = field(default_factory=dict)
+    delivery: delivery.DeliveryCheck | None = None
+    delivery_error: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -104,13 +109,27 @@ class OutboxSync:
         self.max_bytes = max(1, min(self.max_bytes, limits.max_batch_bytes * 9 // 10))
         self._limits_known = True
 
-    def run_pass(self) -> PassReport:
-        """Send everything pending, batch by batch, until done or the first failure."""
+    def run_pass(self, *, check_delivery: bool | None = None) -> PassReport:
+        """Send everything pending, batch by batch, until done or the first failure.
+
+        First, when due (or when *check_delivery* says so), ask the server about the
+        applications it confirmed: what it lost goes out again in this very pass.
+        """
         report = PassReport()
         outbox = self.store.outbox
         outbox.requeue_interrupted()
         try:
             self._learn_limits()
+            now = self.clock()
+            if check_delivery or (
+                check_delivery is None
+                and delivery.due(self.store, now=now, interval=self.settings.delivery_interval)
+            ):
+                try:
+                    report.delivery = delivery.check_delivery(self.store, self.transport, now=now)
+                except SyncError as exc:  # an older server, or a hiccup: sending goes on
+                    report.delivery_error = exc.message
+                    log.info("delivery check failed: %s", exc.message)
             while True:
                 batch = outbox.take_batch(self.max_items, self.max_bytes)
                 if not batch:

@@ -24,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kiosk import __version__
 from kiosk.catalog.bundle import BundleRefusedError
 from sync import protocol as p
-from sync.server import accounts, bundles, fleet, inbox, ingest
+from sync.server import accounts, bundles, delivery, fleet, inbox, ingest
 from sync.server.limits import BodyLimitMiddleware, ProtocolHeaderMiddleware
 
 log = logging.getLogger("kiosk.server")
@@ -196,6 +196,12 @@ def create_app(
             engine, device.subject, body.items, now=clock(), max_item_bytes=limits.max_item_bytes
         )
         return p.BatchReply(results=results)
+
+    @app.post(f"{p.API}/applications/delivery", tags=["device"])
+    def application_delivery(body: p.DeliveryQuery, device: Device) -> p.DeliveryReply:
+        """Which of this terminal's applications the server holds and which their office
+        took; what it no longer holds the terminal sends again (see delivery.py)."""
+        return delivery.delivery(engine, device.subject, body.ids, now=clock())
 
     @app.post(f"{p.API}/heartbeat", tags=["device"])
     def heartbeat(body: p.Heartbeat, device: Device) -> p.HeartbeatReply:

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.pool import ConnectionPoolEntry
 
-SCHEMA_VERSION = 2  # 2: published_catalogs and signing_keys
+SCHEMA_VERSION = 3  # 2: published_catalogs and signing_keys; 3: delivery_gaps
 
 metadata = sa.MetaData()
 
@@ -83,6 +83,18 @@ conflicts = sa.Table(
     sa.Column("device_id", sa.String(36), nullable=False),
     sa.Column("received_at", sa.Float, nullable=False),
     sa.Column("payload", sa.Text, nullable=False),
+)
+
+# confirmed applications a terminal still held but the server no longer had (a restored
+# backup): the terminal sent them again; the fleet view shows each terminal's latest
+delivery_gaps = sa.Table(
+    "delivery_gaps",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("device_id", sa.String(36), nullable=False),
+    sa.Column("found_at", sa.Float, nullable=False),
+    sa.Column("missing", sa.Integer, nullable=False),
+    sa.Index("delivery_gaps_by_device", "device_id", "found_at"),
 )
 
 # every catalog bundle ever published, kept so that any version can be looked at again;

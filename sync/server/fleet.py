@@ -44,8 +44,18 @@ def _state(row: Any) -> str:
 
 
 def terminals(engine: Engine) -> list[TerminalStatus]:
+    from sync.server.delivery import last_gaps
+
     with engine.connect() as conn:
         rows = conn.execute(sa.select(devices).order_by(devices.c.name)).all()
+        held: dict[str, int] = dict(
+            conn.execute(
+                sa.select(applications.c.device_id, sa.func.count()).group_by(
+                    applications.c.device_id
+                )
+            ).all()
+        )
+    gaps = last_gaps(engine)
     return [
         TerminalStatus(
             device_id=row.id,
@@ -58,6 +68,9 @@ def terminals(engine: Engine) -> list[TerminalStatus]:
             last_error=row.last_error,
             last_sync_at=_maybe_time(row.last_sync_at),
             app_version=row.app_version,
+            held=int(held.get(row.id, 0)),
+            gap_found_at=_maybe_time(gaps[row.id][0]) if row.id in gaps else None,
+            gap_missing=gaps[row.id][1] if row.id in gaps else 0,
         )
         for row in rows
     ]

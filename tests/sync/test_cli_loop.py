@@ -79,6 +79,7 @@ def test_terminal_to_office_through_the_commands(
         "pending": 0,
         "sending": 0,
         "done": 12,
+        "at_office": 0,
         "conflict": 0,
         "rejected": 0,
     }
@@ -121,6 +122,10 @@ def test_terminal_to_office_through_the_commands(
     assert "0 application(s) filed" in again.stderr  # acknowledged: not fetched twice
     stats = json.loads(kiosk("server", "stats", "--json", "--db", str(db)).stdout)
     assert stats["applications"][office] == {"new": 0, "acknowledged": expected}
+    kiosk("sync", "--once", home=home)  # the terminal learns which its offices took
+    status = json.loads(kiosk("status", "--json", home=home).stdout)
+    assert status["outbox"]["at_office"] == expected
+    assert status["outbox"]["done"] == 12 - expected
 
     assert "revoked" in kiosk("server", "revoke-device", "eg-1", "--db", str(db)).stdout
     kiosk("simulate", "--visitors", "1", "--seed", "6", home=home)
@@ -173,6 +178,7 @@ def test_make_run_loop_enrols_and_delivers(home: Path, tmp_path: Path) -> None:
                 "pending": 0,
                 "sending": 0,
                 "done": 4,
+                "at_office": 0,
                 "conflict": 0,
                 "rejected": 0,
             }:

@@ -76,7 +76,7 @@ def scripted(*faults: str) -> Callable[[bytes], str]:
     return choose
 
 
-def test_everything_is_sent_and_payloads_are_wiped_only_when_stored(
+def test_everything_is_sent_and_payloads_stay_until_the_office_has_them(
     make_sync: MakeSync,
     server: EmbeddedServer,
     engine: Engine,
@@ -91,7 +91,7 @@ def test_everything_is_sent_and_payloads_are_wiped_only_when_stored(
     assert store.outbox.counts_by_state() == {"done": 7}
     for item in items:
         kept = store.outbox.get(item.reference)
-        assert kept is not None and kept.payload is None and kept.sent_at is not None
+        assert kept is not None and kept.payload == item.payload and kept.sent_at is not None
     assert server_ids(engine) == sorted(i.id for i in items)
     sync.heartbeat()
     terminals = httpx.get(
@@ -217,7 +217,7 @@ def test_only_a_per_item_answer_settles_an_item(store: Store, fill_outbox: Fill)
         now=5.0,
     )
     states = {i.id: store.outbox.get(i.reference) for i in (a, b, c, d)}
-    assert states[a.id].state == "done" and states[a.id].payload is None  # type: ignore[union-attr]
+    assert states[a.id].state == "done" and states[a.id].payload == a.payload  # type: ignore[union-attr]
     assert states[b.id].state == "conflict" and states[b.id].payload == b.payload  # type: ignore[union-attr]
     assert states[c.id].state == "rejected" and states[c.id].last_error == "bad"  # type: ignore[union-attr]
     assert states[d.id].state == "pending" and states[d.id].payload == d.payload  # type: ignore[union-attr]
