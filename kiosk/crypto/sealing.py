@@ -3,12 +3,18 @@
 This is what FIT-Connect uses; once sealed, neither the terminal nor the
 central server can read the application, only the holder of the office's
 private key.
+
+The JWE's ``kid`` is the RFC 7638 thumbprint of the office's public key (SHA-256,
+base64url), not the office's name: an office that rotates its key keeps the old
+private key beside the new one, and each application says which of them opens it.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,26 +59,58 @@ def load_public_key(pem: bytes) -> jwk.JWK:
     return key
 
 
-def seal(payload: dict[str, Any], public_pem: bytes, kid: str) -> str:
-    """Compact JWE of the canonical JSON payload."""
+def key_thumbprint(pem: bytes) -> str:
+    """RFC 7638 thumbprint (SHA-256) of the public part of an RSA key in PEM."""
+    try:
+        key = jwk.JWK.from_pem(pem)
+    except (ValueError, TypeError, JWException) as exc:
+        raise OfficeKeyError(f"not a PEM key: {exc}") from None
+    return str(key.thumbprint())
+
+
+def seal(payload: dict[str, Any], public_pem: bytes) -> str:
+    """Compact JWE of the canonical JSON payload, for the holder of *public_pem*."""
     key = load_public_key(public_pem)
     plaintext = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    token = jwe.JWE(
-        plaintext.encode("utf-8"),
-        protected=json.dumps({"alg": ALG, "enc": ENC, "kid": kid, "cty": "application/json"}),
-    )
+    header = {"alg": ALG, "enc": ENC, "kid": str(key.thumbprint()), "cty": "application/json"}
+    token = jwe.JWE(plaintext.encode("utf-8"), protected=json.dumps(header))
     token.add_recipient(key)
     return str(token.serialize(compact=True))
 
 
-def unseal(token: str, private_pem: bytes) -> dict[str, Any]:
-    """The payload; raises ValueError for a wrong key or an altered token."""
-    key = jwk.JWK.from_pem(private_pem)
-    parsed = jwe.JWE()
+def sealed_kid(token: str) -> str | None:
+    """The ``kid`` of a compact JWE, read without opening it (None if there is none)."""
+    head = token.split(".", 1)[0]
+    if not 0 < len(head) <= 4096:
+        return None
     try:
-        parsed.deserialize(token, key=key)
-    except (JWException, ValueError) as exc:
-        raise ValueError(f"cannot open the sealed application: {exc}") from None
+        header = json.loads(base64.urlsafe_b64decode(head + "=" * (-len(head) % 4)))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    kid = header.get("kid") if isinstance(header, dict) else None
+    return kid if isinstance(kid, str) else None
+
+
+def unseal(token: str, private_pems: bytes | Sequence[bytes]) -> dict[str, Any]:
+    """The payload; raises ValueError for a wrong key or an altered token.
+
+    *private_pems*: the office's key, or its keys old and new; the one whose thumbprint
+    the token names is used (tokens from before thumbprints name the office: each key
+    is tried then)."""
+    pems = [private_pems] if isinstance(private_pems, bytes) else list(private_pems)
+    keys = [jwk.JWK.from_pem(pem) for pem in pems]
+    kid = sealed_kid(token)
+    named = [k for k in keys if kid is not None and str(k.thumbprint()) == kid]
+    problem: Exception | None = None
+    for key in named or keys:
+        parsed = jwe.JWE()
+        try:
+            parsed.deserialize(token, key=key)
+            break
+        except (JWException, ValueError) as exc:
+            problem = exc
+    else:
+        raise ValueError(f"cannot open the sealed application: {problem}") from None
     protected = json.loads(parsed.objects["protected"])
     if protected.get("alg") != ALG or protected.get("enc") != ENC:
         raise ValueError("unexpected sealing algorithm")

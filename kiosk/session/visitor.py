@@ -382,7 +382,7 @@ class VisitorSession:
             language=self.language,
         )
         attach_office_copy(payload, office_copy(record))
-        sealed = seal(payload, terminal.office_public_key(office), kid=office.id)
+        sealed = seal(payload, terminal.office_public_key(office))
         item = OutboxItem(
             id=application_id,
             reference=reference,

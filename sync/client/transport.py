@@ -41,6 +41,11 @@ class ProtocolError(TransientError):
     """Something answered, but not the kiosk server (captive portal, proxy page)."""
 
 
+class ServerBusyError(TransientError):
+    """The kiosk server said 503 (its disk, its database, too many uploads): wait, and
+    send smaller batches, so that a little room lets something through."""
+
+
 class AuthRefusedError(SyncError):
     """401/403: the terminal is not (or no longer) enrolled; staff must act."""
 
@@ -102,6 +107,8 @@ def raise_for_status(response: httpx.Response) -> None:
         raise AuthRefusedError(text)
     if ours and status in (400, 413, 415, 422):
         raise BatchRefusedError(text)
+    if ours and status == 503:
+        raise ServerBusyError(text, retry_after=wait)
     raise TransientError(text, retry_after=wait)
 
 

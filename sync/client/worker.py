@@ -32,7 +32,13 @@ from sync.client.backoff import Backoff
 from sync.client.catalog_pull import PullResult, installer_for, pull_catalog
 from sync.client.credential import load_credential
 from sync.client.status import heartbeat_delivered, heartbeat_for, record_attempt
-from sync.client.transport import AuthRefusedError, BatchRefusedError, DeviceTransport, SyncError
+from sync.client.transport import (
+    AuthRefusedError,
+    BatchRefusedError,
+    DeviceTransport,
+    ServerBusyError,
+    SyncError,
+)
 
 log = logging.getLogger("kiosk.sync")
 
@@ -165,6 +171,12 @@ class OutboxSync:
                     self.max_items = max(1, len(wire) // 2)
                     return True
                 outcomes[wire[0].id] = ("rejected", exc.message)
+            except ServerBusyError as exc:
+                outbox.release(ids, f"not sent: {exc.message}")
+                # smaller batches next time: a server short of room may still take them
+                self.max_items = max(1, len(wire) // 2)
+                self.max_bytes = max(1, sum(len(w.payload) for w in wire) // 2)
+                raise
             except SyncError as exc:
                 outbox.release(ids, f"not sent: {exc.message}")
                 raise
@@ -220,6 +232,10 @@ class SyncLoop:
         self._thread: threading.Thread | None = None
         self._store: Store | None = None
         self._last_beat = 0.0
+        #: batch bounds carried from pass to pass: halved after a 503, doubled back after
+        #: a pass that went through
+        self._max_items = self.settings.max_items
+        self._max_bytes = self.settings.max_bytes
         self.last_report: PassReport | None = None
         self.last_pull: PullResult | None = None
 
@@ -281,7 +297,13 @@ class SyncLoop:
         transport = DeviceTransport(server, token, timeout=self.settings.timeout)
         try:
             sync = OutboxSync(store, transport, settings=self.settings)
+            sync.max_items, sync.max_bytes = self._max_items, self._max_bytes
             report = sync.run_pass()
+            if report.ok:
+                self._max_items = min(self.settings.max_items, sync.max_items * 2)
+                self._max_bytes = min(self.settings.max_bytes, sync.max_bytes * 2)
+            else:
+                self._max_items, self._max_bytes = sync.max_items, sync.max_bytes
             if report.ok:
                 try:
                     self.last_pull = sync.pull_catalog(installer_for(self.home))

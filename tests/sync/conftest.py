@@ -114,7 +114,7 @@ def sealed_application(
         "answers": {"family_name": "Rahimi", "note": base64.b64encode(os.urandom(filler)).decode()},
     }
     attach_office_copy(payload, FAKE_PDF)
-    token = seal(payload, public_pem, kid=office)
+    token = seal(payload, public_pem)
     return OutboxItem(
         id=application_id,
         reference=reference,

@@ -48,7 +48,7 @@ def test_a_malformed_application_does_not_block_the_office(
         "metadata": {"data_sha512": "x", "attachments": [{"sha512": "y"}]},
         "attachments": [{"content": "!!"}],
     }
-    broken["payload"] = seal(payload, public, kid="jobcenter")
+    broken["payload"] = seal(payload, public)
     broken["sha256"] = hashlib.sha256(broken["payload"].encode()).hexdigest()
     good = wire("jobcenter", office_keys)
     httpx.post(
