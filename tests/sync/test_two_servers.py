@@ -1,0 +1,111 @@
+"""Two server processes on one PostgreSQL, behind a round-robin that fails in every way.
+
+That is how a city grows the central server: more API processes, one database.
+The server keeps no state of its own in a process, so requests of one terminal
+may land on either, and either may be killed mid-request; every application
+still arrives exactly once, byte for byte.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from kiosk.store import Store
+from kiosk.store.repositories import OutboxItem
+from sync import protocol as p
+from sync.client.credential import enrol, save_credential
+from sync.client.worker import SyncLoop, SyncSettings
+from tests.pgcluster import PostgresCluster
+from tests.sync.conftest import bearer
+from tests.sync.faultproxy import FAULTS, FaultProxy
+from tests.sync.serverprocess import ServerProcess, admin
+from tests.sync.test_fault_injection import random_faults
+
+N_APPLICATIONS = 600
+
+
+@pytest.fixture
+def two_servers(postgres: PostgresCluster, tmp_path: Path) -> Iterator[list[ServerProcess]]:
+    url = postgres.new_database()
+    servers = [
+        ServerProcess(url, tmp_path / f"server-{n}.log")  # type: ignore[arg-type]
+        for n in range(2)
+    ]
+    for server in servers:
+        server.start()
+    yield servers
+    for server in servers:
+        server.stop()
+
+
+def test_every_application_arrives_once_through_two_servers(
+    tmp_path: Path,
+    two_servers: list[ServerProcess],
+    fill_outbox: Callable[[Store, int, str], list[OutboxItem]],
+) -> None:
+    home = tmp_path / "terminal"
+    store = Store(home / "kiosk.sqlite3")
+    sent = {i.id: i.payload for i in fill_outbox(store, N_APPLICATIONS, "jobcenter")}
+    turns = itertools.cycle(two_servers)
+    lock = threading.Lock()
+    last: list[ServerProcess] = [two_servers[0]]
+
+    def next_port() -> int:  # round robin, as a load balancer in front of both would
+        with lock:
+            last[0] = next(turns)
+            return last[0].port
+
+    def restart_one() -> None:
+        last[0].restart()
+
+    proxy = FaultProxy(next_port, random_faults(seed=20261207), restart=restart_one)
+    # enrolled at one server directly (a dropped one-time token would be spent), then the
+    # terminal talks to the round robin
+    credential = enrol(home, two_servers[0].url, admin(two_servers[0], "enroll-device", "rr"))
+    save_credential(home, dataclasses.replace(credential, server=proxy.url))
+    settings = SyncSettings(
+        max_items=25,
+        idle_interval=0.02,
+        heartbeat_interval=0.0,
+        backoff_base=0.02,
+        backoff_cap=0.3,
+        timeout=5.0,
+    )
+    loop = SyncLoop(home, settings=settings, rng=random.Random(5))
+    loop.start()
+    try:
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            if store.outbox.counts_by_state() == {"done": N_APPLICATIONS}:
+                break
+            time.sleep(0.1)
+    finally:
+        loop.stop()
+        proxy.close()
+
+    assert set(proxy.seen) == set(FAULTS), proxy.seen
+    assert store.outbox.counts_by_state() == {"done": N_APPLICATIONS}
+    token = admin(two_servers[1], "office-token", "jobcenter")
+    received: dict[str, int] = {}
+    with httpx.Client(base_url=f"{two_servers[1].url}{p.API}", headers=bearer(token)) as c:
+        offset = 0
+        while page := c.get(
+            "/inbox/applications",
+            params={"include_acknowledged": True, "limit": 500, "offset": offset},
+        ).json()["applications"]:
+            offset += len(page)
+            for entry in page:
+                received[entry["id"]] = received.get(entry["id"], 0) + 1
+                body = c.get(f"/inbox/applications/{entry['id']}").json()
+                assert body["payload"] == sent[entry["id"]], "bytes differ"
+    assert set(received) == set(sent) and set(received.values()) == {1}
+    store.close()
