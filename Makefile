@@ -46,6 +46,7 @@ check: $(STAMP)
 	$(VENV)/bin/ruff check kiosk ui sync tests bench
 	$(VENV)/bin/ruff format --check kiosk ui sync
 	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
 
 pytest: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)

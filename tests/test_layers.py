@@ -1,11 +1,10 @@
-"""The layering rules of the design, checked on every module's imports."""
+"""What the import contracts (``lint-imports``, see pyproject.toml) cannot say: the launchers
+reach the UI only lazily, inside the command, so the rest of the CLI runs without Qt."""
 
 from __future__ import annotations
 
 import ast
 from pathlib import Path
-
-import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,13 +23,6 @@ def imports(path: Path) -> set[str]:
 
 def modules(package: str) -> list[Path]:
     return sorted((ROOT / package).rglob("*.py"))
-
-
-@pytest.mark.parametrize("package", ["kiosk", "sync"])
-def test_core_and_sync_never_import_widgets(package: str) -> None:
-    for path in modules(package):
-        bad = {m for m in imports(path) if m.startswith("PySide6.QtWidgets")}
-        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
 
 
 LAUNCHERS = {Path("kiosk/cli/run_cmd.py"), Path("kiosk/cli/catalog_cmd.py")}
@@ -55,10 +47,3 @@ def test_only_the_launcher_reaches_the_ui_and_only_lazily() -> None:
             lazy = {m for m in imports(path) if m == "ui" or m.startswith("ui.")}
             if lazy:
                 assert path.relative_to(ROOT) in LAUNCHERS, path
-
-
-def test_ui_never_touches_sql_or_http() -> None:
-    forbidden = ("sqlite3", "sqlite_utils", "sqlalchemy", "httpx", "requests", "urllib.request")
-    for path in modules("ui"):
-        bad = {m for m in imports(path) if m.startswith(forbidden)}
-        assert not bad, f"{path.relative_to(ROOT)} imports {bad}"
