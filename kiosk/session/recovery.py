@@ -66,22 +66,45 @@ class RecoveryKeys:
         except aead.DecryptionError:
             return None
 
+    @staticmethod
+    def epoch_of(blob: bytes) -> int | None:
+        """The epoch a wrap names (None for a wrap of another shape)."""
+        return int.from_bytes(blob[:_EPOCH_BYTES], "big") if len(blob) > _EPOCH_BYTES else None
+
+    def destroy_all_but(self, keep: set[int]) -> int:
+        """Destroy every key but those of *keep*: no visit is open, so no wrap this process
+        wrote is needed any more (new wraps get a fresh key of the same epoch)."""
+        gone = 0
+        for path in self._files():
+            match = _KEY_FILE.match(path.name)
+            epoch = int(match.group(1)) if match else -1
+            if match and epoch in keep:
+                continue
+            destroy(path)
+            self._cache.pop(epoch, None)
+            gone += 1
+        return gone
+
     def expire(self) -> int:
         """Destroy every key that can no longer be needed; returns how many went.
 
         The key of epoch *e* wrapped keys until the epoch ended, and a wrap must open for
         the window after it was written: it is kept while ``end(e) + window`` lies ahead.
-        Keys of epochs after the current one (the wall clock went back) and files that
-        are no key of ours go too: nothing unexpected stays beside the keys.
+        Keys of epochs more than a window after the current one (the wall clock went far
+        back) and files that are no key of ours go too: nothing unexpected stays beside
+        the keys.
         """
         now = self.clock.now()
         current = self.epoch(now)
+        # a clock behind (a terminal booting before its time is set) must not destroy the
+        # key of a visit that crashed a moment ago: keys up to a window ahead stay
+        ahead = current + int(self.window // self.epoch_seconds) + 1
         gone = 0
         for path in self._files():
             match = _KEY_FILE.match(path.name)
             epoch = int(match.group(1)) if match else -1
             ended = (epoch + 1) * self.epoch_seconds
-            if match and epoch <= current and ended + self.window > now:
+            if match and epoch <= ahead and (epoch > current or ended + self.window > now):
                 continue
             destroy(path)
             self._cache.pop(epoch, None)

@@ -36,7 +36,7 @@ from kiosk.session.tickets import (
 from kiosk.session.visitor import FormDraft, VisitorSession, draft_aad, recovery_aad
 from kiosk.staff.directory import StaffDirectory
 from kiosk.staff.pepper import PepperError, load_terminal_pepper
-from kiosk.staff.records import StaffList
+from kiosk.staff.records import StaffList, is_peppered
 from kiosk.staff.unlock import LockoutPolicy, StaffUnlock
 from kiosk.store import Store, StoreError
 from kiosk.store.repositories import CATALOG_SETTING, RETENTION_SETTING, DraftRow
@@ -69,8 +69,12 @@ class SessionConfig:
     staff_lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
     #: failed resumes of the whole terminal, counted on disk: a restart forgets the
     #: per-code counts (they are kept in memory only), this keeps guessing slow anyway
+    #: anyone can make it wait (codes with a valid check character are easy to make), so
+    #: mistakes fade fast and staff lift the wait from the staff menu
     resume_lockout: LockoutPolicy = field(
-        default_factory=lambda: LockoutPolicy(free_attempts=10, cap_seconds=900.0)
+        default_factory=lambda: LockoutPolicy(
+            free_attempts=10, cap_seconds=900.0, forgive_seconds=300.0
+        )
     )
 
 
@@ -154,18 +158,35 @@ class Terminal:
 
     # ------------------------------------------------------------ sessions
     def start_session(self, language: str) -> VisitorSession:
-        session = VisitorSession(self, language, aead.new_key())
-        self._live[session.id] = session
+        # counted first: a session is live only once nothing on the way can fail, or a
+        # session the UI never got would keep the terminal "in use" for ever
         self.store.counters.bump(
             day=local_date(self.clock).isoformat(), event="session", language=language
         )
+        session = VisitorSession(self, language, aead.new_key())
+        self._live[session.id] = session
         return session
 
     def forget(self, session: VisitorSession) -> None:
-        """An ended session leaves: and with it every old version of its rows in the log."""
+        """An ended session leaves: and with it every old version of its rows in the log,
+        and, once no visit is open, every recovery key but those of crash leftovers (the
+        log's old frames lie in free blocks of the disk: their keys must not stay)."""
         self._live.pop(session.id, None)
         self._journal_dirty = True
         self.scrub_journal()
+        if not self._live:
+            with contextlib.suppress(StoreError):
+                self.recovery.destroy_all_but(self._leftover_epochs())
+
+    def _leftover_epochs(self) -> set[int]:
+        """The key epochs that wrapped the drafts of crash leftovers still recoverable."""
+        return {
+            epoch
+            for row in self.store.drafts.active()
+            if row.session_id in self._leftovers and row.recovery_wrap
+            for epoch in [RecoveryKeys.epoch_of(row.recovery_wrap)]
+            if epoch is not None
+        }
 
     def scrub_journal(self) -> None:
         """Cut the write-ahead log when nothing is open; tried again on the next tick if a
@@ -202,15 +223,19 @@ class Terminal:
         rows = self.store.drafts.for_ticket(ticket.id)
         drafts = [self._restore(row, key) for row in rows]
         session = VisitorSession(self, language, key)
-        self.store.tickets.redeem(ticket.id, session.id)
+        # the drafts get their crash-recovery wrap in the same step that spends the ticket:
+        # a crash right after leaves them recoverable, never behind a code that is gone
+        wrap = self.recovery.wrap(key, recovery_aad(session.id))
+        self.store.tickets.redeem(ticket.id, session.id, recovery_wrap=wrap)
         self.gate.succeeded(plain)
         for draft in drafts:
             session.adopt(draft)
-            draft.dirty = True  # re-save under the new session's recovery wrap
+            draft.dirty = True  # saved again in the visitor's language at the next poll
         self._live[session.id] = session
-        self.store.audit.write(
-            at=now, actor="visitor", action="resumed", detail=f"{len(drafts)} draft(s)"
-        )
+        with contextlib.suppress(StoreError):  # the audit line must not lose the visit
+            self.store.audit.write(
+                at=now, actor="visitor", action="resumed", detail=f"{len(drafts)} draft(s)"
+            )
         session.flush()
         return session
 
@@ -237,7 +262,14 @@ class Terminal:
         if content_hash == self.catalog.content_hash:
             return self.catalog
         data = self.store.snapshots.get(content_hash)
-        return CompiledCatalog.from_json(data) if data is not None else None
+        if data is None:
+            return None
+        try:
+            loaded = CompiledCatalog.from_json(data)
+        except ValueError:
+            return None
+        # a snapshot is trusted only as the catalog it claims to be (its offices' keys seal)
+        return loaded if loaded.content_hash == content_hash else None
 
     def keep_catalog(self, catalog: CompiledCatalog) -> None:
         """Store the catalog a draft uses, once, so the draft can reopen on it later."""
@@ -261,6 +293,8 @@ class Terminal:
         else:
             kept = self.store.settings.get(BUNDLE_STAFF_SETTING)
             staff = tuple(StaffList.model_validate_json(kept).staff) if kept else None
+            if staff is not None:  # a list from before bundles had to pepper their hashes
+                staff = tuple(r for r in staff if is_peppered(r.pin_hash))
         self.staff.set_bundle_staff(staff)
 
     @property
@@ -309,16 +343,23 @@ class Terminal:
     def recover_last_session(self, grant: StaffGrant, language: str) -> VisitorSession | None:
         """Staff only: reopen the newest session left by an unclean stop, within the window."""
         grant.require()
-        crashed = self.crashed_sessions()
-        if not crashed:
-            return None
-        target = crashed[0]
-        rows = [r for r in self.store.drafts.active() if r.session_id == target.session_id]
-        wraps = (r.recovery_wrap for r in rows if r.recovery_wrap)
-        aad = recovery_aad(target.session_id)
-        key = next((k for k in (self.recovery.unwrap(w, aad) for w in wraps) if k), None)
-        if key is None:  # its key expired with the window, or the wrap was damaged
-            return None
+        for target in self.crashed_sessions():  # newest first; one whose key is gone is skipped
+            rows = [r for r in self.store.drafts.active() if r.session_id == target.session_id]
+            wraps = (r.recovery_wrap for r in rows if r.recovery_wrap)
+            aad = recovery_aad(target.session_id)
+            key = next((k for k in (self.recovery.unwrap(w, aad) for w in wraps) if k), None)
+            if key is not None:
+                return self._recovered(grant, language, target, rows, key)
+        return None
+
+    def _recovered(
+        self,
+        grant: StaffGrant,
+        language: str,
+        target: CrashedSession,
+        rows: list[DraftRow],
+        key: bytearray,
+    ) -> VisitorSession:
         drafts = [self._restore(row, key) for row in rows]
         # the visitor's own language, as their drafts were saved in it
         language = next((d.language for d in drafts if d.language), language)
@@ -327,12 +368,13 @@ class Terminal:
             session.adopt(draft)
         self._leftovers.discard(target.session_id)
         self._live[session.id] = session
-        self.store.audit.write(
-            at=self.clock.now(),
-            actor=f"staff:{grant.staff_id}",
-            action="crash_recovery",
-            detail=f"{len(rows)} draft(s)",
-        )
+        with contextlib.suppress(StoreError):  # the audit line must not lose the visit
+            self.store.audit.write(
+                at=self.clock.now(),
+                actor=f"staff:{grant.staff_id}",
+                action="crash_recovery",
+                detail=f"{len(rows)} draft(s)",
+            )
         return session
 
     # ------------------------------------------------------------ housekeeping

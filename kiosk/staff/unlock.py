@@ -87,7 +87,8 @@ class UnlockRefusedError(Exception):
 
 
 def clear_lockout(store: Store, *, at: float, actor: str) -> int:
-    """Forget the wrong PINs so far, on both counters (audited); the PIN pad's count cleared."""
+    """Forget the wrong PINs so far on every pad, the resume pad too (audited); returns the
+    staff PIN pad's count cleared."""
     failures = store.pin_lockout.get().failures
     store.pin_lockout.reset()
     store.audit.write(

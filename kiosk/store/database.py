@@ -215,7 +215,13 @@ class Store:
         ends; False when a reader (the sync thread) kept it from finishing, so the
         caller tries again later.
         """
-        busy, _, _ = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        # a reader (the sync thread) may hold the log: wait a moment, not the usual 10 s on
+        # the core thread; the next tick tries again
+        self.db.execute("PRAGMA busy_timeout = 200")
+        try:
+            busy, _, _ = self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            self.db.execute("PRAGMA busy_timeout = 10000")
         return int(busy) == 0
 
     @guarded

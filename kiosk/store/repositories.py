@@ -241,13 +241,14 @@ class Tickets(_Repo):
             )
 
     @guarded
-    def redeem(self, ticket_id: str, new_session_id: str) -> None:
-        """The drafts become the new session's active drafts; the ticket is spent."""
+    def redeem(self, ticket_id: str, new_session_id: str, *, recovery_wrap: bytes) -> None:
+        """The drafts become the new session's active drafts, with its crash-recovery
+        wrap; the ticket is spent."""
         with self.db.atomic():
             self.db.execute(
-                "UPDATE drafts SET state = 'active', ticket_id = NULL, session_id = ? "
-                "WHERE ticket_id = ?",
-                [new_session_id, ticket_id],
+                "UPDATE drafts SET state = 'active', ticket_id = NULL, session_id = ?, "
+                "recovery_wrap = ? WHERE ticket_id = ?",
+                [new_session_id, recovery_wrap, ticket_id],
             )
             self.db.execute("DELETE FROM resume_tickets WHERE id = ?", [ticket_id])
 
@@ -742,8 +743,8 @@ class PinLockout(_Repo):
 
     @guarded
     def reset(self, path: LockoutPath | None = None) -> None:
-        """Forget the wrong PINs of *path* (of both staff paths when None)."""
-        paths: list[LockoutPath] = ["pin", "admin"] if path is None else [path]
+        """Forget the wrong PINs of *path* (of every pad when None: staff lift them all)."""
+        paths: list[LockoutPath] = ["pin", "admin", "resume"] if path is None else [path]
         with self.db.atomic():
             for one in paths:
                 self.db.execute(

@@ -15,6 +15,7 @@ from kiosk.session.resume_gate import ResumeError, ResumeProblem
 from kiosk.session.staff import StaffGrant
 from kiosk.session.terminal import Terminal
 from kiosk.session.visitor import NothingToContinueError, PinRejectedError, ResumeTicket
+from kiosk.store import StoreError
 from tests.session.test_visitor_session import SOZIALTICKET, fill
 
 GRANT = StaffGrant("anna.k", "staff", 0.0)
@@ -264,3 +265,43 @@ class TestCrashRecovery:
         recovered = make_terminal().recover_last_session(GRANT, "ru")
         assert recovered is not None and recovered.current is not None
         assert recovered.current.answers["family_name"] == "Kovalenko"
+
+
+def test_a_session_that_could_not_start_leaves_the_terminal_free(
+    terminal: Terminal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk while a visit starts: the visitor is told, and nothing stays "in use"
+    (a session nobody holds would block catalog installs and keep its keys for ever)."""
+
+    def full(**_: object) -> None:
+        raise StoreError("disk_full", "database or disk is full")
+
+    monkeypatch.setattr(terminal.store.counters, "bump", full)
+    with pytest.raises(StoreError):
+        terminal.start_session("de")
+    assert not terminal.in_use
+
+
+def test_a_resumed_visit_is_recoverable_from_the_moment_its_ticket_is_spent(
+    make_terminal: Callable[..., Terminal],
+) -> None:
+    terminal = make_terminal()
+    ticket, _ = park(terminal)
+    terminal.resume(ticket.code, "4711", "uk")  # the process dies before any autosave
+    recovered = make_terminal().recover_last_session(GRANT, "uk")
+    assert recovered is not None and recovered.current is not None
+    assert recovered.current.answers["family_name"] == "Shevchenko"
+
+
+def test_staff_lift_the_wait_someone_caused_on_the_resume_pad(
+    terminal: Terminal, clock: FakeClock
+) -> None:
+    ticket, _ = park(terminal)
+    for _ in range(11):  # someone types codes that exist nowhere
+        with pytest.raises(ResumeError):
+            terminal.resume(new_resume_code(), "1234", "de")
+    with pytest.raises(ResumeError) as info:
+        terminal.resume(ticket.code, "4711", "de")
+    assert info.value.problem is ResumeProblem.WAIT
+    terminal.unlock.reset_lockout(StaffGrant("root", "admin", 0.0))
+    assert terminal.resume(ticket.code, "4711", "de").current is not None

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -58,8 +59,7 @@ def database_versions(copy: Path) -> Iterator[sqlite3.Connection]:
             if int.from_bytes(wal[end - frame + 4 : end - frame + 8], "big"):  # a commit
                 cuts.append(end)
     for n, cut in enumerate(cuts):
-        folder = copy.parent / f"{copy.name}-v{n}"
-        folder.mkdir()
+        folder = Path(tempfile.mkdtemp(prefix=f"{copy.name}-v{n}-", dir=copy.parent))
         shutil.copy(db, folder / db.name)
         if cut:
             (folder / f"{db.name}-wal").write_bytes(wal[:cut])
@@ -155,3 +155,21 @@ def test_the_attack_opens_what_a_lasting_key_would_give_away(
     terminal = make_terminal()
     visit(terminal, NAMES["open"])
     assert names_opened(power_cut_copy(home, tmp_path / "cut")) == {NAMES["open"]}
+
+
+def test_the_log_of_an_ended_visit_opens_with_no_key_left_on_the_disk(
+    make_terminal: Callable[..., Terminal], home: Path, tmp_path: Path
+) -> None:
+    """The log is cut when a visit ends, but its old frames lie in free blocks of the disk
+    until they are overwritten. A copy of them, taken while the visit was open, must find
+    no key on the disk once the visit has ended."""
+    terminal = make_terminal()
+    session = visit(terminal, NAMES["ended"])
+    during = power_cut_copy(home, tmp_path / "during")  # what free blocks will still hold
+    assert names_opened(during) == {NAMES["ended"]}
+    session.end("timeout")  # type: ignore[attr-defined]
+    after = tmp_path / "after"
+    shutil.copytree(home / "keys", after / "keys")
+    shutil.rmtree(during / "keys")
+    shutil.copytree(after / "keys", during / "keys")  # old frames, today's keys
+    assert names_opened(during) == set()

@@ -22,7 +22,7 @@ from kiosk.crypto.signing import generate_key_pair, key_id, load_private_key, lo
 from sync import protocol as p
 from sync.client.admin import AdminClient, PublishRefusedError
 from sync.server import bundles
-from sync.server.db import SchemaError, open_engine
+from sync.server.db import SCHEMA_VERSION, SchemaError, open_engine
 from sync.server.embedded import EmbeddedServer
 from tests.catalog.bundles import assemble, manifest_of, signed, small_catalog, version_of
 from tests.catalog.office_keys import with_office_keys
@@ -298,11 +298,12 @@ def test_a_database_of_the_first_schema_opens_and_gains_the_new_tables(tmp_path:
         names = set(sa.inspect(engine).get_table_names())
         assert {"published_catalogs", "signing_keys", "catalog_bundles"} <= names
         with engine.connect() as conn:
-            assert conn.execute(sa.text("SELECT value FROM meta")).scalar() == "2"
+            assert conn.execute(sa.text("SELECT value FROM meta")).scalar() == str(SCHEMA_VERSION)
+            assert sa.inspect(conn).has_table("delivery_gaps")
     finally:
         engine.dispose()
     with sqlite3.connect(path) as db:
-        db.execute("UPDATE meta SET value = '3'")
+        db.execute(f"UPDATE meta SET value = '{SCHEMA_VERSION + 1}'")
     with pytest.raises(SchemaError, match="update the server"):
         open_engine(str(path))
 
