@@ -39,7 +39,7 @@ translations/%/LC_MESSAGES/catalog.mo: translations/%/LC_MESSAGES/catalog.po | $
 # Re-extract every string and merge into each language's PO files (changed German -> fuzzy).
 translations-update: $(STAMP)
 	$(VENV)/bin/pybabel extract -F babel-catalog.cfg --no-wrap --sort-by-file --omit-header -o translations/catalog.pot .
-	$(VENV)/bin/pybabel extract -F babel-ui.cfg -k N_ --no-wrap --sort-by-file --omit-header -o translations/ui.pot .
+	$(VENV)/bin/pybabel extract -F babel-ui.cfg -k N_ -k NP_:1,2 --no-wrap --sort-by-file --omit-header -o translations/ui.pot .
 	$(PY) -m kiosk.catalog.po_update translations $(PO_LANGS)
 
 check: $(STAMP)

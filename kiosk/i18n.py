@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gettext
 import io
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -21,6 +22,34 @@ SOURCE_LANGUAGE = "de"
 def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
     """Mark a string for extraction without translating it yet."""
     return message
+
+
+@dataclass(frozen=True, slots=True)
+class Plural:
+    """A counted text in German, singular and plural (``1 Sekunde``, ``2 Sekunden``).
+
+    One string with a fixed plural reads wrong for one (``1 Sekunden``), and other
+    languages need more forms than German (Russian three, Arabic six): gettext keeps
+    them all under the German pair and picks one by the count (``ngettext``).
+    """
+
+    singular: str
+    plural: str
+
+    def german(self, n: int) -> str:
+        """The German form for *n*: German, the source language, has no catalog to ask."""
+        return self.singular if n == 1 else self.plural
+
+
+def NP_(singular: str, plural: str) -> Plural:  # noqa: N802 - named like N_, its sibling
+    """Mark a counted text for extraction (keyword ``NP_:1,2``); translated when shown."""
+    return Plural(singular, plural)
+
+
+def ngettext_for(lang: str, text: Plural, n: int) -> str:
+    """*text* in *lang*, in the form that language's plural rule gives for *n*; German
+    (and a missing translation) follows the German rule."""
+    return gettext_for(lang).ngettext(text.singular, text.plural, n)
 
 
 @cache

@@ -37,7 +37,7 @@ class IdleOverlay(Overlay):
         self.title.setText(tr(texts.STILL_THERE))
         self.countdown.setText(str(left))
         self.countdown.setAccessibleName(str(left))
-        self.text.setText(tr(texts.STILL_THERE_TEXT, seconds=left))
+        self.text.setText(tr.plural(texts.STILL_THERE_TEXT, left, seconds=left))
         self.here.setText(tr(texts.I_AM_HERE))
         self.here.setAccessibleName(tr(texts.I_AM_HERE))
         if not self.isVisible():

@@ -152,7 +152,8 @@ class ParkingFlows(VisitFlows):
         if error.problem is ResumeProblem.NO_MATCH:
             message = tr(texts.RESUME_NO_MATCH, attempts=error.attempts_left)
         elif error.problem is ResumeProblem.WAIT:
-            message = tr(texts.RESUME_WAIT, seconds=int(error.seconds + 0.5))
+            seconds = int(error.seconds + 0.5)
+            message = tr.plural(texts.RESUME_WAIT, seconds, seconds=seconds)
         else:
             message = tr(RESUME_MESSAGES[error.problem])
         self.current.fail(message)

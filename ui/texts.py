@@ -1,12 +1,13 @@
 """Every text the kiosk itself shows (the catalog brings its own), in German, for gettext.
 
 One module so translators and reviewers see all UI wording in one place; the
-``ui`` domain PO files translate it.
+``ui`` domain PO files translate it. A text that counts something is an ``NP_`` pair
+(shown with :meth:`ui.tr.Tr.plural`), so every language gets its own plural forms.
 """
 
 from __future__ import annotations
 
-from kiosk.i18n import N_
+from kiosk.i18n import N_, NP_
 
 CHOOSE_LANGUAGE = N_("Bitte wählen Sie Ihre Sprache")
 HAVE_CODE = N_("Ich habe einen Code zum Weitermachen")
@@ -108,12 +109,19 @@ RESUME_EXPIRED = N_("Dieser Code ist abgelaufen. Bitte beginnen Sie einen neuen 
 RESUME_LOCKED = N_(
     "Zu viele falsche Versuche. Dieser Code ist gesperrt. Bitte wenden Sie sich an das Personal."
 )
-RESUME_WAIT = N_("Zu viele falsche Versuche. Bitte warten Sie {seconds} Sekunden.")
+RESUME_WAIT = NP_(
+    "Zu viele falsche Versuche. Bitte warten Sie {seconds} Sekunde.",
+    "Zu viele falsche Versuche. Bitte warten Sie {seconds} Sekunden.",
+)
 RESUME_FORM_GONE = N_(
     "Dieser Antrag kann nicht mehr geöffnet werden. Bitte wenden Sie sich an das Personal."
 )
 STILL_THERE = N_("Sind Sie noch da?")
-STILL_THERE_TEXT = N_("Ohne Antwort wird alles in {seconds} Sekunden gelöscht.")
+# counted down every second, so the visitor reads it for 1 as well
+STILL_THERE_TEXT = NP_(
+    "Ohne Antwort wird alles in {seconds} Sekunde gelöscht.",
+    "Ohne Antwort wird alles in {seconds} Sekunden gelöscht.",
+)
 I_AM_HERE = N_("Ich bin noch da")
 LARGER_TEXT = N_("Große Schrift")
 HIGH_CONTRAST = N_("Hoher Kontrast")
@@ -168,7 +176,10 @@ PRINTER_MISSING = N_("kein Drucker gefunden")
 PRINTER_NOT_READY = N_("nicht bereit ({reason})")
 RECOVER_SESSION = N_("Letzte Sitzung wiederherstellen")
 NOTHING_TO_RECOVER = N_("Es gibt keine Sitzung zum Wiederherstellen.")
-SESSION_RECOVERED = N_("Die Sitzung ist wiederhergestellt: {count} Antrag/Anträge.")
+SESSION_RECOVERED = NP_(
+    "Die Sitzung ist wiederhergestellt: {count} Antrag.",
+    "Die Sitzung ist wiederhergestellt: {count} Anträge.",
+)
 REPRINT_RECEIPT = N_("Beleg noch einmal drucken")
 NO_RECEIPT_YET = N_("In dieser Sitzung wurde noch kein Antrag abgeschickt.")
 SYNC_NOW = N_("Jetzt übertragen")

@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import Qt
 
-from kiosk.i18n import gettext_for
+from kiosk.i18n import Plural, gettext_for, ngettext_for
 
 #: Languages written right to left; checked against CLDR in the tests.
 RTL_LANGUAGES = frozenset({"ar", "fa", "ps", "ckb", "ur", "he", "dv", "ug", "yi"})
@@ -61,13 +61,25 @@ class Tr:
     beside: bool = False
 
     def __call__(self, msgid: str, **params: Any) -> str:
-        text = gettext_for(self.lang).gettext(msgid)
+        return self._filled(gettext_for(self.lang).gettext(msgid), msgid, params)
+
+    def plural(self, text: Plural, n: int, **params: Any) -> str:
+        """A counted text in the form this language uses for *n* ("1 Sekunde", "2 Sekunden";
+        Russian and Arabic have more forms). The count is not a placeholder by itself:
+        pass it in *params* too, under the name the text uses. The German beside it
+        (assisted mode) is chosen by the same count."""
+        return self._filled(ngettext_for(self.lang, text, n), text.german(n), params)
+
+    def _filled(self, text: str, german: str, params: dict[str, Any]) -> str:
+        """*text* with its placeholders filled: a translation that lost or broke one falls
+        back to the German, so the visitor still reads the number."""
         if params:
             try:
                 text = text.format(**params)
             except (KeyError, IndexError, ValueError):
-                text = msgid.format(**params)
-        return self._with_german(text, msgid.format(**params) if params else msgid)
+                text = german.format(**params)
+            german = german.format(**params)
+        return self._with_german(text, german)
 
     def cat(self, ctx: str, german: str) -> str:
         return self._with_german(self.catalog.t(self.lang, ctx, german), german)

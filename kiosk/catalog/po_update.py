@@ -6,6 +6,10 @@ the previous German is recorded, so a translator sees exactly what changed.
 (Babel's own update matches by similar German text, which can pair unrelated
 strings of the same shape.) UI strings have no context and use Babel's update.
 
+Counted texts are plural entries (``msgid_plural``, one ``msgstr[n]`` per form of
+the language's ``Plural-Forms``); both merges keep all their forms. An entry that
+becomes counted keeps its old translation as its first form, marked fuzzy.
+
 Run as ``python -m kiosk.catalog.po_update TRANSLATIONS_DIR LANG...``.
 """
 
@@ -15,7 +19,7 @@ import sys
 from pathlib import Path
 
 from babel import Locale
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
 DRAFT_NOTE = (
@@ -38,6 +42,41 @@ def _new_catalog(lang: str, domain: str) -> Catalog:
     )
 
 
+Translation = str | tuple[str, ...]  # one string, or one per plural form
+
+
+def _has_text(string: Translation) -> bool:
+    return any(string) if isinstance(string, tuple) else bool(string)
+
+
+def _fitted(string: object, msg: Message) -> tuple[Translation, bool]:
+    """An old translation in the shape of the new entry *msg*, and whether a translation
+    changed shape (singular <-> plural), which needs a translator's look."""
+    old: Translation = ""
+    if isinstance(string, str):
+        old = string
+    elif isinstance(string, (list, tuple)):
+        old = tuple(str(s) for s in string)
+    if msg.pluralizable and isinstance(old, str):
+        return (old,), _has_text(old)  # the rest of the forms are written empty
+    if not msg.pluralizable and isinstance(old, tuple):
+        return (old[0] if old else ""), _has_text(old)
+    return old, False
+
+
+def _flag_reworded_plurals(result: Catalog, before: dict[tuple[str, str], tuple[str, ...]]) -> None:
+    """Babel matches a plural entry by its singular alone, so a reworded German plural
+    would keep its translations unflagged: flag it fuzzy, with the old German beside."""
+    for msg in result:
+        if not msg.id or not msg.pluralizable:
+            continue
+        ids = tuple(str(i) for i in msg.id)
+        old = before.get((ids[0], msg.context or ""))
+        if old is not None and old != ids:
+            msg.flags.add("fuzzy")
+            msg.previous_id = list(old)
+
+
 def merge_by_context(
     template: Catalog, existing: Catalog | None, lang: str, domain: str
 ) -> Catalog:
@@ -51,19 +90,19 @@ def merge_by_context(
             continue
         old = existing.get(msg.id, context=msg.context) if existing is not None else None
         flags = set(msg.flags)
-        string = ""
+        string: Translation = ""
         previous_id: list[str] = []
         if old is not None:
-            string = old.string if isinstance(old.string, str) else ""
-            if old.fuzzy:
+            string, reshaped = _fitted(old.string, msg)
+            if old.fuzzy or reshaped:
                 flags.add("fuzzy")
             previous_id = list(old.previous_id or [])
         elif msg.context in by_ctx:
             prior = by_ctx[msg.context]
-            string = prior.string if isinstance(prior.string, str) else ""
-            if string:
+            string, _ = _fitted(prior.string, msg)
+            if _has_text(string):
                 flags.add("fuzzy")
-                previous_id = [str(prior.id)]
+                previous_id = [prior.id] if isinstance(prior.id, str) else list(prior.id)
         out.add(
             msg.id,
             string,
@@ -89,8 +128,14 @@ def update_language(root: Path, lang: str, domain: str) -> Path:
         result = merge_by_context(template, existing, lang, domain)
     else:
         result = existing or _new_catalog(lang, domain)
+        before = {
+            (str(m.id[0]), m.context or ""): tuple(str(i) for i in m.id)
+            for m in result
+            if m.id and m.pluralizable
+        }
         result.update(template, no_fuzzy_matching=False)
         result.obsolete.clear()
+        _flag_reworded_plurals(result, before)
     po.parent.mkdir(parents=True, exist_ok=True)
     with po.open("wb") as fh:
         write_po(

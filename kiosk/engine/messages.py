@@ -2,7 +2,8 @@
 
 The engine reports a :class:`Message` with the text in the visitor's language
 and the German text beside it, so staff and the receiving office can read what
-the visitor was told.
+the visitor was told. A text that counts (entries, characters) is a singular and
+plural pair, worded by the number it counts: "mindestens 1 Eintrag", "2 Einträge".
 """
 
 from __future__ import annotations
@@ -10,19 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.i18n import N_, gettext_for
+from kiosk.i18n import N_, NP_, Plural, gettext_for, ngettext_for
 
 #: Problem code -> German source text (the msgid). Placeholders are named.
+#: Counted texts are in COUNTED_TEXTS below.
 TEXTS: dict[str, str] = {
     "required": N_("Bitte füllen Sie dieses Feld aus."),
     "required_choice": N_("Bitte wählen Sie eine Antwort."),
     "required_consent": N_("Bitte bestätigen Sie, dass Sie zustimmen."),
     "required_signature": N_("Bitte unterschreiben Sie hier."),
-    "required_items": N_("Bitte fügen Sie mindestens {min} Einträge hinzu."),
-    "too_many_items": N_("Bitte fügen Sie höchstens {max} Einträge hinzu."),
     "invalid_type": N_("Diese Antwort hat nicht die richtige Form."),
-    "too_short": N_("Bitte schreiben Sie mindestens {min} Zeichen."),
-    "too_long": N_("Bitte schreiben Sie höchstens {max} Zeichen."),
     "bad_character": N_("Das Zeichen „{char}“ ist hier nicht erlaubt."),
     "name_character": N_(
         "Das Zeichen „{char}“ ist in Namen nicht erlaubt. Bitte schreiben Sie den Namen "
@@ -69,6 +67,40 @@ TEXTS: dict[str, str] = {
     ),
 }
 
+#: Problem code -> (the parameter that counts, German singular and plural). Kept apart
+#: from TEXTS because these need a number to be worded at all.
+COUNTED_TEXTS: dict[str, tuple[str, Plural]] = {
+    "required_items": (
+        "min",
+        NP_(
+            "Bitte fügen Sie mindestens {min} Eintrag hinzu.",
+            "Bitte fügen Sie mindestens {min} Einträge hinzu.",
+        ),
+    ),
+    "too_many_items": (
+        "max",
+        NP_(
+            "Bitte fügen Sie höchstens {max} Eintrag hinzu.",
+            "Bitte fügen Sie höchstens {max} Einträge hinzu.",
+        ),
+    ),
+    # "Zeichen" is both singular and plural in German; other languages differ
+    "too_short": (
+        "min",
+        NP_(
+            "Bitte schreiben Sie mindestens {min} Zeichen.",
+            "Bitte schreiben Sie mindestens {min} Zeichen.",
+        ),
+    ),
+    "too_long": (
+        "max",
+        NP_(
+            "Bitte schreiben Sie höchstens {max} Zeichen.",
+            "Bitte schreiben Sie höchstens {max} Zeichen.",
+        ),
+    ),
+}
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -95,11 +127,16 @@ def render(path: str, problem: Problem, lang: str) -> Message:
     if problem.catalog_text is not None:
         text, text_de = problem.catalog_text
         return Message(path, problem.code, text, text_de)
-    msgid = TEXTS[problem.code]
+    if problem.code in COUNTED_TEXTS:
+        counter, counted = COUNTED_TEXTS[problem.code]
+        n = int(problem.params[counter])
+        german, translated = counted.german(n), ngettext_for(lang, counted, n)
+    else:
+        german = TEXTS[problem.code]
+        translated = gettext_for(lang).gettext(german)
     params = {k: str(v) for k, v in problem.params.items()}
-    translated = gettext_for(lang).gettext(msgid)
     try:
         text = translated.format(**params)
     except (KeyError, IndexError, ValueError):
-        text = msgid.format(**params)  # a broken translation must not hide the message
-    return Message(path, problem.code, text, msgid.format(**params))
+        text = german.format(**params)  # a broken translation must not hide the message
+    return Message(path, problem.code, text, german.format(**params))

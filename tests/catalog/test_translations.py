@@ -176,23 +176,107 @@ def test_shipped_po_files_are_marked_as_drafts() -> None:
 
 
 def test_ui_texts_are_complete_in_every_catalog_language(demo: object) -> None:
-    """Every kiosk text (screens, validation, storage messages) in every catalog language."""
+    """Every kiosk text (screens, validation, storage messages) in every catalog language;
+    a counted text in every plural form the language's Plural-Forms header has."""
     import re
 
     root = Path(__file__).resolve().parents[2] / "translations"
     with (root / "ui.pot").open("rb") as fh:
         template = {m.id for m in read_po(fh) if m.id}
+    assert any(isinstance(msgid, tuple) for msgid in template), "no counted texts extracted"
     placeholder = re.compile(r"\{[a-z_]+\}")
+
+    def names(text: str) -> set[str]:
+        return set(placeholder.findall(text))
+
     for lang in demo.languages:  # type: ignore[attr-defined]
         if lang == "de":
             continue
         with (root / lang / "LC_MESSAGES" / "ui.po").open("rb") as fh:
             po = read_po(fh, locale=lang)
-        done = {m.id: m.string for m in po if m.id and m.string and not m.fuzzy}
+        done = {m.id: m.string for m in po if m.id and not m.fuzzy and m.string}
         missing = template - set(done)
-        assert not missing, f"{lang}: {sorted(missing)[:5]}"
+        assert not missing, f"{lang}: {sorted(map(str, missing))[:5]}"
         for msgid, text in done.items():
-            assert set(placeholder.findall(str(msgid))) == set(placeholder.findall(str(text))), (
-                lang,
-                msgid,
-            )
+            if isinstance(msgid, tuple):  # msgid, msgid_plural -> msgstr[0 .. nplurals-1]
+                singular, plural = msgid
+                assert names(singular) == names(plural), (lang, msgid)
+                assert isinstance(text, tuple) and len(text) == po.num_plurals, (lang, msgid)
+                for n, form in enumerate(text):
+                    assert form, (lang, singular, f"msgstr[{n}] is empty")
+                    assert names(form) == names(plural), (lang, singular, f"msgstr[{n}]")
+            else:
+                assert isinstance(text, str), (lang, msgid, "a plural msgstr for a single text")
+                assert names(msgid) == names(text), (lang, msgid)
+
+
+RU_HEADER = (
+    'msgid ""\nmsgstr ""\n"Language: ru\\n"\n"Language-Team: Russian (draft, needs review)\\n"\n'
+    '"Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && '
+    '(n%100<10 || n%100>=20) ? 1 : 2);\\n"\n"Content-Type: text/plain; charset=utf-8\\n"\n\n'
+)
+WAIT_POT = (
+    'msgid "Bitte warten Sie {seconds} Sekunde."\n'
+    'msgid_plural "Bitte warten Sie {seconds} Sekunden."\nmsgstr[0] ""\nmsgstr[1] ""\n'
+)
+WAIT_RU = (
+    'msgid "Bitte warten Sie {seconds} Sekunde."\n'
+    'msgid_plural "Bitte warten Sie {seconds} Sekunden."\n'
+    'msgstr[0] "Подождите {seconds} секунду."\nmsgstr[1] "Подождите {seconds} секунды."\n'
+    'msgstr[2] "Подождите {seconds} секунд."\n'
+)
+
+
+def merged_ui(tmp_path: Path, pot: str, po: str) -> tuple[Catalog, str]:
+    """Merge *pot* into the Russian *po* as `make translations-update` does."""
+    (tmp_path / "ui.pot").write_text(pot, encoding="utf-8")
+    po_dir = tmp_path / "ru" / "LC_MESSAGES"
+    po_dir.mkdir(parents=True, exist_ok=True)
+    (po_dir / "ui.po").write_text(RU_HEADER + po, encoding="utf-8")
+    path = update_language(tmp_path, "ru", "ui")
+    with path.open("rb") as fh:
+        return read_po(fh, locale="ru"), path.read_text(encoding="utf-8")
+
+
+def test_merge_keeps_every_plural_form(tmp_path: Path) -> None:
+    po, text = merged_ui(tmp_path, WAIT_POT, WAIT_RU)
+    entry = po.get("Bitte warten Sie {seconds} Sekunde.")
+    assert entry is not None and not entry.fuzzy
+    assert entry.string == (
+        "Подождите {seconds} секунду.",
+        "Подождите {seconds} секунды.",
+        "Подождите {seconds} секунд.",
+    )
+    assert 'msgstr[2] "Подождите {seconds} секунд."' in text
+    assert "nplurals=3" in text
+
+
+def test_a_text_that_becomes_counted_keeps_its_translation_for_review(tmp_path: Path) -> None:
+    old = 'msgid "Bitte warten Sie {seconds} Sekunden."\nmsgstr "Подождите {seconds} сек."\n'
+    po, text = merged_ui(tmp_path, WAIT_POT, old)
+    entry = po.get("Bitte warten Sie {seconds} Sekunde.")
+    assert entry is not None and entry.fuzzy  # fuzzy: not shown until a translator checks it
+    assert entry.string == ("Подождите {seconds} сек.", "", "")
+    assert 'msgstr[1] ""\nmsgstr[2] ""' in text  # every form of the language, to fill in
+
+
+def test_a_reworded_german_plural_marks_the_translation_fuzzy(tmp_path: Path) -> None:
+    pot = WAIT_POT.replace("Sekunden.", "Sekunden ab.")
+    po, text = merged_ui(tmp_path, pot, WAIT_RU)
+    entry = po.get("Bitte warten Sie {seconds} Sekunde.")
+    assert entry is not None and entry.fuzzy
+    assert entry.string[2] == "Подождите {seconds} секунд."
+    assert '#| msgid_plural "Bitte warten Sie {seconds} Sekunden."' in text
+
+
+def test_catalog_merge_keeps_plural_forms() -> None:
+    from kiosk.catalog.po_update import merge_by_context
+
+    template = Catalog()
+    template.add(("{n} Tag", "{n} Tage"), context="office:amt:days")
+    existing = Catalog(locale="en")
+    existing.add(("{n} Tag", "{n} Tage"), ("{n} day", "{n} days"), context="office:amt:days")
+    out = merge_by_context(template, existing, "en", "catalog")
+    entry = out.get("{n} Tag", context="office:amt:days")
+    assert entry is not None and not entry.fuzzy
+    assert entry.string == ("{n} day", "{n} days")

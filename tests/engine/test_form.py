@@ -248,7 +248,7 @@ def test_min_items(tmp_path: Path) -> None:
     assert result.catalog is not None
     compiled = result.catalog.compiled_form("family")
     msgs = compiled.validate(answers(), "de", TODAY).for_path("kids")
-    assert [m.text for m in msgs] == ["Bitte fügen Sie mindestens 1 Einträge hinzu."]
+    assert [m.text for m in msgs] == ["Bitte fügen Sie mindestens 1 Eintrag hinzu."]
 
 
 def test_validate_selected_pages_only(compiled: tuple[CompiledCatalog, CompiledForm]) -> None:
