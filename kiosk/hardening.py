@@ -18,6 +18,7 @@ import contextlib
 import ctypes
 import os
 import resource
+import stat
 import sys
 from pathlib import Path
 
@@ -47,9 +48,22 @@ def _set_not_dumpable() -> bool:
         return False
 
 
+class HomeNotPrivateError(RuntimeError):
+    """The home folder belongs to someone else, or is a link: nothing may be kept there."""
+
+
 def private_home(home: Path) -> Path:
-    """The home folder, made 0700 (it may have been created by someone else's umask)."""
+    """The home folder, made 0700 (it may have been created under another umask).
+
+    A folder another user made (say, ``KIOSK_HOME=/tmp/kiosk`` created first by someone
+    else) or a symbolic link is refused: its owner could read or swap everything in it.
+    """
     home.mkdir(mode=0o700, parents=True, exist_ok=True)
+    info = home.lstat()
+    if stat.S_ISLNK(info.st_mode) or info.st_uid != os.getuid():
+        raise HomeNotPrivateError(
+            f"{home} is not a folder of this user ({os.getuid()}): choose another --home"
+        )
     with contextlib.suppress(OSError):
         home.chmod(0o700)
     return home

@@ -20,7 +20,7 @@ from kiosk.cli import (
     staff_cmd,
     sync_cmd,
 )
-from kiosk.hardening import harden_process
+from kiosk.hardening import HomeNotPrivateError, harden_process
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -41,11 +41,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    harden_process()  # before anything is read or written: see kiosk.hardening
+    skipped = harden_process()  # before anything is read or written: see kiosk.hardening
+    if skipped:
+        print(f"process hardening not applied here: {', '.join(skipped)}", file=sys.stderr)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         code: int = args.handler(args)
+    except HomeNotPrivateError as exc:
+        print(exc, file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

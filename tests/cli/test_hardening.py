@@ -54,3 +54,28 @@ def test_a_database_left_readable_by_an_earlier_version_is_tightened(tmp_path: P
     path.chmod(0o644)
     Store(path).close()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_a_home_that_is_a_link_is_refused(tmp_path: Path) -> None:
+    """A link (or a folder of another user) would let its owner read or swap the keys."""
+    from kiosk.cli.main import main
+
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "home").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    assert main(["status", "--home", str(tmp_path / "home")]) == 1
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+def test_private_files_are_written_whole_under_a_name_of_their_own(tmp_path: Path) -> None:
+    from kiosk.private_files import write_private
+
+    target = tmp_path / "keys" / "device.json"
+    (tmp_path / "keys").mkdir()
+    (tmp_path / "keys" / "device.json.tmp").symlink_to(tmp_path / "stolen")  # a planted link
+    write_private(target, b"secret")
+    assert target.read_bytes() == b"secret" and not (tmp_path / "stolen").exists()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert sorted(p.name for p in (tmp_path / "keys").iterdir()) == [
+        "device.json",
+        "device.json.tmp",
+    ]
