@@ -19,6 +19,7 @@ from pydantic import (
     Field,
     StringConstraints,
     field_validator,
+    model_validator,
 )
 
 PROTOCOL: Final = "kiosk-sync/1"
@@ -63,10 +64,17 @@ class _Reply(_Message):
 
 
 class ErrorReply(_Reply):
-    """Every 4xx and 5xx: a code for programs and a sentence for people."""
+    """Every 4xx and 5xx: a code for programs and a sentence for people.
+
+    A 503 names its reason in ``error``: ``disk_full``, ``database_unavailable`` or
+    ``busy`` (too many uploads at once, a locked database), always with ``Retry-After``.
+    Only the 503 of ``GET /health`` adds ``health`` (what was found); every other error
+    has exactly the fields above, so terminals of every version read them.
+    """
 
     error: str
     message: str
+    health: Health | None = None
 
 
 class Limits(_Message):
@@ -81,8 +89,18 @@ class Info(_Reply):
 
 
 class Health(_Reply):
-    status: Literal["ok"]
-    database: Literal["ok"]
+    """``ok``; ``degraded`` (works, but the disk is low or the database was busy); ``down``
+    (nothing can be stored: 503, as an :class:`ErrorReply` naming the reason). ``disk``
+    and ``disk_free_bytes`` are the database folder's, for SQLite only: PostgreSQL's disk
+    is not the server's to see."""
+
+    status: Literal["ok", "degraded", "down"]
+    database: Literal["ok", "full", "busy", "read_only", "unavailable"]
+    disk: Literal["ok", "low", "full"] | None = None
+    disk_free_bytes: int | None = None
+
+
+ErrorReply.model_rebuild()  # its ``health`` is defined after it
 
 
 class EnrolmentRequest(_Message):
@@ -196,11 +214,41 @@ class InboxApplication(_Reply):
     payload: str
 
 
+#: why an office could not file an application: one line, no control characters
+QuarantineReason = Annotated[
+    str, StringConstraints(min_length=1, max_length=500, pattern=r"^[^\x00-\x1f\x7f]*$")
+]
+
+
+class Quarantined(_Message):
+    """An application its office could not read or file: it keeps the sealed form aside."""
+
+    id: ApplicationId
+    reason: QuarantineReason
+
+
 class AckRequest(_Message):
-    ids: list[ApplicationId] = Field(min_length=1, max_length=MAX_ACK_IDS)
+    """What the office has taken: ``ids`` filed, ``quarantined`` set aside with a reason.
+
+    Both count as taken (not offered again); offices from before quarantine send
+    ``ids`` alone, as they always did."""
+
+    ids: list[ApplicationId] = Field(default_factory=list, max_length=MAX_ACK_IDS)
+    quarantined: list[Quarantined] = Field(default_factory=list, max_length=MAX_ACK_IDS)
+
+    @model_validator(mode="after")
+    def _names_applications(self) -> AckRequest:
+        if not self.ids and not self.quarantined:
+            raise ValueError("name at least one application in ids or quarantined")
+        if len(self.ids) + len(self.quarantined) > MAX_ACK_IDS:
+            raise ValueError(f"at most {MAX_ACK_IDS} applications in one acknowledgement")
+        return self
 
 
 class AckReply(_Reply):
+    """``acknowledged``: every id taken, filed or quarantined, now or before; ``unknown``:
+    no application of this office."""
+
     acknowledged: list[str]
     unknown: list[str]
 
@@ -233,6 +281,10 @@ class Stats(_Reply):
     )
     conflicts: int
     terminals: dict[str, int] = Field(description="state -> count")
+    quarantined: dict[str, int] = Field(
+        default_factory=dict,
+        description="office -> applications its office tool set aside unread (see the log)",
+    )
 
 
 class CatalogPublished(_Reply):

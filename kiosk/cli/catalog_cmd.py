@@ -115,6 +115,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=os.environ.get("KIOSK_ADMIN_TOKEN"),
         help="from `kiosk server admin-token` (default: $KIOSK_ADMIN_TOKEN)",
     )
+    p.add_argument(
+        "--ca-file",
+        metavar="PEM",
+        help="the server's certificate or its private CA's, trusted instead of the system's CAs",
+    )
     p.set_defaults(handler=cmd_publish)
 
 
@@ -411,13 +416,16 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_publish(args: argparse.Namespace) -> int:
     from kiosk.catalog.bundle import BundleRefusedError, split_bundle
     from sync.client.admin import AdminClient, PublishRefusedError
+    from sync.client.tls import TLSSettingsError, check_server_url
     from sync.client.transport import AuthRefusedError, SyncError
 
     if not args.token:
         print("publishing needs an admin token: --token or $KIOSK_ADMIN_TOKEN", file=sys.stderr)
         return 2
-    if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", args.server):
-        print(f"'{args.server}' is not a server URL (http://host:port)", file=sys.stderr)
+    try:  # before the bundle is even read: the token must not go out in clear
+        check_server_url(args.server)
+    except TLSSettingsError as exc:
+        print(exc.message, file=sys.stderr)
         return 2
     data = _read_bundle(args.bundle)
     if data is None:
@@ -429,7 +437,13 @@ def cmd_publish(args: argparse.Namespace) -> int:
     except BundleRefusedError as exc:
         print(f"{args.bundle}: {exc}", file=sys.stderr)
         return 1
-    client = AdminClient(args.server, args.token)
+    try:
+        client = AdminClient(
+            args.server, args.token, ca_file=Path(args.ca_file) if args.ca_file else None
+        )
+    except TLSSettingsError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
     try:
         published = client.publish_catalog(data)
     except PublishRefusedError as exc:

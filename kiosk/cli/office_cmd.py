@@ -6,9 +6,13 @@ import argparse
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.cli.common import add_home
 from kiosk.paths import home_dir
+
+if TYPE_CHECKING:  # imported when the command runs, so that `kiosk` starts fast
+    from sync.client.office import FetchReport
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -22,13 +26,36 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=cmd_keygen)
 
     p = osub.add_parser(
-        "fetch", help="download, open and file the office's new applications, then acknowledge"
+        "fetch",
+        help="download, open and file the office's new applications, then acknowledge",
+        description="Each application is acknowledged as soon as its files are written.\n"
+        "One that cannot be read or filed is set aside in OUT/quarantine (its sealed\n"
+        "form and a one-line reason) and reported to the server; the rest are filed.",
+        epilog=FETCH_EXIT_STATUS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--server", required=True, metavar="URL")
     p.add_argument("--office", required=True, metavar="OFFICE")
     p.add_argument("--token", required=True, help="from `kiosk server office-token OFFICE`")
-    p.add_argument("--key", required=True, metavar="KEYFILE", help="the office's private key")
+    p.add_argument(
+        "--key",
+        required=True,
+        action="append",
+        metavar="KEYFILE",
+        help="the office's private key; during a key change give it twice, old and new",
+    )
     p.add_argument("--out", required=True, metavar="DIR", help="REFERENCE.json/.pdf go here")
+    p.add_argument(
+        "--trust-key",
+        action="store_true",
+        help="the key is surely the office's: quarantine applications sealed for other keys "
+        "even when the inbox starts with them, instead of stopping with exit status 2",
+    )
+    p.add_argument(
+        "--ca-file",
+        metavar="PEM",
+        help="the server's certificate or its private CA's, trusted instead of the system's CAs",
+    )
     p.set_defaults(handler=cmd_fetch)
 
 
@@ -60,36 +87,90 @@ def cmd_keygen(args: argparse.Namespace) -> int:
     return 0
 
 
+FETCH_EXIT_STATUS = """\
+exit status:
+  0  every new application filed (or none waiting)
+  1  fetching stopped (network, server, disk) or some applications stay in the
+     inbox (see the lines above); what was filed before is acknowledged
+  2  nothing fetched: a bad argument or key file, a key that is not the
+     office's, a token the server refuses or that belongs to another office
+  3  the rest filed, some applications quarantined in OUT/quarantine
+     (ID.sealed and ID.reason.txt) and reported to the server
+"""
+EXIT_STOPPED, EXIT_REFUSED, EXIT_QUARANTINED = 1, 2, 3
+
+
 def cmd_fetch(args: argparse.Namespace) -> int:
-    from sync.client.office import OfficeClient
-    from sync.client.transport import AuthRefusedError, SyncError
+    from kiosk.crypto.sealing import OfficeKeyError
+    from sync.client.office import FetchReport, OfficeClient, WrongKeyError, WrongOfficeError
+    from sync.client.office_seal import OfficeKeys
+    from sync.client.tls import TLSSettingsError
+    from sync.client.transport import AuthRefusedError, SyncError, http_transport
 
     if _bad_office(args.office):
-        return 2
+        return EXIT_REFUSED
+    pems = []
+    for name in args.key:
+        try:
+            pems.append(Path(name).read_bytes())
+        except OSError as exc:
+            print(f"{name}: cannot read the private key ({exc.strerror})", file=sys.stderr)
+            return EXIT_REFUSED
     try:
-        key = Path(args.key).read_bytes()
-    except OSError as exc:
-        print(f"{args.key}: cannot read the private key ({exc.strerror})", file=sys.stderr)
-        return 2
+        keys = OfficeKeys.load(pems)
+    except OfficeKeyError as exc:
+        print(f"{', '.join(args.key)}: not usable as the office's key: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
     out = Path(args.out)
-    client = OfficeClient(args.server, args.token)
+    try:  # an http:// URL beyond this machine would carry the office token in clear
+        ca_file = Path(args.ca_file) if args.ca_file else None
+        client = OfficeClient(args.server, args.token, transport=http_transport(ca_file))
+    except TLSSettingsError as exc:
+        print(exc.message, file=sys.stderr)
+        return EXIT_REFUSED
+    report = FetchReport(echo=_echo)
     try:
-        report = client.fetch(key, out)
+        client.fetch(keys, out, office=args.office, trust_key=args.trust_key, report=report)
     except AuthRefusedError as exc:
         print(f"the server refused the office token: {exc.message}", file=sys.stderr)
-        return 1
+        return EXIT_REFUSED
+    except (WrongKeyError, WrongOfficeError) as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_REFUSED
     except SyncError as exc:
         print(f"fetching stopped: {exc.message}", file=sys.stderr)
-        return 1
+        _summary(report, out)
+        return EXIT_STOPPED
+    except OSError as exc:
+        where = exc.filename or out
+        print(f"fetching stopped: cannot write {where} ({exc.strerror})", file=sys.stderr)
+        _summary(report, out)
+        return EXIT_STOPPED
     finally:
         client.close()
-    for reference in report.written:
-        print(f"{out / reference}.json  {out / reference}.pdf")
-    for reference, reason in report.failed:
-        print(f"{reference}: not filed, stays in the inbox: {reason}", file=sys.stderr)
-    print(
-        f"{len(report.written)} application(s) filed in {out}, "
-        f"{len(report.failed)} could not be opened",
-        file=sys.stderr,
-    )
-    return 1 if report.failed else 0
+    _summary(report, out)
+    if report.failed:
+        return EXIT_STOPPED
+    return EXIT_QUARANTINED if report.quarantined else 0
+
+
+def _echo(kind: str, reference: str, detail: str) -> None:
+    """Each application as it is done, so that an interrupted fetch has told what it did."""
+    if kind == "filed":
+        print(f"{detail}.json  {detail}.pdf", flush=True)
+    elif kind == "quarantined":
+        print(f"{reference}: quarantined, see {detail}", file=sys.stderr, flush=True)
+    else:
+        print(f"{reference}: not filed, stays in the inbox: {detail}", file=sys.stderr, flush=True)
+
+
+def _summary(report: FetchReport, out: Path) -> None:
+    line = f"{len(report.written)} application(s) filed in {out}"
+    if report.quarantined:
+        line += (
+            f"; warning: {len(report.quarantined)} could not be read and were quarantined in "
+            f"{out / 'quarantine'}"
+        )
+    if report.failed:
+        line += f"; {len(report.failed)} stay in the inbox"
+    print(line, file=sys.stderr)

@@ -38,8 +38,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         return p
 
     p = action("serve", "run the HTTP API (OpenAPI at /docs and /openapi.json)")
-    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1); any other needs TLS or --insecure-http",
+    )
     p.add_argument("--port", type=int, default=8765)
+    p.add_argument("--tls-cert", metavar="FILE", help="the server's certificate chain (PEM)")
+    p.add_argument("--tls-key", metavar="FILE", help="its private key (PEM)")
+    p.add_argument(
+        "--insecure-http",
+        action="store_true",
+        help="listen without TLS on a non-loopback address: tokens then cross the network "
+        "in clear (only for a network you trust end to end)",
+    )
     p.set_defaults(handler=cmd_serve)
 
     p = action("enroll-device", "print a one-time enrolment token for a terminal")
@@ -96,19 +108,67 @@ def _engine(args: argparse.Namespace) -> Engine | None:
         return None
 
 
+def _tls_refusal(args: argparse.Namespace) -> str | None:
+    """Why the server must not start as asked, or None. Every request carries a bearer
+    token, so plain HTTP is for 127.0.0.1 (a TLS reverse proxy on the same machine in
+    front) unless the operator says --insecure-http; the certificate and key are tried
+    before listening, so a wrong file is one line, not a traceback from uvicorn."""
+    import ssl
+
+    from sync.client.tls import is_loopback
+
+    if (args.tls_cert is None) != (args.tls_key is None):
+        return "--tls-cert and --tls-key go together"
+    if args.tls_cert is None:
+        if is_loopback(args.host) or args.insecure_http:
+            return None
+        return (
+            f"refusing to serve tokens in clear on {args.host}: give --tls-cert FILE --tls-key "
+            "FILE, or listen on 127.0.0.1 behind a TLS reverse proxy (--insecure-http only "
+            "for a network you trust end to end)"
+        )
+    try:
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(
+            args.tls_cert, args.tls_key
+        )
+    except (OSError, ssl.SSLError) as exc:
+        return f"cannot use {args.tls_cert} with {args.tls_key}: {exc}"
+    return None
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import logging
 
     import uvicorn
 
+    from sync.client.tls import is_loopback
     from sync.server.app import create_app
 
+    refusal = _tls_refusal(args)
+    if refusal is not None:
+        print(refusal, file=sys.stderr)
+        return 2
+    tls = args.tls_cert is not None
+    if not tls and not is_loopback(args.host):  # only with --insecure-http
+        print(
+            f"WARNING: plain HTTP on {args.host} (--insecure-http): every token crosses the "
+            "network in clear",
+            file=sys.stderr,
+        )
     engine = _engine(args)
     if engine is None:
         return 1
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    print(f"kiosk server on http://{args.host}:{args.port} ({engine.url.get_backend_name()})")
-    uvicorn.run(create_app(engine), host=args.host, port=args.port, log_level="info")
+    scheme = "https" if tls else "http"
+    print(f"kiosk server on {scheme}://{args.host}:{args.port} ({engine.url.get_backend_name()})")
+    uvicorn.run(
+        create_app(engine),
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        ssl_certfile=args.tls_cert,
+        ssl_keyfile=args.tls_key,
+    )
     return 0
 
 
@@ -246,13 +306,20 @@ def cmd_distrust_key(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    """Terminals report the text shown here; the server neutralises it when storing and
+    reading, and each line is neutralised once more right before it is printed, so an
+    escape sequence can never reach the admin's terminal, whatever the database holds."""
     from sync.protocol import TerminalList
     from sync.server.fleet import terminals
+    from sync.server.text import neutralise
 
     engine = _engine(args)
     if engine is None:
         return 1
-    found = terminals(engine)
+    try:
+        found = terminals(engine)
+    finally:
+        engine.dispose()
     if args.json:
         print(TerminalList(terminals=found).model_dump_json(indent=2))
         return 0
@@ -260,9 +327,11 @@ def cmd_status(args: argparse.Namespace) -> int:
         print("no terminals yet (kiosk server enroll-device NAME)")
     for t in found:
         seen = t.last_seen_at.isoformat(timespec="seconds") if t.last_seen_at else "never"
-        outbox = format_counts(dict(sorted(t.outbox.items())))
-        print(f"{t.name}  {t.state}  last seen {seen}  app {t.app_version or '-'}")
-        print(f"    catalog {t.catalog_version or '-'}  outbox: {outbox}  held here: {t.held}")
+        outbox = neutralise(format_counts(dict(sorted(t.outbox.items()))))
+        name, app = neutralise(t.name), neutralise(t.app_version or "-")
+        catalog = neutralise(t.catalog_version or "-")
+        print(f"{name}  {t.state}  last seen {seen}  app {app}")
+        print(f"    catalog {catalog}  outbox: {outbox}  held here: {t.held}")
         if t.gap_found_at is not None:
             found_at = t.gap_found_at.isoformat(timespec="seconds")
             print(
@@ -270,7 +339,7 @@ def cmd_status(args: argparse.Namespace) -> int:
                 "(database restored?); the terminal sent them again"
             )
         if t.last_error:
-            print(f"    last error: {t.last_error}")
+            print(f"    last error: {neutralise(t.last_error)}")
     return 0
 
 
@@ -285,7 +354,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(json.dumps(result.model_dump(exclude={"protocol"}), indent=2, sort_keys=True))
         return 0
     for office, states in sorted(result.applications.items()):
-        print(f"{office}: {states['new']} new, {states['acknowledged']} acknowledged")
+        aside = result.quarantined.get(office, 0)
+        note = f", {aside} set aside unread by the office tool (see the log)" if aside else ""
+        print(f"{office}: {states['new']} new, {states['acknowledged']} acknowledged{note}")
     print(f"conflicts: {result.conflicts}")
     print(f"terminals: {format_counts(result.terminals)}")
     return 0

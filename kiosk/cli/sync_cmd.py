@@ -21,6 +21,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--server", required=True, metavar="URL", help="e.g. https://kiosk.example")
     p.add_argument("--token", required=True, help="from `kiosk server enroll-device NAME`")
     p.add_argument(
+        "--ca-file",
+        metavar="PEM",
+        help="the server's certificate, or its private CA's, for a server the system's CAs do "
+        "not vouch for; kept in HOME/keys and the only certificate trusted for this terminal's "
+        "requests from now on",
+    )
+    p.add_argument(
         "--admin-key",
         action="append",
         metavar="PUB",
@@ -61,7 +68,9 @@ def cmd_enroll(args: argparse.Namespace) -> int:
             print(f"{name}: cannot read the admin key: {exc.strerror}", file=sys.stderr)
             return 1
     try:
-        credential = enrol(home, args.server, args.token)
+        credential = enrol(
+            home, args.server, args.token, ca_file=Path(args.ca_file) if args.ca_file else None
+        )
     except EnrolmentError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -69,6 +78,8 @@ def cmd_enroll(args: argparse.Namespace) -> int:
         f"enrolled as '{credential.name}' with {credential.server} "
         f"(credential in {credential_path(home)})"
     )
+    if credential.ca_file is not None:
+        print(f"trusting only the certificate in {credential.ca_file} for this server")
     if keys:
         return _pin_keys(home, keys, args.deployment)
     return 0
@@ -104,6 +115,7 @@ def _pin_keys(home: Path, keys: list[bytes], deployment: str | None) -> int:
 def cmd_sync(args: argparse.Namespace) -> int:
     from sync.client.catalog_pull import installer_for
     from sync.client.credential import EnrolmentError, load_credential
+    from sync.client.tls import TLSSettingsError, check_server_url, verify_for
     from sync.client.transport import DeviceTransport, SyncError
     from sync.client.worker import OutboxSync, SyncLoop, sync_lock
 
@@ -119,6 +131,15 @@ def cmd_sync(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    try:  # a terminal enrolled before tokens had to travel encrypted stops here, said why
+        check_server_url(credential.server)
+        verify_for(credential.ca_file)
+    except TLSSettingsError as exc:
+        print(
+            f"{exc.message}; enrol the terminal again (kiosk enroll --server https://...)",
+            file=sys.stderr,
+        )
+        return 1
     if not args.once:
         print(f"syncing with {credential.server} until interrupted (Ctrl-C)", file=sys.stderr)
         SyncLoop(home).run()
@@ -130,7 +151,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
         store = open_store(home)
         if store is None:
             return 1
-        transport = DeviceTransport(credential.server, credential.token)
+        transport = DeviceTransport(credential.server, credential.token, ca_file=credential.ca_file)
         try:
             sync = OutboxSync(store, transport)
             report = sync.run_pass(check_delivery=True)

@@ -10,6 +10,7 @@ same words in both places.
 from __future__ import annotations
 
 import gzip
+from pathlib import Path
 
 from sync import protocol as p
 from sync.client.transport import ApiClient, ProtocolError, raise_for_status, read_reply
@@ -31,8 +32,17 @@ class PublishRefusedError(Exception):
 class AdminClient(ApiClient):
     """Requests with an admin token (``kiosk server admin-token``)."""
 
-    def __init__(self, server: str, token: str, *, timeout: float = PUBLISH_TIMEOUT) -> None:
-        super().__init__(server, token, timeout=timeout)
+    def __init__(
+        self,
+        server: str,
+        token: str,
+        *,
+        timeout: float = PUBLISH_TIMEOUT,
+        ca_file: Path | None = None,
+    ) -> None:
+        """*ca_file*: the server's certificate or private CA, if the system's CAs do not
+        vouch for it; an ``http://`` URL beyond this machine is refused (see tls.py)."""
+        super().__init__(server, token, timeout=timeout, ca_file=ca_file)
 
     def publish_catalog(self, bundle: bytes) -> p.CatalogPublished:
         """Upload *bundle*; :class:`PublishRefusedError` when the server refuses it, and

@@ -1,64 +1,68 @@
 """The office tool: fetch an office's new applications, open them, file them, acknowledge.
 
-An application is acknowledged only after both files are on the office's
-disk (written to a temporary name, flushed, renamed), and only if every
-check passed: the payload's SHA-256 as the server listed it, the seal opened
-with the office's private key, the data and office copy against the hashes
-the terminal sealed inside. A failed item stays in the inbox for the next run.
+One application at a time, and each is acknowledged as soon as its files are
+on the office's disk (written to a temporary name, flushed, renamed): a fetch
+that is stopped midway has kept what it did, and the next one goes on from
+there. Filing again what was filed but not acknowledged writes the same files
+under the same names, so nothing is duplicated.
+
+An application that cannot be read (not sealed for this office's key, damaged,
+not an application at all) must not stop the others: its sealed form goes
+into ``OUT/quarantine/ID.sealed`` with a one-line ``ID.reason.txt`` beside it,
+and the server is told, so it is not offered again and an admin sees it.
+
+A wrong key file is the one failure that must not quarantine anything: it would
+set the whole inbox aside. The key proves itself once an application names it
+(its ``kid``) or opens with it; until then, applications sealed for another key
+are held back, and a few of them in a row stop the fetch with
+:class:`WrongKeyError` before any RSA work was spent on them.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, TypeVar
 
-import httpx
-
-from kiosk.crypto.sealing import unseal
-from kiosk.documents.sealed import verify
 from kiosk.private_files import write_private
 from sync import protocol as p
-from sync.client.transport import ApiClient, read_reply
+from sync.client.office_http import OfficeApi
+from sync.client.office_payload import UnfitError, check_payload
+from sync.client.office_seal import THUMBPRINT, Foreign, OfficeKeys, open_sealed, read_kid
+
+#: applications in a row sealed for another key, before any for this one: a wrong key
+HOLD_BACK: Final = 3
+QUARANTINE: Final = "quarantine"
+T = TypeVar("T")
+
+
+class WrongKeyError(Exception):
+    """The key given is not the one the office's applications are sealed for."""
+
+
+class WrongOfficeError(Exception):
+    """The token belongs to another office than the one named."""
+
+
+class FilingConflictError(ValueError):
+    """The office's folder already holds another application under this reference."""
 
 
 @dataclass
 class FetchReport:
+    """What a fetch did, told as it happens through *echo* (kind, reference, detail)."""
+
     written: list[str] = field(default_factory=list)
+    quarantined: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
+    echo: Callable[[str, str, str], None] | None = None
 
-
-def open_application(
-    received: p.InboxApplication, private_pem: bytes
-) -> tuple[dict[str, Any], bytes]:
-    """(the record for REFERENCE.json, the office copy PDF); ValueError if any check fails."""
-    entry = received.application
-    if hashlib.sha256(received.payload.encode()).hexdigest() != entry.sha256:
-        raise ValueError("the sealed application does not match the SHA-256 the server listed")
-    data = unseal(received.payload, private_pem)
-    for key, expected in (
-        ("id", entry.id),
-        ("reference", entry.reference),
-        ("office", entry.office),
-    ):
-        if data.get(key) != expected:
-            raise ValueError(f"the sealed {key} differs from the server's listing")
-    documents = verify(data)
-    pdf = documents.get("office-copy")
-    if pdf is None:
-        raise ValueError("the application carries no office copy")
-    record = {k: v for k, v in data.items() if k != "attachments"}
-    record["attachments"] = [
-        {k: v for k, v in a.items() if k != "content"} | {"filename": f"{entry.reference}.pdf"}
-        for a in data.get("attachments", [])
-    ]
-    record["delivery"] = {
-        "received_at": entry.received_at.isoformat(),
-        "sealed_sha256": entry.sha256,
-    }
-    return record, pdf
+    def tell(self, kind: str, reference: str, detail: str) -> None:
+        if self.echo is not None:
+            self.echo(kind, reference, detail)
 
 
 def file_application(record: dict[str, Any], pdf: bytes, out: Path) -> None:
@@ -69,53 +73,184 @@ def file_application(record: dict[str, Any], pdf: bytes, out: Path) -> None:
     if existing.exists():
         try:
             earlier = json.loads(existing.read_text(encoding="utf-8")).get("id")
-        except (ValueError, AttributeError):
+        except (ValueError, AttributeError, RecursionError):
             earlier = None
         if earlier != record["id"]:
-            raise ValueError(f"{existing} already holds another application; move it away first")
+            raise FilingConflictError(
+                f"{existing} already holds another application; move it away first"
+            )
     # an application is personal data: for the office account alone, never half-written
     write_private(out / f"{reference}.pdf", pdf)
     write_private(existing, text.encode("utf-8"))
 
 
-class OfficeClient(ApiClient):
-    """An office's requests: list, download, acknowledge."""
+def quarantine_paths(out: Path, application_id: str) -> tuple[Path, Path]:
+    """(the sealed form, the reason) of a quarantined application."""
+    folder = out / QUARANTINE
+    return folder / f"{application_id}.sealed", folder / f"{application_id}.reason.txt"
 
-    def _get(self, path: str, **params: Any) -> httpx.Response:
-        return self._request("GET", path, params=params)
 
-    def new_applications(self, limit: int = 100, offset: int = 0) -> list[p.InboxEntry]:
-        reply = self._get("/inbox/applications", limit=limit, offset=offset)
-        return read_reply(reply, p.InboxPage).applications
+class OfficeClient(OfficeApi):
+    """An office's requests, and the fetch that files what they bring."""
 
-    def application(self, application_id: str) -> p.InboxApplication:
-        return read_reply(self._get(f"/inbox/applications/{application_id}"), p.InboxApplication)
+    def fetch(
+        self,
+        private_pems: bytes | Sequence[bytes] | OfficeKeys,
+        out: Path,
+        *,
+        office: str | None = None,
+        page: int = 100,
+        trust_key: bool = False,
+        report: FetchReport | None = None,
+    ) -> FetchReport:
+        """File every new application into *out*, quarantine what cannot be filed.
 
-    def acknowledge(self, ids: list[str]) -> p.AckReply:
-        response = self._request("POST", "/inbox/acknowledgements", json={"ids": ids})
-        return read_reply(response, p.AckReply)
-
-    def fetch(self, private_pem: bytes, out: Path, *, page: int = 100) -> FetchReport:
-        """File every new application into *out*; return what was written and what failed."""
+        *office*: the office the token must belong to. *trust_key*: the key is known to
+        be the office's, so applications sealed for other keys are quarantined even
+        before one opens (for an inbox that starts with a run of them)."""
+        keys = (
+            private_pems if isinstance(private_pems, OfficeKeys) else OfficeKeys.load(private_pems)
+        )
         out.mkdir(parents=True, exist_ok=True)
-        report = FetchReport()
-        given_up: set[str] = set()
+        run = _FetchRun(self, keys, out, office, trust_key, report or FetchReport())
+        run.all(page)
+        return run.report
+
+
+def _checked(check: Callable[[], T]) -> T:
+    """*check*'s result; a check that itself fails on odd input is a reason to quarantine
+    that application, not to stop the inbox. Only for checks without network or disk."""
+    try:
+        return check()
+    except UnfitError:
+        raise
+    except Exception as exc:
+        raise UnfitError(f"the office tool could not check it ({type(exc).__name__})") from None
+
+
+class _FetchRun:
+    """The state of one fetch: what was seen, what stays in the inbox, the key's proof."""
+
+    def __init__(
+        self,
+        api: OfficeClient,
+        keys: OfficeKeys,
+        out: Path,
+        office: str | None,
+        trust_key: bool,
+        report: FetchReport,
+    ) -> None:
+        self.api, self.keys, self.out, self.office = api, keys, out, office
+        self.proven = trust_key  # until an application names or opens with the key
+        self.report = report
+        self.seen: set[str] = set()
+        self.stuck: set[str] = set()  # stays in the inbox this run: skipped by the listing
+        self.held: list[tuple[p.InboxEntry, str, Foreign]] = []
+
+    def all(self, page: int) -> None:
         while True:
-            # the unopened ones stay unacknowledged, oldest first: skip past them
-            listed = self.new_applications(page, offset=len(given_up))
-            entries = [e for e in listed if e.id not in given_up]
+            listed = self.api.new_applications(page, offset=len(self.stuck) + len(self.held))
+            entries = [e for e in listed if e.id not in self.seen]
             if not entries:
-                return report
-            done: list[str] = []
+                break
             for entry in entries:
-                try:
-                    record, pdf = open_application(self.application(entry.id), private_pem)
-                    file_application(record, pdf, out)
-                except ValueError as exc:
-                    report.failed.append((entry.reference, str(exc)))
-                    given_up.add(entry.id)
-                    continue
-                done.append(entry.id)
-                report.written.append(entry.reference)
-            if done:
-                self.acknowledge(done)
+                self.seen.add(entry.id)
+                self.one(entry)
+        if self.held and not self.proven:
+            raise WrongKeyError(self._wrong_key())
+
+    def one(self, entry: p.InboxEntry) -> None:
+        if self.office is None:
+            self.office = entry.office
+        elif entry.office != self.office:
+            raise WrongOfficeError(
+                f"the token is one of office {entry.office}, not of office {self.office}"
+            )
+        if entry.size > self.api.max_sealed_bytes:
+            self.quarantine(
+                entry,
+                None,
+                f"{entry.size} bytes sealed, more than the {self.api.max_sealed_bytes} this "
+                "office tool downloads; it stays on the server",
+            )
+            return
+        token = self.api.application(entry.id, size=entry.size).payload
+        try:
+            if _checked(lambda: self.names_our_key(entry, token)):
+                self.prove()  # the terminal sealed it for this key: the key is the office's
+            opened = _checked(lambda: open_sealed(token, self.keys))
+            if isinstance(opened, Foreign):
+                self.hold(entry, token, opened)
+                return
+            self.prove()
+            filing = _checked(lambda: check_payload(opened, entry))
+        except UnfitError as exc:
+            self.quarantine(entry, token, exc.reason)
+            return
+        try:
+            file_application(filing.record, filing.pdf, self.out)
+        except FilingConflictError as exc:
+            self.leave(entry, str(exc))
+            return
+        if self.taken(entry, self.api.acknowledge([entry.id])):
+            self.report.written.append(entry.reference)
+            self.report.tell("filed", entry.reference, str(self.out / entry.reference))
+
+    def names_our_key(self, entry: p.InboxEntry, token: str) -> bool:
+        """Whether the seal names one of the keys given; :class:`UnfitError` for a payload
+        that is not what the server listed, or not a seal as terminals make it."""
+        if hashlib.sha256(token.encode()).hexdigest() != entry.sha256:
+            raise UnfitError("the sealed application does not match the SHA-256 the server listed")
+        return self.keys.by_thumbprint(read_kid(token)) is not None
+
+    def prove(self) -> None:
+        """The key is the office's: what was held back for another key is quarantined."""
+        if self.proven:
+            return
+        self.proven = True
+        held, self.held = self.held, []
+        for entry, token, foreign in held:
+            self.quarantine(entry, token, foreign.reason(self.keys))
+
+    def hold(self, entry: p.InboxEntry, token: str, foreign: Foreign) -> None:
+        if self.proven:
+            self.quarantine(entry, token, foreign.reason(self.keys))
+            return
+        self.held.append((entry, token, foreign))
+        if len(self.held) >= HOLD_BACK:
+            raise WrongKeyError(self._wrong_key())
+
+    def _wrong_key(self) -> str:
+        kids = [f.kid for _e, _t, f in self.held if f.kid and THUMBPRINT.match(f.kid)]
+        sealed_for = (
+            f"sealed for key {', '.join(sorted(set(kids))[:3])}"
+            if len(kids) == len(self.held)
+            else "not opened by it"
+        )
+        return (
+            f"this key is not the key of office {self.office}: the waiting applications are "
+            f"{sealed_for}, the key given is {self.keys.describe()}; they stay in the inbox"
+        )
+
+    def quarantine(self, entry: p.InboxEntry, token: str | None, reason: str) -> None:
+        """Keep the sealed form and the reason (0600), then tell the server."""
+        sealed, because = quarantine_paths(self.out, entry.id)
+        if token is not None:
+            write_private(sealed, token.encode())
+        line = f"{entry.reference} (received {entry.received_at.isoformat()}): {reason}\n"
+        write_private(because, line.encode("utf-8"))
+        if self.taken(entry, self.api.acknowledge([], quarantined=[(entry.id, reason)])):
+            self.report.quarantined.append((entry.reference, reason))
+            self.report.tell("quarantined", entry.reference, f"{because}: {reason}")
+
+    def leave(self, entry: p.InboxEntry, reason: str) -> None:
+        self.stuck.add(entry.id)
+        self.report.failed.append((entry.reference, reason))
+        self.report.tell("left", entry.reference, reason)
+
+    def taken(self, entry: p.InboxEntry, reply: p.AckReply) -> bool:
+        """Whether the server took the acknowledgement; if not, the application stays."""
+        if entry.id in reply.acknowledged:
+            return True
+        self.leave(entry, "the server did not take the acknowledgement (not this office's)")
+        return False

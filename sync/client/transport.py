@@ -12,6 +12,7 @@ import datetime as dt
 import email.utils
 import socket
 import zlib
+from pathlib import Path
 from typing import TypeVar
 
 import httpx
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from kiosk import __version__
 from sync import protocol as p
+from sync.client import tls
 
 USER_AGENT = f"migrado-kiosk/{__version__}"
 M = TypeVar("M", bound=BaseModel)
@@ -133,14 +135,51 @@ def gzip_huffman(data: bytes) -> bytes:
     return packer.compress(data) + packer.flush()
 
 
-def http_transport() -> httpx.HTTPTransport:
+def http_transport(ca_file: Path | None = None) -> httpx.HTTPTransport:
     """TCP_NODELAY: httpx writes a request's head and body separately, and with Nagle's
-    algorithm the body then waits for the server's delayed ACK, 40 ms per request."""
-    return httpx.HTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)])
+    algorithm the body then waits for the server's delayed ACK, 40 ms per request.
+    Certificates are checked as :func:`sync.client.tls.verify_for` says (a transport
+    given to httpx ignores the client's own ``verify=``, so it is set here)."""
+    return httpx.HTTPTransport(
+        verify=tls.verify_for(ca_file),
+        socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
+    )
+
+
+def http_client(
+    server: str,
+    *,
+    timeout: float,
+    headers: dict[str, str] | None = None,
+    ca_file: Path | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> httpx.Client:
+    """The one way the kiosk's clients get an HTTP client: *server* checked (no token in
+    clear beyond this machine, :class:`~sync.client.tls.TLSSettingsError` before any
+    connection), certificates verified against the system or the pinned *ca_file*."""
+    base = tls.check_server_url(server)
+    return httpx.Client(
+        base_url=base,
+        timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+        headers={"User-Agent": USER_AGENT, "Accept": "application/json", **(headers or {})},
+        transport=transport or http_transport(ca_file),
+        trust_env=False,  # no proxy or CA bundle slipped in from the environment
+    )
+
+
+def unreachable(server: str, exc: httpx.HTTPError) -> str:
+    """What went wrong on the way, a refused certificate said as such."""
+    return tls.describe_tls_failure(exc, server) or (
+        f"cannot reach {server}: {type(exc).__name__}: {exc}"
+    )
 
 
 class ApiClient:
-    """One keep-alive HTTP client with a bearer token; failures become :class:`SyncError`."""
+    """One keep-alive HTTP client with a bearer token; failures become :class:`SyncError`.
+
+    A URL that would carry the token in clear, or a *ca_file* that cannot be used, raises
+    :class:`~sync.client.tls.TLSSettingsError` here, before anything is sent.
+    """
 
     def __init__(
         self,
@@ -149,17 +188,15 @@ class ApiClient:
         *,
         timeout: float = 30.0,
         transport: httpx.BaseTransport | None = None,
+        ca_file: Path | None = None,
     ) -> None:
-        self.server = server.rstrip("/")
-        self._client = httpx.Client(
-            base_url=self.server,
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-            headers={
-                "Authorization": f"Bearer {token}",
-                "User-Agent": USER_AGENT,
-                "Accept": "application/json",
-            },
-            transport=transport or http_transport(),
+        self.server = tls.check_server_url(server)
+        self._client = http_client(
+            self.server,
+            timeout=timeout,
+            headers={"Authorization": f"Bearer {token}"},
+            ca_file=ca_file,
+            transport=transport,
         )
 
     def close(self) -> None:
@@ -169,9 +206,7 @@ class ApiClient:
         try:
             return self._client.request(method, f"{p.API}{path}", **kwargs)  # type: ignore[arg-type]
         except httpx.HTTPError as exc:
-            raise TransientError(
-                f"cannot reach {self.server}: {type(exc).__name__}: {exc}"
-            ) from None
+            raise TransientError(unreachable(self.server, exc)) from None
 
     def _request(self, method: str, path: str, **kwargs: object) -> httpx.Response:
         response = self._send(method, path, **kwargs)
@@ -205,7 +240,10 @@ class DeviceTransport(ApiClient):
                     return None
                 body = _read_capped(response, p.MAX_BUNDLE_BYTES)
         except httpx.HTTPError as exc:
-            raise TransientError(f"cannot reach {self.server}: {type(exc).__name__}") from None
+            message = tls.describe_tls_failure(exc, self.server)
+            raise TransientError(
+                message or f"cannot reach {self.server}: {type(exc).__name__}"
+            ) from None
         answer = httpx.Response(response.status_code, headers=response.headers, content=body)
         if answer.status_code == 404:
             try:

@@ -32,6 +32,7 @@ from sync.client.backoff import Backoff
 from sync.client.catalog_pull import PullResult, installer_for, pull_catalog
 from sync.client.credential import load_credential
 from sync.client.status import heartbeat_delivered, heartbeat_for, record_attempt
+from sync.client.tls import TLSSettingsError
 from sync.client.transport import (
     AuthRefusedError,
     BatchRefusedError,
@@ -274,7 +275,9 @@ class SyncLoop:
                     return self.settings.idle_interval
                 if self._store is None:
                     self._store = Store(self.home / "kiosk.sqlite3")
-                report = self._pass(self._store, credential.server, credential.token)
+                report = self._pass(
+                    self._store, credential.server, credential.token, ca_file=credential.ca_file
+                )
         except StoreError as exc:
             log.warning("sync paused, the terminal's database is unavailable: %s", exc.kind)
             return self._backoff.next_delay()
@@ -293,8 +296,16 @@ class SyncLoop:
             return self.settings.backoff_cap
         return self._backoff.next_delay(report.retry_after)
 
-    def _pass(self, store: Store, server: str, token: str) -> PassReport:
-        transport = DeviceTransport(server, token, timeout=self.settings.timeout)
+    def _pass(
+        self, store: Store, server: str, token: str, *, ca_file: Path | None = None
+    ) -> PassReport:
+        try:
+            transport = DeviceTransport(
+                server, token, timeout=self.settings.timeout, ca_file=ca_file
+            )
+        except TLSSettingsError as exc:  # an http:// URL beyond this machine, a lost CA file
+            record_attempt(store, now=time.time(), error=exc.message)
+            return PassReport(error=exc.message, counts=store.outbox.counts_by_state())
         try:
             sync = OutboxSync(store, transport, settings=self.settings)
             sync.max_items, sync.max_bytes = self._max_items, self._max_bytes

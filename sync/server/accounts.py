@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import re
 import secrets
 import time
 import uuid
@@ -23,12 +24,20 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from sync.server.db import credentials, devices, meta
+from sync.server.text import is_clean
 
 Role = Literal["enrolment", "device", "office", "admin"]
 PREFIX: dict[Role, str] = {"enrolment": "ke_", "device": "kd_", "office": "ko_", "admin": "ka_"}
 ENROLMENT_TTL = 24 * 3600
 
 Clock = Callable[[], float]
+# what any token this server issued looks like (the protocol's Token shape): anything
+# else is refused without asking the database
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{10,200}")
+
+
+def looks_like_token(token: str) -> bool:
+    return TOKEN_SHAPE.fullmatch(token) is not None
 
 
 def token_hash(token: str) -> str:
@@ -86,6 +95,8 @@ def issue_enrolment(engine: Engine, name: str, *, clock: Clock = time.time) -> s
     name = name.strip()
     if not name or len(name) > 100:
         raise ValueError("a terminal name needs 1 to 100 characters")
+    if not is_clean(name):  # names end up in admins' shells and in logs
+        raise ValueError("a terminal name cannot hold control characters")
     now = clock()
     token = new_token("enrolment")
     with engine.begin() as conn:
@@ -197,5 +208,9 @@ def _lookup(conn: sa.Connection, token: str, now: float) -> Principal:
 
 
 def authenticate(engine: Engine, token: str, *, clock: Clock = time.time) -> Principal:
+    """The principal of *token*, or :class:`AuthError`. One indexed read; a token of the
+    wrong shape costs no database work at all."""
+    if not looks_like_token(token):
+        raise AuthError("unknown_token", "the token is not known to this server")
     with engine.connect() as conn:
         return _lookup(conn, token, clock())

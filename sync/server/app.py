@@ -11,7 +11,6 @@ import time
 from collections.abc import Callable
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from fastapi import Depends, FastAPI, Header, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
@@ -24,8 +23,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kiosk import __version__
 from kiosk.catalog.bundle import BundleRefusedError
 from sync import protocol as p
-from sync.server import accounts, bundles, delivery, fleet, inbox, ingest
-from sync.server.limits import BodyLimitMiddleware, ProtocolHeaderMiddleware
+from sync.server import accounts, bundles, delivery, fleet, health, inbox, ingest
+from sync.server.guard import FAILURES_PER_MINUTE, PRINCIPAL, FailureLimiter, Guard
+from sync.server.limits import UPLOADS, BodyLimitMiddleware, ProtocolHeaderMiddleware
 
 log = logging.getLogger("kiosk.server")
 
@@ -40,8 +40,10 @@ BUNDLE_BODY = {
     }
 }
 ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": p.ErrorReply} for code in (400, 401, 403, 404, 413, 415, 422, 503)
+    code: {"model": p.ErrorReply} for code in (400, 401, 403, 404, 413, 415, 422, 429, 503)
 }
+HEALTH_PATH = f"{p.API}/health"
+ENROLMENT_PATH = f"{p.API}/enrolment"
 
 
 class ApiError(Exception):
@@ -55,9 +57,28 @@ class ApiError(Exception):
         self.headers = headers
 
 
-def _error(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> Response:
-    body = p.ErrorReply(error=code, message=message).model_dump_json()
+def _error(
+    status: int,
+    code: str,
+    message: str,
+    headers: dict[str, str] | None = None,
+    *,
+    found: p.Health | None = None,
+) -> Response:
+    # ``health`` only when given: older terminals' ErrorReply forbids unknown fields
+    body = p.ErrorReply(error=code, message=message, health=found).model_dump_json(
+        exclude_none=True
+    )
     return Response(body, status_code=status, media_type="application/json", headers=headers)
+
+
+def _unavailable(exc: Exception) -> Response:
+    """503 naming its reason (disk_full, busy, database_unavailable), with Retry-After."""
+    reason = health.failure_reason(exc)
+    log.error("database %s: %s", reason, type(getattr(exc, "orig", None) or exc).__name__)
+    return _error(
+        503, reason, health.MESSAGES[reason], {"Retry-After": str(health.RETRY_AFTER[reason])}
+    )
 
 
 def _describe(exc: RequestValidationError) -> str:
@@ -71,24 +92,37 @@ def _describe(exc: RequestValidationError) -> str:
 _bearer = HTTPBearer(auto_error=False)
 
 
-def _role(wanted: accounts.Role) -> Callable[..., accounts.Principal]:
-    def check(
+class _RoleCheck:
+    """The dependency that lets a route's role in. The guard in front (``guard.py``)
+    reads ``required_role`` to check the token before the body is read, and hands the
+    principal over in the scope; without it (an app without the middleware) the token
+    is checked here."""
+
+    def __init__(self, wanted: accounts.Role) -> None:
+        self.required_role = self.wanted = wanted  # ``required_role``: read by the guard
+
+    def __call__(
+        self,
         request: Request,
         auth: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     ) -> accounts.Principal:
-        challenge = {"WWW-Authenticate": "Bearer"}
-        if auth is None:
-            raise ApiError(401, "no_token", "send a bearer token", challenge)
-        state = request.app.state
-        try:
-            principal = accounts.authenticate(state.engine, auth.credentials, clock=state.clock)
-        except accounts.AuthError as exc:
-            raise ApiError(401, exc.code, exc.message, challenge) from None
-        if principal.role != wanted:
-            raise ApiError(403, "wrong_role", f"this needs the {wanted} role")
+        principal = request.scope.get(PRINCIPAL)
+        if not isinstance(principal, accounts.Principal):
+            challenge = {"WWW-Authenticate": "Bearer"}
+            if auth is None:
+                raise ApiError(401, "no_token", "send a bearer token", challenge)
+            state = request.app.state
+            try:
+                principal = accounts.authenticate(state.engine, auth.credentials, clock=state.clock)
+            except accounts.AuthError as exc:
+                raise ApiError(401, exc.code, exc.message, challenge) from None
+        if principal.role != self.wanted:
+            raise ApiError(403, "wrong_role", f"this needs the {self.wanted} role")
         return principal
 
-    return check
+
+def _role(wanted: accounts.Role) -> Callable[..., accounts.Principal]:
+    return _RoleCheck(wanted)
 
 
 Device = Annotated[accounts.Principal, Depends(_role("device"))]
@@ -102,7 +136,11 @@ def create_app(
     clock: Callable[[], float] = time.time,
     limits: p.Limits | None = None,
     max_bundle_bytes: int = p.MAX_BUNDLE_BYTES,
+    uploads: int = UPLOADS,
+    auth_failures_per_minute: int = FAILURES_PER_MINUTE,
 ) -> FastAPI:
+    """The API on *engine*. *uploads* large bodies are taken at a time (more get 503
+    ``busy``); an address gets 429 after *auth_failures_per_minute* failed tokens."""
     limits = limits or p.Limits(
         max_batch_items=p.MAX_BATCH_ITEMS,
         max_batch_bytes=p.MAX_BATCH_BYTES,
@@ -114,10 +152,16 @@ def create_app(
         description="Terminals send sealed applications; offices fetch theirs.",
         responses=ERRORS,
     )
+    guard = Guard(
+        lambda token: accounts.authenticate(engine, token, clock=clock),
+        failures=FailureLimiter(auth_failures_per_minute),
+    )
     app.add_middleware(
         BodyLimitMiddleware,
         max_body=limits.max_batch_bytes,
+        guard=guard,
         larger={PUBLISH_PATH: max_bundle_bytes},
+        uploads=uploads,
     )
     app.add_middleware(ProtocolHeaderMiddleware)
     app.state.engine = engine
@@ -144,33 +188,35 @@ def create_app(
 
     @app.exception_handler(OperationalError)
     async def database_away(_request: Request, exc: OperationalError) -> Response:
-        log.error("database unavailable: %s", type(exc.orig).__name__)
-        return _error(
-            503, "database_unavailable", "the database is unavailable", {"Retry-After": "5"}
-        )
+        return _unavailable(exc)
 
     @app.exception_handler(SQLAlchemyError)
     async def database_error(_request: Request, exc: SQLAlchemyError) -> Response:
-        log.error("database error: %s", type(getattr(exc, "orig", None) or exc).__name__)
-        return _error(
-            503,
-            "database_error",
-            "the database could not complete the request",
-            {"Retry-After": "5"},
-        )
+        return _unavailable(exc)
 
     # ------------------------------------------------------------ public
-    @app.get(f"{p.API}/health", tags=["public"])
-    def health() -> p.Health:
-        with engine.connect() as conn:
-            conn.execute(sa.select(1))
-        return p.Health(status="ok", database="ok")
+    @app.get(HEALTH_PATH, tags=["public"], response_model=p.Health)
+    def health_check() -> p.Health | Response:
+        """``ok``, ``degraded`` (works; disk low or database busy) or 503 when nothing could
+        be stored: the reason in ``error`` (disk_full, database_unavailable), what was
+        found in ``health``."""
+        report = health.check(engine)
+        if report.reason is None:
+            return report.health
+        log.error("health: %s (%s)", report.reason, report.health.model_dump_json())
+        return _error(
+            503,
+            report.reason,
+            health.MESSAGES[report.reason],
+            {"Retry-After": str(health.RETRY_AFTER[report.reason])},
+            found=report.health,
+        )
 
     @app.get(f"{p.API}/info", tags=["public"])
     def info() -> p.Info:
         return p.Info(server_version=__version__, limits=limits)
 
-    @app.post(f"{p.API}/enrolment", tags=["device"])
+    @app.post(ENROLMENT_PATH, tags=["device"])
     def enrolment(body: p.EnrolmentRequest) -> p.EnrolmentReply:
         """Trade the one-time token from `kiosk server enroll-device` for a device token."""
         try:
@@ -260,8 +306,16 @@ def create_app(
 
     @app.post(f"{p.API}/inbox/acknowledgements", tags=["office"])
     def inbox_ack(body: p.AckRequest, office: Office) -> p.AckReply:
-        """Mark applications as safely received by the office; repeating this is harmless."""
-        done, unknown = inbox.acknowledge(engine, office.subject, body.ids, now=clock())
+        """Mark applications as safely received by the office: filed (`ids`), or set aside
+        unread in its quarantine (`quarantined`, with the reason kept for admins). Neither
+        is offered again; repeating this is harmless."""
+        done, unknown = inbox.acknowledge(
+            engine,
+            office.subject,
+            body.ids,
+            now=clock(),
+            quarantined={q.id: q.reason for q in body.quarantined},
+        )
         return p.AckReply(acknowledged=done, unknown=unknown)
 
     # ------------------------------------------------------------ admins
@@ -322,4 +376,5 @@ def create_app(
             ]
         )
 
+    guard.learn(app.routes, credential_paths=[ENROLMENT_PATH])
     return app

@@ -13,9 +13,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 
-SCHEMA_VERSION = 3  # 2: published_catalogs and signing_keys; 3: delivery_gaps
+# 2: published_catalogs and signing_keys; 3: delivery_gaps; 4: applications.quarantine_reason
+SCHEMA_VERSION = 4
 
 metadata = sa.MetaData()
 
@@ -71,6 +73,8 @@ applications = sa.Table(
     sa.Column("size", sa.Integer, nullable=False),
     sa.Column("payload", sa.Text, nullable=False),
     sa.Column("acknowledged_at", sa.Float),
+    # set when the office could not read or file it and set the sealed form aside
+    sa.Column("quarantine_reason", sa.String(500)),
     sa.Index("applications_inbox", "office", "acknowledged_at", "received_at"),
 )
 
@@ -167,8 +171,30 @@ class SchemaError(RuntimeError):
     """The database was made by a newer server."""
 
 
+def _add_columns(conn: sa.Connection) -> None:
+    """Columns added to tables that older schemas already have (``create_all`` makes
+    missing tables only). ``IF NOT EXISTS`` on PostgreSQL, where two servers may start
+    at once; SQLite has no such clause, and its write lock lets one server at a time."""
+    for table, column in ((applications, applications.c.quarantine_reason),):
+        if _has_column(conn, table, column):
+            continue
+        kind = column.type.compile(dialect=conn.dialect)
+        guard = "IF NOT EXISTS " if conn.dialect.name == "postgresql" else ""
+        try:
+            conn.execute(
+                sa.text(f"ALTER TABLE {table.name} ADD COLUMN {guard}{column.name} {kind}")
+            )
+        except OperationalError:
+            if not _has_column(conn, table, column):  # not another server's addition
+                raise
+
+
+def _has_column(conn: sa.Connection, table: sa.Table, column: sa.Column[Any]) -> bool:
+    return column.name in {c["name"] for c in sa.inspect(conn).get_columns(table.name)}
+
+
 def ensure_schema(engine: Engine) -> None:
-    """Create what is missing; every schema change so far only added tables.
+    """Create what is missing: new tables, and the columns of schema 4 in older tables.
 
     A database of an older schema gets the new tables and its new number, so an
     older server refuses it from then on instead of serving without them (schema 1
@@ -184,6 +210,7 @@ def ensure_schema(engine: Engine) -> None:
                 )
     metadata.create_all(engine)
     with engine.begin() as conn:
+        _add_columns(conn)
         found = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema")).scalar()
         if found is None:
             conn.execute(sa.insert(meta).values(key="schema", value=str(SCHEMA_VERSION)))

@@ -10,12 +10,15 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from pathlib import Path
 
 import uvicorn
 from sqlalchemy.engine import Engine
 
 from sync.protocol import Limits
 from sync.server.app import create_app
+from sync.server.guard import FAILURES_PER_MINUTE
+from sync.server.limits import UPLOADS
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -36,12 +39,30 @@ class EmbeddedServer:
         host: str = "127.0.0.1",
         port: int = 0,
         limits: Limits | None = None,
+        tls_cert: Path | None = None,
+        tls_key: Path | None = None,
+        uploads: int = UPLOADS,
+        auth_failures_per_minute: int = FAILURES_PER_MINUTE,
     ) -> None:
+        """*tls_cert* and *tls_key* (PEM) make it speak HTTPS, as a production server does;
+        *uploads* and *auth_failures_per_minute* as in ``create_app`` (tests make them
+        small to reach them quickly)."""
         self.engine = engine
+        self.tls = tls_cert is not None
         self.socket = bind(host, port)
         self.host, self.port = self.socket.getsockname()[:2]
         config = uvicorn.Config(
-            create_app(engine, limits=limits), log_level="warning", access_log=False, lifespan="off"
+            create_app(
+                engine,
+                limits=limits,
+                uploads=uploads,
+                auth_failures_per_minute=auth_failures_per_minute,
+            ),
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            ssl_certfile=tls_cert,
+            ssl_keyfile=tls_key,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
@@ -50,7 +71,7 @@ class EmbeddedServer:
 
     @property
     def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        return f"{'https' if self.tls else 'http'}://{self.host}:{self.port}"
 
     def start(self, timeout: float = 15.0) -> EmbeddedServer:
         self._thread.start()

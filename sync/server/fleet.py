@@ -1,4 +1,9 @@
-"""What admins see: terminals, their last heartbeat, and counts of applications."""
+"""What admins see: terminals, their last heartbeat, and counts of applications.
+
+Everything a terminal reports is neutralised (``sync.server.text``) before it is
+stored, and again when it is read, for rows stored before that: the fleet list
+ends up in admins' shells, where an escape sequence would act.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,11 @@ from sqlalchemy.engine import Engine
 
 from sync.protocol import Heartbeat, Stats, TerminalStatus
 from sync.server.db import applications, conflicts, devices
-from sync.server.inbox import timestamp
+from sync.server.inbox import quarantined_counts, timestamp
+from sync.server.text import neutralise, neutralise_optional
+
+SHORT_TEXT = 500  # the columns' size (db.devices)
+VERSION_TEXT = 40
 
 
 def record_heartbeat(engine: Engine, device_id: str, beat: Heartbeat, *, now: float) -> None:
@@ -19,11 +28,11 @@ def record_heartbeat(engine: Engine, device_id: str, beat: Heartbeat, *, now: fl
             .where(devices.c.id == device_id)
             .values(
                 last_seen_at=now,
-                catalog_version=beat.catalog_version,
-                outbox=dict(beat.outbox),
-                last_error=beat.last_error,
+                catalog_version=neutralise_optional(beat.catalog_version, SHORT_TEXT),
+                outbox={neutralise(k): v for k, v in beat.outbox.items()},
+                last_error=neutralise_optional(beat.last_error, SHORT_TEXT),
                 last_sync_at=beat.last_sync_at.timestamp() if beat.last_sync_at else None,
-                app_version=beat.app_version,
+                app_version=neutralise(beat.app_version, VERSION_TEXT),
             )
         )
 
@@ -59,15 +68,15 @@ def terminals(engine: Engine) -> list[TerminalStatus]:
     return [
         TerminalStatus(
             device_id=row.id,
-            name=row.name,
+            name=neutralise(row.name),
             state=_state(row),
             enrolled_at=_maybe_time(row.enrolled_at),
             last_seen_at=_maybe_time(row.last_seen_at),
-            catalog_version=row.catalog_version,
-            outbox=dict(row.outbox or {}),
-            last_error=row.last_error,
+            catalog_version=neutralise_optional(row.catalog_version),
+            outbox={neutralise(str(k)): v for k, v in (row.outbox or {}).items()},
+            last_error=neutralise_optional(row.last_error),
             last_sync_at=_maybe_time(row.last_sync_at),
-            app_version=row.app_version,
+            app_version=neutralise_optional(row.app_version),
             held=int(held.get(row.id, 0)),
             gap_found_at=_maybe_time(gaps[row.id][0]) if row.id in gaps else None,
             gap_missing=gaps[row.id][1] if row.id in gaps else 0,
@@ -91,4 +100,9 @@ def stats(engine: Engine) -> Stats:
     by_state: dict[str, int] = {"waiting_for_enrolment": 0, "active": 0, "revoked": 0}
     for terminal in terminals(engine):
         by_state[terminal.state] += 1
-    return Stats(applications=per_office, conflicts=int(n_conflicts), terminals=by_state)
+    return Stats(
+        applications=per_office,
+        conflicts=int(n_conflicts),
+        terminals=by_state,
+        quarantined=quarantined_counts(engine),
+    )

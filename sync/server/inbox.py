@@ -1,9 +1,11 @@
-"""An office's view: its own applications, nothing else, and its acknowledgements."""
+"""An office's view: its own applications, nothing else, and its acknowledgements
+(filed, or set aside unread in the office's quarantine)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import logging
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,6 +13,8 @@ from sqlalchemy.engine import Engine
 
 from sync.protocol import InboxEntry
 from sync.server.db import applications
+
+log = logging.getLogger("kiosk.server")
 
 _ENTRY_COLUMNS = [
     applications.c.id,
@@ -70,25 +74,65 @@ def get_application(
 
 
 def acknowledge(
-    engine: Engine, office: str, ids: Sequence[str], *, now: float
+    engine: Engine,
+    office: str,
+    ids: Sequence[str],
+    *,
+    now: float,
+    quarantined: Mapping[str, str] | None = None,
 ) -> tuple[list[str], list[str]]:
-    """(acknowledged, unknown): acknowledging twice is fine; another office's id is unknown."""
+    """(acknowledged, unknown): acknowledging twice is fine; another office's id is unknown.
+
+    *quarantined* (id -> reason) are taken too, set aside by the office because it could
+    not read or file them: the reason stays on the row for admins, and the server log
+    names each one. The first acknowledgement of an application counts; repeating it,
+    in either form, changes nothing.
+    """
+    reasons = dict(quarantined or {})
+    wanted = list(dict.fromkeys([*ids, *reasons]))
     with engine.begin() as conn:
-        found = set(
+        rows = conn.execute(
+            sa.select(
+                applications.c.id, applications.c.reference, applications.c.acknowledged_at
+            ).where(applications.c.id.in_(wanted), applications.c.office == office)
+        ).all()
+        found = {row.id for row in rows}
+        fresh = {row.id: row.reference for row in rows if row.acknowledged_at is None}
+        filed = [i for i in fresh if i not in reasons]
+        if filed:
             conn.execute(
-                sa.select(applications.c.id).where(
-                    applications.c.id.in_(list(ids)), applications.c.office == office
-                )
-            ).scalars()
-        )
-        conn.execute(
-            sa.update(applications)
-            .where(
-                applications.c.id.in_(list(found)),
-                applications.c.office == office,
-                applications.c.acknowledged_at.is_(None),
+                sa.update(applications)
+                .where(applications.c.id.in_(filed), applications.c.acknowledged_at.is_(None))
+                .values(acknowledged_at=now)
             )
-            .values(acknowledged_at=now)
-        )
-    ordered = list(dict.fromkeys(ids))
-    return [i for i in ordered if i in found], [i for i in ordered if i not in found]
+        for application_id, reason in reasons.items():
+            if application_id in fresh:
+                conn.execute(
+                    sa.update(applications)
+                    .where(
+                        applications.c.id == application_id,
+                        applications.c.acknowledged_at.is_(None),
+                    )
+                    .values(acknowledged_at=now, quarantine_reason=reason)
+                )
+    for application_id, reason in reasons.items():
+        if application_id in fresh:
+            log.warning(
+                "office %s quarantined application %s (%s): %s",
+                office,
+                fresh[application_id],
+                application_id,
+                reason,
+            )
+    return [i for i in wanted if i in found], [i for i in wanted if i not in found]
+
+
+def quarantined_counts(engine: Engine) -> dict[str, int]:
+    """Per office, how many applications it set aside unread (for the admin's view)."""
+    query = (
+        sa.select(applications.c.office, sa.func.count())
+        .where(applications.c.quarantine_reason.is_not(None))
+        .group_by(applications.c.office)
+    )
+    with engine.connect() as conn:
+        return {office: int(count) for office, count in conn.execute(query).all()}

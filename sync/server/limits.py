@@ -1,35 +1,69 @@
-"""Pure ASGI middleware: body limits and gzip before FastAPI reads a byte, and the protocol header.
+"""Pure ASGI middleware: who may send a body, how large, how many at once, and gzip,
+all before FastAPI reads a byte; and the protocol header.
 
-A pure ASGI middleware: it refuses a body whose announced or actual size is
-over the limit with 413, inflates ``Content-Encoding: gzip`` with the same
-limit (a small bomb cannot become a large body), and refuses other encodings
-with 415. Responses are JSON in the protocol's error shape, like every error.
+The order is what keeps memory bounded against anyone who can reach the server:
+
+1. An address that failed authentication too often gets 429 (``guard.py``).
+2. A route that needs a token gets it checked from the headers (off the event
+   loop); no token, an unknown one or the wrong role is refused at once, the
+   body unread, and a large body's connection closed. Public routes (health,
+   info, enrolment) take only small bodies (:data:`SMALL_BODY`).
+3. A body over the route's limit, announced or actual, is 413; an encoding other
+   than gzip 415.
+4. A body larger than :data:`SMALL_BODY` needs one of *uploads* slots; without a
+   free one the answer is 503 ``busy`` with ``Retry-After``, so at most that many
+   large bodies are held at a time.
+5. gzip is inflated on a thread, in pieces: once to measure (the output is
+   dropped as it comes, so a bomb costs CPU up to the limit, never memory), and
+   only a body within the limit is inflated again to keep.
+
+Every refusal is JSON in the protocol's error shape.
 """
 
 from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Awaitable, Callable, Mapping, MutableMapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping, MutableMapping, Sequence
 from typing import Any
 
+import anyio
+import anyio.to_thread
+from sqlalchemy.exc import SQLAlchemyError
+
 from sync.protocol import PROTOCOL
+from sync.server.guard import PRINCIPAL, Guard, Refusal
+from sync.server.health import MESSAGES, RETRY_AFTER, failure_reason
 
 HEADER = b"x-kiosk-protocol"
+#: bodies up to this size need no upload slot; public routes take no more
+SMALL_BODY = 64 * 1024
+#: large bodies held at once (each up to its route's limit, twice while inflating)
+UPLOADS = 4
+BUSY_RETRY_AFTER = 5
+INFLATE_THREADS = 2
+_FEED = 64 * 1024  # compressed bytes handed to zlib at a time
+_PIECE = 256 * 1024  # the most zlib may return at a time
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+Headers = Sequence[tuple[bytes, bytes]]
 
 
 class BodyTooLargeError(Exception):
     pass
 
 
-async def send_error(send: Send, status: int, code: str, message: str) -> None:
+async def send_error(
+    send: Send, status: int, code: str, message: str, headers: Headers = (), *, close: bool = False
+) -> None:
+    """The protocol's error reply; *close* ends the connection after it (the client may
+    still be sending a body nobody will read)."""
     body = json.dumps({"protocol": PROTOCOL, "error": code, "message": message}).encode()
+    extra = [*headers, (b"connection", b"close")] if close else list(headers)
     await send(
         {
             "type": "http.response.start",
@@ -37,55 +71,221 @@ async def send_error(send: Send, status: int, code: str, message: str) -> None:
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(body)).encode()),
+                *extra,
             ],
         }
     )
     await send({"type": "http.response.body", "body": body})
 
 
-def inflate(data: bytes, limit: int) -> bytes:
+def _pieces(data: bytes, limit: int) -> Iterator[bytes]:
+    """The inflated gzip *data* in pieces of at most 256 KiB; :class:`BodyTooLargeError`
+    as soon as more than *limit* bytes came out, ValueError if the data is damaged."""
     inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    view = memoryview(data)
+    total = 0
     try:
-        out = inflater.decompress(data, limit + 1)
+        for start in range(0, len(data), _FEED):
+            pending: bytes | memoryview = view[start : start + _FEED]
+            while pending and not inflater.eof:
+                piece = inflater.decompress(pending, _PIECE)
+                total += len(piece)
+                if total > limit:
+                    raise BodyTooLargeError
+                yield piece
+                pending = inflater.unconsumed_tail
+            if inflater.eof:
+                if inflater.unused_data or start + _FEED < len(data):
+                    raise ValueError("the gzip body has data after its end")
+                break
+        rest = inflater.flush()
     except zlib.error as exc:
         raise ValueError(f"the gzip body is damaged: {exc}") from None
-    if len(out) > limit or inflater.unconsumed_tail:
+    if total + len(rest) > limit:
         raise BodyTooLargeError
+    if rest:
+        yield rest
     if not inflater.eof:
         raise ValueError("the gzip body is cut short")
-    return out
+
+
+def inflated_size(data: bytes, limit: int) -> int:
+    """How large gzip *data* inflates, measured in pieces that are dropped at once."""
+    return sum(len(piece) for piece in _pieces(data, limit))
+
+
+def collect(data: bytes, limit: int) -> bytes:
+    """gzip *data* inflated into one body; call it after :func:`inflated_size`, which
+    proved that the body fits."""
+    return b"".join(_pieces(data, limit))
+
+
+def inflate(data: bytes, limit: int) -> bytes:
+    """gzip *data* inflated; never holds more than *limit* bytes of output (measured
+    first), so a small bomb cannot become a large body."""
+    inflated_size(data, limit)
+    return collect(data, limit)
+
+
+class Uploads:
+    """Slots for large bodies. Only the event loop's thread takes and gives them, so a
+    counter is enough."""
+
+    def __init__(self, slots: int) -> None:
+        self.free = slots
+
+    def take(self) -> bool:
+        if self.free <= 0:
+            return False
+        self.free -= 1
+        return True
+
+    def give(self) -> None:
+        self.free += 1
 
 
 class BodyLimitMiddleware:
-    """*max_body* for every request, except the paths in *larger* with their own limit
-    (a catalog bundle is much larger than a batch of applications)."""
+    """*max_body* for the routes that need a token, except the paths in *larger* with a
+    limit of their own (a catalog bundle is much larger than a batch of applications),
+    and :data:`SMALL_BODY` for public routes; *guard* decides who may send a body."""
 
     def __init__(
-        self, app: ASGIApp, max_body: int, larger: Mapping[str, int] | None = None
+        self,
+        app: ASGIApp,
+        max_body: int,
+        guard: Guard,
+        larger: Mapping[str, int] | None = None,
+        uploads: int = UPLOADS,
+        public_max_body: int = SMALL_BODY,
     ) -> None:
         self.app = app
         self.max_body = max_body
+        self.guard = guard
         self.larger = dict(larger or {})
+        self.public_max_body = public_max_body
+        self.uploads = Uploads(uploads)
+        self._inflaters: anyio.CapacityLimiter | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        limit = self.larger.get(scope["path"], self.max_body)
+        method, path = scope["method"], scope["path"]
         headers = {k.lower(): v for k, v in scope["headers"]}
+        role = self.guard.role_for(method, path)
+        if self.guard.limited(path, role):
+            send = self._counting(scope, send)
+            refusal = self.guard.throttled(scope)
+            if refusal is not None:
+                await self._refuse(send, refusal, headers)
+                return
+        if role is not None:
+            try:
+                checked = await self.guard.check(role, headers)
+            except SQLAlchemyError as exc:
+                await self._database_failed(send, exc, headers)
+                return
+            if isinstance(checked, Refusal):
+                await self._refuse(send, checked, headers)
+                return
+            scope = dict(scope)
+            scope[PRINCIPAL] = checked
+        if method in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        limit = self.larger.get(path, self.max_body) if role else self.public_max_body
+        ticket = _Ticket(self.uploads)
+        try:
+            body = await self._read(receive, send, headers, limit, ticket)
+            if body is None:
+                return
+            scope = dict(scope)
+            scope["headers"] = [
+                (k, v)
+                for k, v in scope["headers"]
+                if k.lower() not in (b"content-encoding", b"content-length")
+            ] + [(b"content-length", str(len(body)).encode())]
+            delivered = False
+
+            async def replay() -> Message:
+                nonlocal delivered
+                if delivered:
+                    return await receive()
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+
+            await self.app(scope, replay, send)
+        finally:
+            ticket.give()
+
+    def _counting(self, scope: Scope, send: Send) -> Send:
+        """*send* that tells the guard about every 401, the route's own (enrolment) too."""
+
+        async def counted(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                self.guard.record(scope, int(message["status"]))
+            await send(message)
+
+        return counted
+
+    async def _refuse(self, send: Send, refusal: Refusal, headers: Mapping[bytes, bytes]) -> None:
+        await send_error(
+            send,
+            refusal.status,
+            refusal.code,
+            refusal.message,
+            refusal.headers,
+            close=_unread_body(headers),
+        )
+
+    async def _database_failed(
+        self, send: Send, exc: SQLAlchemyError, headers: Mapping[bytes, bytes]
+    ) -> None:
+        reason = failure_reason(exc)
+        retry = ((b"retry-after", str(RETRY_AFTER[reason]).encode()),)
+        await send_error(send, 503, reason, MESSAGES[reason], retry, close=_unread_body(headers))
+
+    async def _busy(self, send: Send) -> None:
+        await send_error(
+            send,
+            503,
+            "busy",
+            "the server takes a few large uploads at a time; send again after Retry-After",
+            ((b"retry-after", str(BUSY_RETRY_AFTER).encode()),),
+            close=True,
+        )
+
+    async def _read(
+        self,
+        receive: Receive,
+        send: Send,
+        headers: Mapping[bytes, bytes],
+        limit: int,
+        ticket: _Ticket,
+    ) -> bytes | None:
+        """The body within *limit* (inflated), or None once an answer has been sent."""
         too_large = f"the request body is larger than the server's limit of {limit} bytes"
         try:
             announced = int(headers.get(b"content-length", b"0"))
         except ValueError:
-            await send_error(send, 400, "bad_request", "Content-Length is not a number")
-            return
+            await send_error(send, 400, "bad_request", "Content-Length is not a number", close=True)
+            return None
         if announced > limit:
-            await send_error(send, 413, "too_large", too_large)
-            return
+            await send_error(send, 413, "too_large", too_large, close=True)
+            return None
         encoding = headers.get(b"content-encoding", b"identity").strip().lower()
         if encoding not in (b"identity", b"gzip"):
-            await send_error(send, 415, "unsupported_encoding", "only gzip bodies are accepted")
-            return
+            await send_error(
+                send,
+                415,
+                "unsupported_encoding",
+                "only gzip bodies are accepted",
+                close=_unread_body(headers),
+            )
+            return None
+        if announced > SMALL_BODY and not ticket.take():
+            await self._busy(send)
+            return None
 
         chunks: list[bytes] = []
         size = 0
@@ -93,40 +293,65 @@ class BodyLimitMiddleware:
         while more:
             message = await receive()
             if message["type"] == "http.disconnect":
-                return
+                return None
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                await send_error(send, 413, "too_large", too_large)
-                return
+                await send_error(send, 413, "too_large", too_large, close=True)
+                return None
+            if size > SMALL_BODY and not ticket.take():
+                await self._busy(send)
+                return None
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
-        if encoding == b"gzip":
-            try:
-                body = inflate(body, limit)
-            except BodyTooLargeError:
-                await send_error(send, 413, "too_large", too_large)
-                return
-            except ValueError as exc:
-                await send_error(send, 400, "bad_encoding", str(exc))
-                return
-        scope = dict(scope)
-        scope["headers"] = [
-            (k, v)
-            for k, v in scope["headers"]
-            if k.lower() not in (b"content-encoding", b"content-length")
-        ] + [(b"content-length", str(len(body)).encode())]
-        delivered = False
+        del chunks
+        if encoding != b"gzip":
+            return body
+        if self._inflaters is None:  # made on the event loop that uses it
+            self._inflaters = anyio.CapacityLimiter(INFLATE_THREADS)
+        try:
+            size = await anyio.to_thread.run_sync(
+                inflated_size, body, limit, limiter=self._inflaters
+            )
+            if size > SMALL_BODY and not ticket.take():
+                await self._busy(send)
+                return None
+            return await anyio.to_thread.run_sync(collect, body, limit, limiter=self._inflaters)
+        except BodyTooLargeError:
+            await send_error(send, 413, "too_large", too_large)
+        except ValueError as exc:
+            await send_error(send, 400, "bad_encoding", str(exc))
+        return None
 
-        async def replay() -> Message:
-            nonlocal delivered
-            if delivered:
-                return await receive()
-            delivered = True
-            return {"type": "http.request", "body": body, "more_body": False}
 
-        await self.app(scope, replay, send)
+class _Ticket:
+    """One request's claim on an upload slot: taken once, given back once."""
+
+    def __init__(self, uploads: Uploads) -> None:
+        self.uploads = uploads
+        self.held = False
+
+    def take(self) -> bool:
+        if not self.held:
+            self.held = self.uploads.take()
+        return self.held
+
+    def give(self) -> None:
+        if self.held:
+            self.held = False
+            self.uploads.give()
+
+
+def _unread_body(headers: Mapping[bytes, bytes]) -> bool:
+    """Whether refusing now leaves more than a small body in flight: then the connection
+    is closed rather than drained (uvicorn reads a small rest and drops it)."""
+    if b"transfer-encoding" in headers:
+        return True
+    try:
+        return int(headers.get(b"content-length", b"0")) > SMALL_BODY
+    except ValueError:
+        return True
 
 
 class ProtocolHeaderMiddleware:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from kiosk.crypto.sealing import write_key_pair
 from sync.client.worker import SyncSettings
 from sync.local import BackgroundSync
 from tests.sync.serverprocess import ServerProcess
@@ -99,7 +100,8 @@ def test_terminal_to_office_through_the_commands(
     refused = fetch(
         url, office, office_token, Path(f"{wrong_key}.key.pem"), tmp_path / "wrong", check=False
     )
-    assert refused.returncode == 1 and "stays in the inbox" in refused.stderr
+    assert refused.returncode == 2 and "is not the key of office" in refused.stderr
+    assert "Traceback" not in refused.stderr and len(refused.stderr.splitlines()) == 1
     assert list((tmp_path / "wrong").glob("*.json")) == []
 
     out = tmp_path / "inbox"
@@ -144,8 +146,11 @@ def test_office_fetch_explains_a_bad_token_and_a_missing_key(
     missing = fetch(url, "jobcenter", token, key, tmp_path, check=False)
     assert missing.returncode == 2 and "cannot read the private key" in missing.stderr
     key.write_text("not a key")
+    unusable = fetch(url, "jobcenter", token, key, tmp_path, check=False)
+    assert unusable.returncode == 2 and "not usable as the office's key" in unusable.stderr
+    key = write_key_pair(tmp_path / "keys", "jobcenter", bits=2048)[0]
     refused = fetch(url, "jobcenter", token, key, tmp_path, check=False)
-    assert refused.returncode == 1 and "refused the office token" in refused.stderr
+    assert refused.returncode == 2 and "refused the office token" in refused.stderr
     down = fetch("http://127.0.0.1:9", "jobcenter", token, key, tmp_path, check=False)
     assert down.returncode == 1 and "cannot reach" in down.stderr
 

@@ -60,12 +60,12 @@ def test_a_malformed_application_does_not_block_the_office(
     try:
         report = client.fetch((office_keys / "jobcenter.key.pem").read_bytes(), tmp_path / "in")
         assert report.written == [good["reference"]]
-        assert [r for r, _ in report.failed] == [broken["reference"]]
-        # the broken one waits in the inbox; a second run skips past it and ends
-        assert (
-            client.fetch((office_keys / "jobcenter.key.pem").read_bytes(), tmp_path / "in").written
-            == []
-        )
+        assert [r for r, _ in report.quarantined] == [broken["reference"]]
+        assert report.failed == []
+        # the broken one is set aside, sealed, and taken off the inbox: a second run ends
+        assert (tmp_path / "in" / "quarantine" / f"{broken['id']}.sealed").exists()
+        again = client.fetch((office_keys / "jobcenter.key.pem").read_bytes(), tmp_path / "in")
+        assert again.written == [] and again.quarantined == []
     finally:
         client.close()
 
