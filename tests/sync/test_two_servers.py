@@ -10,25 +10,19 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
-import random
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from kiosk.store import Store
 from kiosk.store.repositories import OutboxItem
-from sync import protocol as p
 from sync.client.credential import enrol, save_credential
-from sync.client.worker import SyncLoop, SyncSettings
 from tests.pgcluster import PostgresCluster
-from tests.sync.conftest import bearer
 from tests.sync.faultproxy import FAULTS, FaultProxy
 from tests.sync.serverprocess import ServerProcess, admin
-from tests.sync.test_fault_injection import random_faults
+from tests.sync.test_fault_injection import office_view, random_faults, sync_until_done
 
 N_APPLICATIONS = 600
 
@@ -72,40 +66,14 @@ def test_every_application_arrives_once_through_two_servers(
     # terminal talks to the round robin
     credential = enrol(home, two_servers[0].url, admin(two_servers[0], "enroll-device", "rr"))
     save_credential(home, dataclasses.replace(credential, server=proxy.url))
-    settings = SyncSettings(
-        max_items=25,
-        idle_interval=0.02,
-        heartbeat_interval=0.0,
-        backoff_base=0.02,
-        backoff_cap=0.3,
-        timeout=5.0,
-    )
-    loop = SyncLoop(home, settings=settings, rng=random.Random(5))
-    loop.start()
     try:
-        deadline = time.monotonic() + 300
-        while time.monotonic() < deadline:
-            if store.outbox.counts_by_state() == {"done": N_APPLICATIONS}:
-                break
-            time.sleep(0.1)
+        sync_until_done(home, store, N_APPLICATIONS, max_items=25, seed=5)
     finally:
-        loop.stop()
         proxy.close()
 
     assert set(proxy.seen) == set(FAULTS), proxy.seen
     assert store.outbox.counts_by_state() == {"done": N_APPLICATIONS}
     token = admin(two_servers[1], "office-token", "jobcenter")
-    received: dict[str, int] = {}
-    with httpx.Client(base_url=f"{two_servers[1].url}{p.API}", headers=bearer(token)) as c:
-        offset = 0
-        while page := c.get(
-            "/inbox/applications",
-            params={"include_acknowledged": True, "limit": 500, "offset": offset},
-        ).json()["applications"]:
-            offset += len(page)
-            for entry in page:
-                received[entry["id"]] = received.get(entry["id"], 0) + 1
-                body = c.get(f"/inbox/applications/{entry['id']}").json()
-                assert body["payload"] == sent[entry["id"]], "bytes differ"
+    received = office_view(two_servers[1].url, token, sent)  # type: ignore[arg-type]
     assert set(received) == set(sent) and set(received.values()) == {1}
     store.close()
