@@ -330,6 +330,12 @@ def open_for_visitors(home: Path, *, demo: bool) -> Serving:
     return Serving(installer, None, f"{reason}; waiting for one from the central server")
 
 
+def runs_signed_catalogs(home: Path) -> bool:
+    """A terminal in service: it has installed signed catalog bundles. The demo mode and
+    simulations (which seal to demo keys on the terminal) must never run on its home."""
+    return bool(_bundle_files(home))
+
+
 def _bundle_files(home: Path) -> list[str]:
     folder = home / FOLDER
     return [name for name in (CURRENT, PREVIOUS, STAGED, HIGHEST) if (folder / name).exists()]

@@ -44,6 +44,15 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 3
     home = home_dir(args.home)
     root, translations = catalog_paths(args)
+    from kiosk.catalog.install import runs_signed_catalogs
+
+    if args.demo and runs_signed_catalogs(home):
+        print(
+            f"{home} runs signed catalogs: the demo (unsigned catalog, demo office keys on "
+            "this disk) must not run there; start without --demo, or with another --home",
+            file=sys.stderr,
+        )
+        return 2
     from ui.app import run_app  # Qt is imported only here
 
     if args.smoke:

@@ -46,7 +46,17 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     if args.visitors < 0 or args.leave_drafts < 0:
         print("--visitors and --leave-drafts must not be negative", file=sys.stderr)
         return 2
+    from kiosk.catalog.install import runs_signed_catalogs
+
     home = home_dir(args.home)
+    if runs_signed_catalogs(home):
+        print(
+            f"{home} runs signed catalogs: a simulation there would seal to demo keys into "
+            "its real outbox and run its clock ahead over a live visit's keys; use another "
+            "--home",
+            file=sys.stderr,
+        )
+        return 2
     catalog = load_catalog(args, home)
     store = open_store(home)
     if catalog is None or store is None:

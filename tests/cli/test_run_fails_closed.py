@@ -91,3 +91,24 @@ def test_without_pinned_keys_or_demo_no_office_key_is_made(tmp_path: Path) -> No
     assert done.returncode == 0 and "welcome screen shown" in done.stdout, done.stderr
     assert "no admin keys pinned" in done.stderr
     assert not (tmp_path / "office_keys").exists()
+
+
+def test_neither_the_demo_nor_a_simulation_runs_on_a_terminal_in_service(
+    tmp_path: Path, demo: CompiledCatalog
+) -> None:
+    """Both seal to demo keys on the terminal's own disk (and a simulation runs its clock
+    ahead over the live visit's keys): a home with installed signed bundles refuses them."""
+    installer = pin(tmp_path, demo)
+    signed = sign_bundle(build_bundle(with_office_keys(demo)), ADMIN)
+    installer.stage(signed)
+    assert installer.install_staged() is not None
+    refused = smoke(tmp_path, "--demo")
+    assert refused.returncode == 2 and "runs signed catalogs" in refused.stderr
+    simulated = subprocess.run(
+        [KIOSK, "simulate", "--home", str(tmp_path), "--visitors", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert simulated.returncode == 2 and "runs signed catalogs" in simulated.stderr
+    assert not (tmp_path / "office_keys").exists()
