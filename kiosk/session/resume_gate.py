@@ -24,6 +24,7 @@ from kiosk.session.tickets import (
     legacy_ticket_id,
     ticket_secret,
 )
+from kiosk.staff.unlock import count_wrong_pin, lockout_wait
 from kiosk.store import Store
 from kiosk.store.repositories import TicketRow
 
@@ -95,11 +96,7 @@ class ResumeGate:
         state = self._attempts.get(plain)
         if state.failures >= self.config.max_pin_attempts:
             raise ResumeError(ResumeProblem.LOCKED)
-        policy = self.config.resume_lockout
-        terminal_wait = self.store.pin_lockout.get("resume").locked_until - now
-        if terminal_wait > policy.cap_seconds:  # the wall clock went back
-            self.store.pin_lockout.shorten(now + policy.cap_seconds, "resume")
-            terminal_wait = policy.cap_seconds
+        terminal_wait = lockout_wait(self.store, self.config.resume_lockout, now, "resume")
         wait = max(state.locked_until - now, terminal_wait)
         if wait > 0:
             raise ResumeError(ResumeProblem.WAIT, seconds=wait)
@@ -113,11 +110,8 @@ class ResumeGate:
         if not locked and failures >= cfg.free_pin_attempts:
             wait = min(HOUR, cfg.lockout_base_seconds * 2 ** (failures - cfg.free_pin_attempts))
         self._attempts.set(plain, CodeState(failures, now + wait))
-        policy = cfg.resume_lockout
-        terminal = self.store.pin_lockout.record_failure(
-            now=now, lock_seconds=policy.lock_seconds, forgive=policy.forgiven, path="resume"
-        )
-        wait = max(wait, terminal.locked_until - now)
+        _, terminal_wait = count_wrong_pin(self.store, cfg.resume_lockout, now, "resume")
+        wait = max(wait, terminal_wait)
         self.store.audit.write(
             at=now, actor="visitor", action="resume_wrong_pin", detail=f"attempt {failures}"
         )

@@ -97,6 +97,26 @@ def clear_lockout(store: Store, *, at: float, actor: str) -> int:
     return failures
 
 
+def lockout_wait(store: Store, policy: LockoutPolicy, now: float, path: LockoutPath) -> float:
+    """Seconds the pad of *path* still waits; a wait beyond the cap (the wall clock went
+    back) is cut to it, or it could last for ever. Shared by the staff and resume pads."""
+    wait = store.pin_lockout.get(path).locked_until - now
+    if wait > policy.cap_seconds:
+        store.pin_lockout.shorten(now + policy.cap_seconds, path)
+        wait = policy.cap_seconds
+    return max(0.0, wait)
+
+
+def count_wrong_pin(
+    store: Store, policy: LockoutPolicy, now: float, path: LockoutPath
+) -> tuple[int, float]:
+    """One more wrong PIN on the pad of *path*: (failures that count, seconds it waits)."""
+    state = store.pin_lockout.record_failure(
+        now=now, lock_seconds=policy.lock_seconds, forgive=policy.forgiven, path=path
+    )
+    return state.failures, max(0.0, state.locked_until - now)
+
+
 def _well_formed(pin: str, min_digits: int) -> bool:
     return pin.isascii() and pin.isdigit() and min_digits <= len(pin) <= PIN_MAX_DIGITS
 
@@ -182,22 +202,10 @@ class StaffUnlock:
         clear_lockout(self.store, at=self.clock.now(), actor=f"staff:{grant.staff_id}")
 
     def _failure(self, now: float, path: LockoutPath) -> tuple[int, float]:
-        state = self.store.pin_lockout.record_failure(
-            now=now,
-            lock_seconds=self.policy.lock_seconds,
-            forgive=self.policy.forgiven,
-            path=path,
-        )
-        return state.failures, max(0.0, state.locked_until - now)
+        return count_wrong_pin(self.store, self.policy, now, path)
 
     def _wait(self, now: float, path: LockoutPath) -> float:
-        state = self.store.pin_lockout.get(path)
-        wait = state.locked_until - now
-        if wait > self.policy.cap_seconds:
-            # the wall clock went back: no lock may outlast the cap, or it could last for ever
-            self.store.pin_lockout.shorten(now + self.policy.cap_seconds, path)
-            wait = self.policy.cap_seconds
-        return max(0.0, wait)
+        return lockout_wait(self.store, self.policy, now, path)
 
     def _audit(self, at: float, actor: str, action: str, detail: str = "") -> None:
         self.store.audit.write(at=at, actor=actor, action=action, detail=detail)
