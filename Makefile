@@ -43,8 +43,8 @@ translations-update: $(STAMP)
 	$(PY) -m kiosk.catalog.po_update translations $(PO_LANGS)
 
 check: $(STAMP)
-	$(VENV)/bin/ruff check kiosk ui sync tests bench
-	$(VENV)/bin/ruff format --check kiosk ui sync
+	$(VENV)/bin/ruff check kiosk ui sync cli tests bench packaging
+	$(VENV)/bin/ruff format --check kiosk ui sync cli
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 

@@ -39,10 +39,10 @@ from kiosk.catalog.bundle import (  # noqa: E402
     verify_signatures,
 )
 from kiosk.catalog.compiled import CompiledCatalog  # noqa: E402
-from kiosk.catalog.model import Catalog  # noqa: E402
-from kiosk.catalog.strings import document_strings  # noqa: E402
 from kiosk.crypto.sealing import generate_office_key  # noqa: E402
 from kiosk.crypto.signing import key_id  # noqa: E402
+from kiosk.definition.model import Catalog  # noqa: E402
+from kiosk.definition.strings import document_strings  # noqa: E402
 from kiosk.engine.form import compile_form  # noqa: E402
 
 #: German first (the source language), then the fifteen a large city's kiosk offers.

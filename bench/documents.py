@@ -30,10 +30,10 @@ from reportlab.lib.pagesizes import A4  # noqa: E402
 from reportlab.pdfgen import canvas  # noqa: E402
 
 from kiosk.catalog.build import build_catalog  # noqa: E402
-from kiosk.catalog.model import form_fields, iter_fields  # noqa: E402
+from kiosk.definition.model import form_fields, iter_fields  # noqa: E402
 from kiosk.documents.render import ApplicationRecord, office_copy, receipt, visitor_copy  # noqa: E402
-from kiosk.documents.sample import sample_record, with_unbroken_answers  # noqa: E402
 from kiosk.documents.text import REGULAR, register_fonts  # noqa: E402
+from kiosk.simulation.sample_documents import sample_record, with_unbroken_answers  # noqa: E402
 
 FORM_ID = "residence_permit"
 UNBROKEN = 2000

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from kiosk.catalog.build import build_catalog  # noqa: E402
 from kiosk.catalog.compiled import CompiledCatalog  # noqa: E402
-from kiosk.catalog.model import Form  # noqa: E402
+from kiosk.definition.model import Form  # noqa: E402
 from kiosk.engine.form import CompiledForm  # noqa: E402
 
 LANGS = [

@@ -99,7 +99,7 @@ def server_process(db: str, folder: Path) -> Iterator[str]:
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     log_path = folder / f"server-{port}.log"
-    command = [sys.executable, "-m", "kiosk.cli.main", "server", "serve"]
+    command = [sys.executable, "-m", "cli.main", "server", "serve"]
     command += ["--db", db, "--port", str(port)]
     with log_path.open("wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
@@ -133,7 +133,7 @@ def wait_healthy(process: subprocess.Popen[bytes], url: str, log_path: Path) -> 
 
 def enrol_terminal(db: str, url: str, home: Path) -> str:
     """A device token, the way staff enrol a terminal: CLI on the server, then the terminal."""
-    command = [sys.executable, "-m", "kiosk.cli.main", "server", "enroll-device"]
+    command = [sys.executable, "-m", "cli.main", "server", "enroll-device"]
     command += [f"bench-{uuid.uuid4().hex[:8]}", "--db", db]
     done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=True)
     return enrol(home, url, done.stdout.strip()).token

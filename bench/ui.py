@@ -43,7 +43,7 @@ import ui.app
 def painted():
     print(time.perf_counter() - t0, flush=True)
 ui.app.FIRST_PAINT_HOOK = painted
-from kiosk.cli.main import main
+from cli.main import main
 main(["run", "--smoke", "--home", sys.argv[1]])
 """
 

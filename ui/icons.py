@@ -19,7 +19,7 @@ FOLDER = Path(__file__).with_name("icons")
 
 #: Names used by the catalog (topics and offices) and by the screens -> SVG file.
 ICONS: dict[str, str] = {
-    # the catalog's vocabulary (kiosk/catalog/model.py: icon)
+    # the catalog's vocabulary (kiosk/definition/model.py: icon)
     "passport": "id",
     "money": "cash",
     "house": "home",

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import QAbstractButton, QApplication
 from kiosk.documents.render import receipt as receipt_pdf
 from kiosk.documents.render import visitor_copy
 from kiosk.session.staff import StaffGrant
+from kiosk.session.unlock import UnlockRefusedError
 from kiosk.session.visitor import Receipt, VisitorSession
-from kiosk.staff.unlock import UnlockRefusedError
 from ui import texts
 from ui.printing import PrinterState, PrinterStatus, printer_status
 from ui.screens.base import ScreenEnv

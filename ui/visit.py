@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from PySide6.QtWidgets import QWidget
 
 from kiosk.catalog.compiled import CompiledCatalog
-from kiosk.catalog.model import Form
 from kiosk.catalog.search import search_forms
-from kiosk.catalog.strings import office_ctx, topic_ctx
+from kiosk.definition.model import Form
+from kiosk.definition.strings import office_ctx, topic_ctx
 from kiosk.documents.render import receipt as receipt_pdf
 from kiosk.documents.render import visitor_copy
 from kiosk.session.terminal import NoOfficeKeyError, Terminal

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.catalog.install import reopen_installer
-from kiosk.catalog.model import Form
+from kiosk.definition.model import Form
 from kiosk.engine.form import CompiledForm
 from kiosk.session.clock import local_date
 from kiosk.session.idle import IdlePhase, IdleState

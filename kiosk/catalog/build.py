@@ -14,7 +14,9 @@ from babel import Locale, UnknownLocaleError
 
 from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.catalog.issues import CatalogError, Issue
-from kiosk.catalog.model import (
+from kiosk.catalog.source import SourceFile, classify, read_source
+from kiosk.catalog.translations import LanguageCoverage, collect_translations
+from kiosk.definition.model import (
     Catalog,
     CatalogHeader,
     CodeList,
@@ -27,9 +29,7 @@ from kiosk.catalog.model import (
     Topics,
     iter_fields,
 )
-from kiosk.catalog.source import SourceFile, classify, read_source
-from kiosk.catalog.strings import CatalogString, document_strings
-from kiosk.catalog.translations import LanguageCoverage, collect_translations
+from kiosk.definition.strings import CatalogString, document_strings
 from kiosk.engine.form import compile_form
 
 #: Field types each profile key may fill, so prefill never puts a date into a name.

@@ -32,7 +32,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Final, Literal, get_args
+from typing import Annotated, Final, Literal
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -47,6 +47,10 @@ from pydantic import (
 )
 
 from kiosk.catalog.compiled import FORMAT_VERSION, CompiledCatalog, ContentHashError, canonical_json
+
+# re-exported: callers that check bundles meet the refusal where they meet the check
+from kiosk.catalog.refusal import REASONS as REASONS
+from kiosk.catalog.refusal import BundleRefusedError as BundleRefusedError
 from kiosk.crypto.sealing import OfficeKeyError
 from kiosk.crypto.sealing import load_public_key as load_office_key
 from kiosk.crypto.signing import key_id
@@ -62,20 +66,6 @@ MAX_SIGNATURES: Final = 16
 #: The server keeps versions in a 32-bit integer column on PostgreSQL.
 MAX_VERSION: Final = 2**31 - 1
 
-RefusalReason = Literal[
-    "malformed",
-    "unsigned",
-    "unknown_key",
-    "bad_signature",
-    "hash_mismatch",
-    "wrong_deployment",
-    "not_newer",
-    "bad_catalog",
-    "missing_office_key",
-    "bad_office_key",
-]
-REASONS: Final[frozenset[str]] = frozenset(get_args(RefusalReason))
-
 _START: Final = b'{"manifest":'
 _SIGNATURES: Final = ',"signatures":'
 _CATALOG: Final = b',"catalog":'
@@ -84,14 +74,6 @@ _ENVELOPE: Final = re.compile(
     rb'\{"content_hash":"(sha256:[0-9a-f]{64})","format":(0|[1-9]\d{0,8}),"payload":\{'
 )
 _DECODER: Final = json.JSONDecoder()
-
-
-class BundleRefusedError(ValueError):
-    """A bundle that must not be installed or published; ``reason`` is one of :data:`REASONS`."""
-
-    def __init__(self, reason: RefusalReason, message: str) -> None:
-        super().__init__(message)
-        self.reason: str = reason
 
 
 # ------------------------------------------------------------------ the manifest

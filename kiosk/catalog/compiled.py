@@ -18,7 +18,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from kiosk.catalog.model import Catalog
+from kiosk.definition.model import Catalog
 from kiosk.engine.form import CompiledForm, compile_form
 
 FORMAT_VERSION = 1

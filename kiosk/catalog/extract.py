@@ -1,7 +1,7 @@
 """Babel extraction method for catalog YAML files (``kiosk_catalog`` in babel.cfg).
 
 Translators work with ordinary PO tools; each string is extracted with its
-stable context (see :mod:`kiosk.catalog.strings`) and a comment that says what
+stable context (see :mod:`kiosk.definition.strings`) and a comment that says what
 it is (a field label, an option, a consent text with its version), which is
 what a translator needs to choose the right register.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from kiosk.catalog.source import SourceFile, classify, read_source
-from kiosk.catalog.strings import document_strings
+from kiosk.definition.strings import document_strings
 
 ExtractResult = tuple[int, str, tuple[str, str], list[str]]
 

@@ -30,8 +30,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from kiosk.catalog.bundle import BundleRefusedError, VerifiedBundle, read_manifest, verify_bundle
 from kiosk.catalog.compiled import CompiledCatalog
-from kiosk.catalog.model import Catalog, CatalogHeader
 from kiosk.crypto.signing import KeyFileError, key_id, load_public_key
+from kiosk.definition.model import Catalog, CatalogHeader
 from kiosk.private_files import sync_folder, write_private
 
 log = logging.getLogger("kiosk.catalog")

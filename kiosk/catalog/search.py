@@ -13,7 +13,7 @@ import unicodedata
 from functools import cache
 
 from kiosk.catalog.compiled import CompiledCatalog
-from kiosk.catalog.strings import form_ctx, office_ctx, topic_ctx
+from kiosk.definition.strings import form_ctx, office_ctx, topic_ctx
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 

@@ -30,7 +30,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from kiosk.catalog.issues import Issue
-from kiosk.catalog.model import CatalogHeader, CodeList, Form, InfoSheet, Offices, Topics
+from kiosk.definition.model import CatalogHeader, CodeList, Form, InfoSheet, Offices, Topics
 from kiosk.engine.textchars import describe
 
 Loc = tuple[str | int, ...]

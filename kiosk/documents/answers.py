@@ -13,10 +13,10 @@ from typing import Any
 from babel.dates import format_date
 from babel.numbers import format_decimal
 
-from kiosk.catalog.codelists import country_names
 from kiosk.catalog.compiled import CompiledCatalog
-from kiosk.catalog.model import CHOICE_TYPES, Form, FormField
-from kiosk.catalog.strings import codelist_ctx, option_ctx
+from kiosk.definition.codelists import country_names
+from kiosk.definition.model import CHOICE_TYPES, Form, FormField
+from kiosk.definition.strings import codelist_ctx, option_ctx
 from kiosk.i18n import N_, gettext_for
 
 YES, NO = N_("Ja"), N_("Nein")

@@ -24,8 +24,8 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 
 from kiosk.catalog.compiled import CompiledCatalog
-from kiosk.catalog.model import Form, FormField
-from kiosk.catalog.strings import field_ctx, form_ctx, info_ctx, office_ctx, page_ctx
+from kiosk.definition.model import Form, FormField
+from kiosk.definition.strings import field_ctx, form_ctx, info_ctx, office_ctx, page_ctx
 from kiosk.documents import texts
 from kiosk.documents.answers import describe
 from kiosk.documents.text import is_rtl_text

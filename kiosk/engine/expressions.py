@@ -26,7 +26,7 @@ from typing import Any
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from kiosk.engine.bounds import arithmetic, bounded, source_problem, tree_problem
+from kiosk.definition.bounds import arithmetic, bounded, source_problem, tree_problem
 
 _GRAMMAR = r"""
 ?start: or_
@@ -221,7 +221,7 @@ _PARSER = Lark(_GRAMMAR, parser="lalr", maybe_placeholders=True)
 def parse(source: str) -> Node:
     """Parse an expression; raise :class:`ExprError` with the column on bad syntax.
 
-    Length, nesting and numbers are bounded (:mod:`kiosk.engine.bounds`) before the
+    Length, nesting and numbers are bounded (:mod:`kiosk.definition.bounds`) before the
     tree is walked, so every later walk, and evaluation, stays shallow.
     """
     problem = source_problem(source)

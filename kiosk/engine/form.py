@@ -18,9 +18,9 @@ from dataclasses import field as dc_field
 from decimal import Decimal
 from typing import Any
 
-from kiosk.catalog.codelists import country_codes
-from kiosk.catalog.model import CHOICE_TYPES, CODELIST_TYPES, CodeList, Form, FormField, Page
-from kiosk.catalog.strings import constraint_ctx, rule_ctx
+from kiosk.definition.codelists import country_codes
+from kiosk.definition.model import CHOICE_TYPES, CODELIST_TYPES, CodeList, Form, FormField, Page
+from kiosk.definition.strings import constraint_ctx, rule_ctx
 from kiosk.engine.expressions import VT, Checked, Env, ExprError, RefInfo, Scope, check, is_answered
 from kiosk.engine.messages import Message, Problem, render
 from kiosk.engine.validators import FieldChecker, build_checker

@@ -5,7 +5,7 @@ compiled, so that checking an answer does no lookups beyond the value itself.
 Libraries made for the job do the hard parts: phone numbers (libphonenumber
 metadata via ``phonenumbers``), IBANs (``schwifty``, per-country length and
 checksum), e-mail syntax (``email-validator``), catalog patterns (RE2, see
-:mod:`kiosk.engine.patterns`).
+:mod:`kiosk.definition.patterns`).
 
 Checks run on every keystroke, so each one is bounded by the field's length
 before any work that grows with the text, and an answer is never rewritten
@@ -30,11 +30,11 @@ from email_validator import EmailNotValidError, validate_email
 from schwifty import IBAN
 from schwifty.exceptions import SchwiftyException
 
-from kiosk.catalog.model import FormField
-from kiosk.engine.bounds import NUMBER_LIMIT
+from kiosk.definition.bounds import NUMBER_LIMIT
+from kiosk.definition.model import FormField
+from kiosk.definition.patterns import compile_pattern
 from kiosk.engine.expressions import is_answered
 from kiosk.engine.messages import Problem
-from kiosk.engine.patterns import compile_pattern
 from kiosk.engine.textchars import NFC_SHRINK, SPACE, first_bad_char, fold_spaces, refusal
 from kiosk.names import check_type_a, check_type_b
 

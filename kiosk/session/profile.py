@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from kiosk.catalog.model import Form, form_fields
+from kiosk.definition.model import Form, form_fields
 from kiosk.engine.expressions import is_answered
 
 

@@ -24,7 +24,7 @@ from kiosk.session.tickets import (
     legacy_ticket_id,
     ticket_secret,
 )
-from kiosk.staff.unlock import count_wrong_pin, lockout_wait
+from kiosk.session.unlock import count_wrong_pin, lockout_wait
 from kiosk.store import Store
 from kiosk.store.repositories import TicketRow
 

@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 
 from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.catalog.install import CatalogInstaller
-from kiosk.catalog.model import Form, Office
 from kiosk.crypto import aead
 from kiosk.crypto.keywrap import ScryptParams
 from kiosk.crypto.sealing import write_key_pair
+from kiosk.definition.model import Form, Office
 from kiosk.private_files import destroy
 from kiosk.session.clock import HOUR, Clock, SystemClock, local_date
 from kiosk.session.codes import RESUME_LENGTH, is_valid, normalise
@@ -33,11 +33,11 @@ from kiosk.session.staff import StaffGrant
 from kiosk.session.tickets import (
     TicketSecret,
 )
+from kiosk.session.unlock import LockoutPolicy, StaffUnlock
 from kiosk.session.visitor import FormDraft, VisitorSession, draft_aad, recovery_aad
 from kiosk.staff.directory import StaffDirectory
 from kiosk.staff.pepper import PepperError, load_terminal_pepper
 from kiosk.staff.records import StaffList, is_peppered
-from kiosk.staff.unlock import LockoutPolicy, StaffUnlock
 from kiosk.store import Store, StoreError
 from kiosk.store.repositories import CATALOG_SETTING, RETENTION_SETTING, DraftRow
 
@@ -116,7 +116,7 @@ class Terminal:
         self.clock = clock or SystemClock()
         self.config = config or SessionConfig()
         self.installer = installer
-        self.staff = StaffDirectory(store, lambda: _staff_pepper(home))
+        self.staff = StaffDirectory(store.staff_accounts, lambda: _staff_pepper(home))
         self.unlock = StaffUnlock(store, self.staff, self.clock, self.config.staff_lockout)
         self.bundle_version: int | None = None
         if bundle is not None:

@@ -18,10 +18,10 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from kiosk.catalog.compiled import CompiledCatalog
-from kiosk.catalog.model import Form
-from kiosk.catalog.strings import form_ctx, office_ctx
 from kiosk.crypto import aead
 from kiosk.crypto.sealing import seal
+from kiosk.definition.model import Form
+from kiosk.definition.strings import form_ctx, office_ctx
 from kiosk.documents.render import ApplicationRecord, office_copy
 from kiosk.documents.sealed import attach_office_copy
 from kiosk.engine.form import CompiledForm, ValidationResult

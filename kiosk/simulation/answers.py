@@ -21,7 +21,7 @@ from typing import Any
 import rstr
 from schwifty import IBAN
 
-from kiosk.catalog.model import Form, FormField
+from kiosk.definition.model import Form, FormField
 from kiosk.engine.form import CompiledForm, field_options
 from kiosk.engine.validators import DEFAULT_ATTACHMENT_TYPES, resolve_date_bound
 

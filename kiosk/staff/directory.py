@@ -11,16 +11,27 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from kiosk.staff.records import StaffRecord, pin_matches
-from kiosk.store import Store
 
 log = logging.getLogger("kiosk.staff")
 
 
+class LocalAccounts(Protocol):
+    """Where the terminal keeps the accounts added on it (the store's staff table).
+
+    Only this is asked of the store, so the staff package does not depend on it.
+    """
+
+    def all(self) -> list[StaffRecord]: ...
+
+
 class StaffDirectory:
-    def __init__(self, store: Store, pepper: Callable[[], bytes | None] = lambda: None) -> None:
-        self._store = store
+    def __init__(
+        self, local: LocalAccounts, pepper: Callable[[], bytes | None] = lambda: None
+    ) -> None:
+        self._local = local
         # the deployment's, from enrolment (which may happen while the kiosk runs): read at
         # each unlock, it opens the peppered hashes of bundles
         self._pepper = pepper
@@ -43,7 +54,7 @@ class StaffDirectory:
         """
         bundle = list(self._bundle or ())
         taken = {record.id for record in bundle}
-        local = [r for r in self._store.staff_accounts.all() if r.id not in taken]
+        local = [r for r in self._local.all() if r.id not in taken]
         return bundle + local
 
     def find(self, pin: str, *, admins_only: bool = False) -> StaffRecord | None:

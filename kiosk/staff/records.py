@@ -27,7 +27,7 @@ from kiosk.private_files import write_private
 PIN_MIN_DIGITS = 6
 PIN_MAX_DIGITS = 12
 #: An admin's PIN also lifts a PIN pad that waits after wrong PINs (see
-#: kiosk/staff/unlock.py), so it must be far harder to guess than a staff PIN.
+#: kiosk/session/unlock.py), so it must be far harder to guess than a staff PIN.
 ADMIN_PIN_MIN_DIGITS = 10
 SALT_BYTES = 16
 HASH_BYTES = 32

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kiosk import __version__
-from kiosk.catalog.bundle import BundleRefusedError
+from kiosk.catalog.refusal import BundleRefusedError
 from sync import protocol as p
 from sync.server import accounts, bundles, delivery, fleet, health, inbox, ingest
 from sync.server.guard import FAILURES_PER_MINUTE, PRINCIPAL, FailureLimiter, Guard

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from kiosk.catalog.bundle import BundleRefusedError, verify_bundle
+from kiosk.catalog.refusal import BundleRefusedError
 from sync.server.db import published_catalogs
 from sync.server.signing_keys import trusted_keys
 
@@ -115,6 +115,10 @@ def publish(engine: Engine, data: bytes, *, admin: str, now: float) -> Published
     an office without a sealing key, is for another deployment or is not newer than what
     is published.
     """
+    # checking the catalog inside needs the form engine; loaded here, on the first
+    # publication, so a server that only takes applications never loads it
+    from kiosk.catalog.bundle import verify_bundle
+
     keys = trusted_keys(engine)
     current = newest(engine)
     try:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from cli.main import main
 from kiosk.catalog.build import BuildResult, build_catalog
-from kiosk.cli.main import main
 from tests.catalog.test_broken_catalogs import Case, reported
 from tests.conftest import FORM_YAML, write_catalog
 from tests.engine.bounded import within

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from cli.main import main
 from kiosk.catalog.bundle import read_manifest, split_bundle
-from kiosk.cli.main import main
 from kiosk.crypto.keywrap import ScryptParams
 from kiosk.crypto.signing import key_id, load_private_key
 from kiosk.staff.records import StaffRecord, hash_pin, save_staff_list

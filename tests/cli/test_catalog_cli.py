@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from cli.main import main
 from kiosk.catalog.bundle import split_bundle
 from kiosk.catalog.compiled import CompiledCatalog
-from kiosk.cli.main import main
 from tests.catalog.office_keys import write_office_keys
 from tests.conftest import FORM_YAML, write_catalog
 

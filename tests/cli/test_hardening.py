@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-KIOSK = [sys.executable, "-m", "kiosk.cli.main"]
+KIOSK = [sys.executable, "-m", "cli.main"]
 
 PROBE = """
 import ctypes, resource
@@ -58,7 +58,7 @@ def test_a_database_left_readable_by_an_earlier_version_is_tightened(tmp_path: P
 
 def test_a_home_that_is_a_link_is_refused(tmp_path: Path) -> None:
     """A link (or a folder of another user) would let its owner read or swap the keys."""
-    from kiosk.cli.main import main
+    from cli.main import main
 
     (tmp_path / "elsewhere").mkdir()
     (tmp_path / "home").symlink_to(tmp_path / "elsewhere", target_is_directory=True)

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from cli.main import main
 from kiosk.catalog.bundle import split_bundle
 from kiosk.catalog.compiled import CompiledCatalog
-from kiosk.cli.main import main
 from tests.catalog.office_keys import write_office_key_files, write_office_keys
 from tests.conftest import OFFICES_YAML, write_catalog
 

@@ -11,9 +11,9 @@ import pytest
 from PySide6.QtGui import QImage
 
 from kiosk.catalog.compiled import CompiledCatalog
-from kiosk.catalog.strings import field_ctx, form_ctx
+from kiosk.definition.strings import field_ctx, form_ctx
 from kiosk.documents.render import ApplicationRecord, info_sheet, office_copy, receipt, visitor_copy
-from kiosk.documents.sample import sample_record
+from kiosk.simulation.sample_documents import sample_record
 
 REFERENCE_IMAGES = Path(__file__).with_name("reference")
 # pdftotext separates direction runs with bidi marks: they stand between words

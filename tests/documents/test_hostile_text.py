@@ -28,17 +28,17 @@ import pytest
 from reportlab.pdfbase import pdfmetrics
 
 from kiosk.catalog.compiled import CompiledCatalog
-from kiosk.catalog.model import FormField
+from kiosk.definition.model import FormField
 from kiosk.documents.linebreak import wrap
 from kiosk.documents.render import ApplicationRecord, office_copy, receipt, visitor_copy
-from kiosk.documents.sample import (
+from kiosk.documents.text import BOLD, REGULAR, register_fonts, visual, width
+from kiosk.simulation.sample_documents import (
     ADDRESS_TEXT_PARTS,
     TYPED_TEXT_TYPES,
     sample_record,
     unbroken_run,
     with_unbroken_answers,
 )
-from kiosk.documents.text import BOLD, REGULAR, register_fonts, visual, width
 
 RUN = 2000
 

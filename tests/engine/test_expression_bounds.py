@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from kiosk.engine.bounds import MAX_EXPRESSION_DEPTH, NUMBER_LIMIT
+from kiosk.definition.bounds import MAX_EXPRESSION_DEPTH, NUMBER_LIMIT
 from kiosk.engine.expressions import VT, Env, ExprError, RefInfo, Scope, check
 from tests.engine.bounded import within
 

@@ -311,4 +311,3 @@ def test_a_required_document_never_blocks_the_form(tmp_path: Path) -> None:
     state = c.evaluate(answers(), TODAY)
     assert "proof" in state.visible and "proof" not in state.required
     assert "proof" not in codes(c, answers())
-

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kiosk.catalog.model import FormField
+from kiosk.definition.model import FormField
 from kiosk.engine.messages import Problem, render
 from kiosk.engine.textchars import first_bad_char
 from kiosk.engine.validators import build_checker, resolve_date_bound
@@ -227,7 +227,7 @@ def test_the_fast_character_check_agrees_with_the_rule(
 
 def test_a_repeat_group_with_a_flood_of_items_is_refused_quickly() -> None:
     """A tampered draft may hold any list; the engine does not evaluate 100,000 items."""
-    from kiosk.catalog.model import Form, Page
+    from kiosk.definition.model import Form, Page
     from kiosk.engine.form import MAX_GROUP_ITEMS, compile_form
 
     kid = FormField(id="kname", type="person_name", label="Name")

@@ -6,14 +6,14 @@ import datetime as dt
 
 import pytest
 
-from kiosk.catalog.model import FormField
-from kiosk.engine.messages import Problem
-from kiosk.engine.patterns import (
+from kiosk.definition.model import FormField
+from kiosk.definition.patterns import (
     MAX_PATTERN_LENGTH,
     PatternError,
     compile_pattern,
     pattern_problem,
 )
+from kiosk.engine.messages import Problem
 from kiosk.engine.validators import build_checker
 from tests.engine.bounded import within
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kiosk.catalog.compiled import CompiledCatalog
-from kiosk.catalog.model import form_fields
+from kiosk.definition.model import form_fields
 
 TODAY = dt.date(2026, 11, 21)
 
@@ -85,7 +85,7 @@ def test_random_answers_never_crash_and_are_deterministic(
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=200))
 def test_any_text_in_any_field_type_is_handled(text: str) -> None:
-    from kiosk.catalog.model import FormField
+    from kiosk.definition.model import FormField
     from kiosk.engine.validators import build_checker
 
     for type_ in [

@@ -11,8 +11,8 @@ from typing import Any, ClassVar, get_args
 
 import pytest
 
-from kiosk.catalog.codelists import country_codes
-from kiosk.catalog.model import Consent, FieldType, FormField, Option
+from kiosk.definition.codelists import country_codes
+from kiosk.definition.model import Consent, FieldType, FormField, Option
 from kiosk.engine.validators import build_checker, resolve_date_bound
 
 TODAY = dt.date(2026, 11, 21)
@@ -288,9 +288,7 @@ class TestContact:
             "+49 231 Ж",
         ],
     )
-    def test_letters_in_a_phone_number_are_refused_not_turned_into_digits(
-        self, typed: str
-    ) -> None:
+    def test_letters_in_a_phone_number_are_refused_not_turned_into_digits(self, typed: str) -> None:
         assert run(field("phone"), typed) == (None, "phone_letters")
 
     def test_digits_of_other_scripts_count_as_digits(self) -> None:

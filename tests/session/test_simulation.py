@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 
 from kiosk.catalog.cache import load_catalog_cached
-from kiosk.catalog.model import FormField
+from kiosk.definition.model import FormField
 from kiosk.paths import default_catalog_dir
 from kiosk.session.terminal import Terminal
 from kiosk.simulation.answers import AnswerMaker

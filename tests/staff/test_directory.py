@@ -41,7 +41,7 @@ def test_local_accounts_round_trip_through_the_database(open_store: Callable[[],
 def test_bundle_accounts_win_over_local_ones_with_the_same_id(store: Store) -> None:
     store.staff_accounts.add(account("anna", "482913", role="admin"), now=0)
     store.staff_accounts.add(account("bo", "730164"), now=0)
-    directory = StaffDirectory(store)
+    directory = StaffDirectory(store.staff_accounts)
     assert [(r.id, r.role) for r in directory.accounts()] == [("anna", "admin"), ("bo", "staff")]
 
     central = account("anna", "571028", role="staff", name="Anna (central)")
@@ -62,7 +62,7 @@ def test_bundle_accounts_win_over_local_ones_with_the_same_id(store: Store) -> N
 
 
 def test_find_checks_every_account_whichever_matches(store: Store, hash_checks: list[str]) -> None:
-    directory = StaffDirectory(store)
+    directory = StaffDirectory(store.staff_accounts)
     directory.set_bundle_staff([account(f"s{i}", f"{482910 + i}") for i in range(5)])
     expected = [r.pin_hash for r in directory.accounts()]
 
@@ -76,7 +76,7 @@ def test_find_checks_every_account_whichever_matches(store: Store, hash_checks: 
 
 
 def test_a_local_account_added_later_counts_without_a_restart(store: Store) -> None:
-    directory = StaffDirectory(store)
+    directory = StaffDirectory(store.staff_accounts)
     assert directory.find("482913") is None
     store.staff_accounts.add(account("anna", "482913"), now=0)
     found = directory.find("482913")
@@ -88,7 +88,7 @@ def test_a_pin_on_both_lists_unlocks_as_the_bundle_account_without_logging_who(
 ) -> None:
     caplog.set_level(logging.DEBUG)
     store.staff_accounts.add(account("local.anna", "482913"), now=0)
-    directory = StaffDirectory(store)
+    directory = StaffDirectory(store.staff_accounts)
     directory.set_bundle_staff([account("central.anna", "482913")])
     found = directory.find("482913")
     assert found is not None and found.id == "central.anna"
@@ -105,7 +105,7 @@ def test_a_damaged_row_does_not_lock_the_others_out(
         "VALUES ('Not An Id', 'x', 'staff', 'garbage', 0)"
     )
     store.db.conn.commit()
-    directory = StaffDirectory(store)
+    directory = StaffDirectory(store.staff_accounts)
     assert [r.id for r in directory.accounts()] == ["anna"]
     found = directory.find("482913")
     assert found is not None and found.id == "anna"

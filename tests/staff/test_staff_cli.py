@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.cli.main import main
-from kiosk.cli.staff_cmd import staff_id_from_name
+from cli.main import main
+from cli.staff_cmd import staff_id_from_name
 from kiosk.session.clock import FakeClock
+from kiosk.session.unlock import StaffUnlock, UnlockRefusedError
 from kiosk.staff.directory import StaffDirectory
 from kiosk.staff.pepper import new_pepper, write_pepper_file
 from kiosk.staff.records import is_peppered, load_staff_list, pin_matches
-from kiosk.staff.unlock import StaffUnlock, UnlockRefusedError
 from kiosk.store import Store
 
 ANNA_PIN = "4829137065"  # Anna is an admin: ten digits at least
@@ -97,7 +97,9 @@ def test_add_list_remove_on_the_terminal(
     # the terminal accepts the new accounts at once
     store = Store(home / "kiosk.sqlite3")
     try:
-        grant = StaffUnlock(store, StaffDirectory(store), FakeClock()).try_pin(ANNA_PIN)
+        grant = StaffUnlock(store, StaffDirectory(store.staff_accounts), FakeClock()).try_pin(
+            ANNA_PIN
+        )
         assert (grant.staff_id, grant.role) == ("anna.kowalska", "admin")
     finally:
         store.close()
@@ -233,11 +235,11 @@ def test_the_staff_list_file_for_bundles_round_trips(
     # it got at enrolment; without it (a device token and a bundle alone) nothing matches
     store = Store(tmp_path / "terminal.sqlite3")
     try:
-        directory = StaffDirectory(store, lambda: PEPPER)
+        directory = StaffDirectory(store.staff_accounts, lambda: PEPPER)
         directory.set_bundle_staff(load_staff_list(staff_list))
         found = directory.find(BO_PIN)
         assert found is not None and found.id == "bo.berg"
-        unpeppered = StaffDirectory(store)
+        unpeppered = StaffDirectory(store.staff_accounts)
         unpeppered.set_bundle_staff(load_staff_list(staff_list))
         assert unpeppered.find(BO_PIN) is None
         assert store.audit.entries() == []  # the file is not the terminal's business
@@ -268,7 +270,7 @@ def test_reset_lockout_opens_the_unlock_again(
     clock = FakeClock()
     store = Store(home / "kiosk.sqlite3")
     try:
-        unlock = StaffUnlock(store, StaffDirectory(store), clock)
+        unlock = StaffUnlock(store, StaffDirectory(store.staff_accounts), clock)
         for _ in range(4):
             with pytest.raises(UnlockRefusedError):
                 unlock.try_pin("905317")

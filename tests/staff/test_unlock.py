@@ -9,8 +9,8 @@ import pytest
 
 from kiosk.session.clock import FakeClock
 from kiosk.session.staff import StaffGrant
+from kiosk.session.unlock import LockoutPolicy, StaffUnlock, UnlockRefusedError, clear_lockout
 from kiosk.staff.directory import StaffDirectory
-from kiosk.staff.unlock import LockoutPolicy, StaffUnlock, UnlockRefusedError, clear_lockout
 from kiosk.store import Store
 from tests.staff.conftest import account
 
@@ -22,7 +22,7 @@ MINUTE = 60.0
 
 def unlock_on(store: Store, clock: FakeClock, policy: LockoutPolicy | None = None) -> StaffUnlock:
     """A terminal's unlock as the kiosk builds it at start."""
-    directory = StaffDirectory(store)
+    directory = StaffDirectory(store.staff_accounts)
     directory.set_bundle_staff([account("bo", BO_PIN)])
     return StaffUnlock(store, directory, clock, policy)
 
@@ -192,7 +192,7 @@ def test_a_clock_that_went_back_cannot_lock_for_longer_than_the_cap(
 
 
 def test_no_accounts_at_all_is_its_own_refusal(store: Store, clock: FakeClock) -> None:
-    unlock = StaffUnlock(store, StaffDirectory(store), clock)
+    unlock = StaffUnlock(store, StaffDirectory(store.staff_accounts), clock)
     error = refusal(unlock, ANNA_PIN)
     assert (error.kind, error.wait_seconds) == ("no_staff", 0)
     assert unlock.lockout_state() == (0, 0)  # nobody guessed anything

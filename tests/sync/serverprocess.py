@@ -27,7 +27,7 @@ class ServerProcess:
             [
                 sys.executable,
                 "-m",
-                "kiosk.cli.main",
+                "cli.main",
                 "server",
                 "serve",
                 "--db",
@@ -69,7 +69,7 @@ class ServerProcess:
 
 def admin(server: ServerProcess, *args: str) -> str:
     return subprocess.run(
-        [sys.executable, "-m", "kiosk.cli.main", "server", *args, "--db", str(server.db)],
+        [sys.executable, "-m", "cli.main", "server", *args, "--db", str(server.db)],
         check=True,
         capture_output=True,
         text=True,

@@ -17,9 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from cli.local_server import LocalServer
 from kiosk.crypto.sealing import write_key_pair
+from sync.client.background import BackgroundSync
 from sync.client.worker import SyncSettings
-from sync.local import BackgroundSync
 from tests.sync.serverprocess import ServerProcess
 
 KIOSK = str(Path(sys.executable).with_name("kiosk"))
@@ -170,9 +171,8 @@ def test_make_run_loop_enrols_and_delivers(home: Path, tmp_path: Path) -> None:
     from kiosk.paths import default_catalog_dir
 
     kiosk("simulate", "--visitors", "4", "--seed", "9", home=home)
-    background = BackgroundSync(
-        home, local_catalog=default_catalog_dir(), port=0, settings=SyncSettings(idle_interval=0.05)
-    )
+    server = LocalServer(home, default_catalog_dir(), port=0)
+    background = BackgroundSync(home, companion=server, settings=SyncSettings(idle_interval=0.05))
     background.start()
     try:
         deadline = time.monotonic() + 60
@@ -190,9 +190,9 @@ def test_make_run_loop_enrols_and_delivers(home: Path, tmp_path: Path) -> None:
                 break
             time.sleep(0.2)
         assert status["enrolled"] and status["outbox"]["done"] == 4, status
-        assert background.local is not None
-        url = background.local.server.url
-        tokens = background.local.tokens_dir
+        assert server.local is not None
+        url = server.local.server.url
+        tokens = server.local.tokens_dir
         assert sorted(t.stem for t in tokens.glob("*.token")) == sorted(
             ["auslaenderbehoerde", "jobcenter", "jugendamt", "schulamt", "sozialamt", "wohnungsamt"]
         )
@@ -207,7 +207,7 @@ def test_make_run_loop_enrols_and_delivers(home: Path, tmp_path: Path) -> None:
         assert filed == 4
 
         # the demo admin publishes the catalog with the commands `make run` prints
-        local = background.local
+        local = server.local
         assert local.admin_key is not None and local.admin_token_file is not None
         bundle = tmp_path / "catalog.bundle"
         keys = ["--office-keys", str(home / "office_keys")]  # the demo's, made by simulate

@@ -15,9 +15,9 @@ import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.engine import Engine
 
+from cli.main import main
 from kiosk.catalog.bundle import verify_bundle
 from kiosk.catalog.compiled import CompiledCatalog
-from kiosk.cli.main import main
 from kiosk.crypto.signing import generate_key_pair, key_id, load_private_key, load_public_key
 from sync import protocol as p
 from sync.client.admin import AdminClient, PublishRefusedError

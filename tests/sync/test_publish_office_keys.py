@@ -11,8 +11,8 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.engine import Engine
 
+from cli.main import main
 from kiosk.catalog.compiled import CompiledCatalog
-from kiosk.cli.main import main
 from sync import protocol as p
 from sync.client.admin import AdminClient, PublishRefusedError
 from sync.server import bundles

@@ -157,7 +157,7 @@ def test_one_sync_at_a_time_per_terminal(tmp_path: Path) -> None:
     with sync_lock(home) as mine:
         assert mine
         result = subprocess.run(
-            [sys.executable, "-m", "kiosk.cli.main", "sync", "--once", "--home", str(home)],
+            [sys.executable, "-m", "cli.main", "sync", "--once", "--home", str(home)],
             capture_output=True,
             text=True,
         )

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from kiosk.cli.main import main
+from cli.main import main
 from sync import protocol as p
 from sync.server import accounts
 from sync.server.db import devices

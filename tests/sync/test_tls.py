@@ -19,7 +19,8 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import Engine
 
-from kiosk.cli.main import main
+from cli.local_server import start_local_loop
+from cli.main import main
 from kiosk.crypto.signing import generate_key_pair, load_private_key, public_path_for
 from kiosk.store import Store
 from kiosk.store.repositories import OutboxItem
@@ -28,7 +29,6 @@ from sync.client.credential import DeviceCredential, load_credential, save_crede
 from sync.client.tls import TLSSettingsError, check_server_url, is_loopback
 from sync.client.transport import TransientError
 from sync.client.worker import SyncLoop, SyncSettings
-from sync.local import start_local_loop
 from sync.server import accounts
 from sync.server.db import open_engine
 from sync.server.embedded import EmbeddedServer

@@ -13,12 +13,12 @@ from typing import Any
 import httpx
 import pytest
 
-from kiosk.cli.main import main
+from cli.main import main
 from sync import protocol as p
 from tests.pgcluster import free_port
 from tests.sync.tlscerts import make_certificate
 
-KIOSK = [sys.executable, "-m", "kiosk.cli.main"]
+KIOSK = [sys.executable, "-m", "cli.main"]
 
 
 @pytest.fixture(scope="module")

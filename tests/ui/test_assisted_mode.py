@@ -102,7 +102,9 @@ def test_the_banner_follows_the_language_chosen_after_staff_unlocked(
     staffed.start("fa")
     text = staffed.window.staff.banner.text.text()
     persian, german = text.split("\n")
-    assert "Anna K." in persian and persian != "Sie bekommen Hilfe vom Personal: \u2068Anna K.\u2069"
+    assert (
+        "Anna K." in persian and persian != "Sie bekommen Hilfe vom Personal: \u2068Anna K.\u2069"
+    )
     assert german == "\u2066Sie bekommen Hilfe vom Personal: \u2068Anna K.\u2069\u2069"
 
 

@@ -7,7 +7,7 @@ import pytest
 from PySide6.QtWidgets import QLabel
 
 from kiosk.catalog.compiled import CompiledCatalog
-from kiosk.catalog.strings import codelist_ctx
+from kiosk.definition.strings import codelist_ctx
 from kiosk.i18n import gettext_for
 from tests.ui.conftest import Kiosk
 from ui import texts
@@ -32,7 +32,9 @@ def test_german_lines_inside_right_to_left_messages_are_isolated(kiosk: Kiosk) -
     kiosk.click("next")
     message = form.frames["family_name"].errors.text()
     arabic, german = message.split("\n")
-    assert german == f"{LRI}Bitte füllen Sie dieses Feld aus.{PDI}"  # its full stop stays at its end
+    assert (
+        german == f"{LRI}Bitte füllen Sie dieses Feld aus.{PDI}"
+    )  # its full stop stays at its end
     assert arabic and LRI not in arabic
 
 
@@ -91,7 +93,9 @@ def test_answer_options_show_the_german_term_beside(kiosk: Kiosk) -> None:
     assert any(row.endswith(f"{LRI}Syrien{PDI}") for row in rows)
     nationality.search.setText("Syrien")  # German words find the visitor's option too
     nationality._filter("Syrien")
-    visible = [i for i in range(nationality.list.count()) if not nationality.list.item(i).isHidden()]
+    visible = [
+        i for i in range(nationality.list.count()) if not nationality.list.item(i).isHidden()
+    ]
     assert len(visible) == 1
 
 

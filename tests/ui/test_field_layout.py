@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from kiosk.catalog.compiled import CompiledCatalog
-from kiosk.catalog.model import Consent, Form, FormField, Option
+from kiosk.definition.model import Consent, Form, FormField, Option
 from kiosk.engine.messages import Message
 from ui.fields.frame import FieldContext, FieldFrame, GroupFrame
 from ui.theme import Theme, current, set_current

@@ -58,7 +58,9 @@ def test_pointing_pictograms_turn_round_for_right_to_left() -> None:
     back = pixmap("back", "#000000", 32).toImage()
     mirrored = pixmap("back", "#000000", 32, True).toImage()
     assert mirrored == back.transformed(QTransform().scale(-1, 1))
-    assert pixmap("print", "#000000", 32, True).toImage() == pixmap("print", "#000000", 32).toImage()
+    assert (
+        pixmap("print", "#000000", 32, True).toImage() == pixmap("print", "#000000", 32).toImage()
+    )
 
 
 def test_the_idle_warning_dims_the_whole_window(kiosk: Kiosk) -> None:
@@ -123,7 +125,9 @@ def test_a_chosen_answer_shows_a_check_not_only_a_colour(
     assert tile.isChecked()
     assert tile.mark.pixmap() is not None and not tile.mark.pixmap().isNull()  # type: ignore[attr-defined]
     other = next(
-        b for b in form.findChildren(QAbstractButton) if b.property("kiosk_id") == "concern.extension"
+        b
+        for b in form.findChildren(QAbstractButton)
+        if b.property("kiosk_id") == "concern.extension"
     )
     assert not other.isChecked()
     assert other.mark.pixmap() is None or other.mark.pixmap().isNull()  # type: ignore[attr-defined]

@@ -40,6 +40,8 @@ WINDOW_MAKERS = {
     "QDesktopServices",
     "QSystemTrayIcon",
 }
+
+
 def test_the_ui_code_makes_no_window_of_its_own() -> None:
     for path in sorted(UI.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))

@@ -83,7 +83,9 @@ def test_resuming_after_choosing_a_language_keeps_the_draft(kiosk: Kiosk) -> Non
     assert isinstance(session, VisitorSession) and not session.ended
     actions = [e["action"] for e in kiosk.terminal.store.audit.entries()]
     assert actions[-2:] != ["session_end", "session_end"]
-    ends = [e["detail"] for e in kiosk.terminal.store.audit.entries() if e["action"] == "session_end"]
+    ends = [
+        e["detail"] for e in kiosk.terminal.store.audit.entries() if e["action"] == "session_end"
+    ]
     assert "timeout" not in ends
 
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from kiosk.catalog.codelists import country_names
+from kiosk.definition.codelists import country_names
 from ui import texts
 from ui.fields.base import Input, KioskLineEdit
 from ui.keyboard import mark_keyboard

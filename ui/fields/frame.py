@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.catalog.compiled import CompiledCatalog
-from kiosk.catalog.model import CHOICE_TYPES, CodeList, Form, FormField
-from kiosk.catalog.strings import codelist_ctx, field_ctx, option_ctx
+from kiosk.definition.model import CHOICE_TYPES, CodeList, Form, FormField
+from kiosk.definition.strings import codelist_ctx, field_ctx, option_ctx
 from kiosk.engine.messages import Message
 from kiosk.engine.validators import resolve_date_bound
 from ui import texts

@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.catalog.compiled import CompiledCatalog
-from kiosk.catalog.model import Form, FormField
-from kiosk.catalog.strings import field_ctx, form_ctx, page_ctx
+from kiosk.definition.model import Form, FormField
+from kiosk.definition.strings import field_ctx, form_ctx, page_ctx
 from kiosk.documents.answers import describe
 from kiosk.engine.form import CompiledForm
 from kiosk.session.visitor import Receipt

@@ -22,8 +22,8 @@ from typing import Any
 from PySide6.QtWidgets import QProgressBar, QScrollArea, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.catalog.compiled import CompiledCatalog
-from kiosk.catalog.model import Form, FormField
-from kiosk.catalog.strings import form_ctx, page_ctx
+from kiosk.definition.model import Form, FormField
+from kiosk.definition.strings import form_ctx, page_ctx
 from kiosk.documents.answers import describe
 from kiosk.engine.form import CompiledForm, FormState
 from kiosk.engine.messages import Message

@@ -9,8 +9,8 @@ from typing import cast
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.catalog.compiled import CompiledCatalog
-from kiosk.catalog.model import Form
-from kiosk.catalog.strings import form_ctx, info_ctx, office_ctx, topic_ctx
+from kiosk.definition.model import Form
+from kiosk.definition.strings import form_ctx, info_ctx, office_ctx, topic_ctx
 from ui import texts
 from ui.fields.base import KioskLineEdit
 from ui.keyboard import mark_keyboard

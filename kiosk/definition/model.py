@@ -4,7 +4,7 @@ The same classes describe the YAML source an admin writes and the compiled
 catalog a terminal runs, so that what the editor's JSON Schema accepts is
 exactly what the kiosk understands. Every visitor-facing string is written in
 German (the source language); translations live in PO files and are attached at
-compile time by their ``msgctxt`` (see :mod:`kiosk.catalog.strings`).
+compile time by their ``msgctxt`` (see :mod:`kiosk.definition.strings`).
 
 Unknown keys are errors (``extra="forbid"``) because a misspelt ``visble_if``
 that is silently ignored would show a field to everyone.
@@ -31,8 +31,8 @@ from pydantic import (
     model_validator,
 )
 
-from kiosk.engine.bounds import MAX_EXPRESSION_LENGTH, NUMBER_LIMIT
-from kiosk.engine.patterns import MAX_PATTERN_LENGTH, MAX_SUBJECT_LENGTH, pattern_problem
+from kiosk.definition.bounds import MAX_EXPRESSION_LENGTH, NUMBER_LIMIT
+from kiosk.definition.patterns import MAX_PATTERN_LENGTH, MAX_SUBJECT_LENGTH, pattern_problem
 
 #: Largest version number: fits a signed 32-bit integer, so every store and client
 #: (SQLite, PostgreSQL, JSON in a browser) keeps it exactly.

@@ -3,14 +3,14 @@
 A newcomer to the project starts the kiosk and sees applications travel: the
 terminal is enrolled with its local server, every office gets a token, and
 the command that fetches an office's applications is printed. Nothing here is
-for production, where server and terminals are separate machines.
+for production, where server and terminals are separate machines; it lives in
+the launcher, the one place that may put a server and a terminal together.
 """
 
 from __future__ import annotations
 
 import socket
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +22,6 @@ from kiosk.catalog.install import load_trust, save_trust
 from kiosk.crypto.signing import generate_key_pair, load_public_key, public_key_pem, public_path_for
 from kiosk.private_files import write_private
 from sync.client.credential import EnrolmentError, enrol, load_credential
-from sync.client.worker import SyncLoop, SyncSettings
 from sync.server import accounts
 from sync.server.db import open_engine
 from sync.server.embedded import EmbeddedServer
@@ -142,49 +141,28 @@ def catalog_offices(root: Path) -> list[str]:
     return [str(o["id"]) for o in data.get("offices", []) if isinstance(o, dict) and "id" in o]
 
 
-class BackgroundSync:
-    """`kiosk run`'s sync, off the UI's way: for the demo, first the local server.
+class LocalServer:
+    """The demo server as the background sync's companion: started in the sync's thread
+    (so the first screen does not wait for a web server), stopped after the sync."""
 
-    Everything happens in one thread so the first screen is not delayed by
-    starting a web server; the sync loop then idles until the terminal is
-    enrolled, and sends the outbox whenever it is.
-    """
-
-    def __init__(
-        self,
-        home: Path,
-        *,
-        local_catalog: Path | None = None,
-        port: int = DEFAULT_PORT,
-        settings: SyncSettings | None = None,
-    ) -> None:
+    def __init__(self, home: Path, catalog_root: Path, *, port: int = DEFAULT_PORT) -> None:
         self.home = home
-        self.local_catalog = local_catalog
+        self.catalog_root = catalog_root
         self.port = port
-        self.loop = SyncLoop(home, settings=settings or SyncSettings(idle_interval=5.0))
         self.local: LocalLoop | None = None
-        self._thread = threading.Thread(target=self._run, name="kiosk-sync", daemon=True)
 
-    def start(self) -> BackgroundSync:
-        self._thread.start()
-        return self
-
-    def _run(self) -> None:
-        if self.local_catalog is not None:
-            try:
-                self.local = start_local_loop(
-                    self.home,
-                    catalog_offices(self.local_catalog),
-                    port=self.port,
-                    deployment=catalog_id(self.local_catalog),
-                )
-                explain(self.local, self.home)
-            except (OSError, RuntimeError, ValueError, EnrolmentError) as exc:
-                print(f"the local central server did not start: {exc}", file=sys.stderr)
-        self.loop.run()
+    def start(self) -> None:
+        try:
+            self.local = start_local_loop(
+                self.home,
+                catalog_offices(self.catalog_root),
+                port=self.port,
+                deployment=catalog_id(self.catalog_root),
+            )
+            explain(self.local, self.home)
+        except (OSError, RuntimeError, ValueError, EnrolmentError) as exc:
+            print(f"the local central server did not start: {exc}", file=sys.stderr)
 
     def stop(self) -> None:
-        self.loop.stop()
-        self._thread.join(10)
         if self.local is not None:
             self.local.stop()

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from kiosk.cli.common import add_catalog_path
+from cli.common import add_catalog_path
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,9 +27,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_sample(args: argparse.Namespace) -> int:
-    from kiosk.cli.catalog_cmd import _catalog_or_report
+    from cli.catalog_cmd import _catalog_or_report
     from kiosk.documents.render import info_sheet, office_copy, receipt, visitor_copy
-    from kiosk.documents.sample import sample_record
+    from kiosk.simulation.sample_documents import sample_record
 
     catalog = _catalog_or_report(args)
     if catalog is None:

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.cli.common import add_home, format_counts
+from cli.common import add_home, format_counts
 from kiosk.paths import home_dir
 
 if TYPE_CHECKING:

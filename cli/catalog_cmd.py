@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # imported by the commands themselves, so `kiosk` starts fast
     from kiosk.catalog.build import BuildResult
     from kiosk.catalog.compiled import CompiledCatalog
 
-from kiosk.cli.common import add_catalog_path
+from cli.common import add_catalog_path
 from kiosk.paths import default_catalog_dir
 
 DEPLOYMENT = r"[a-z0-9][a-z0-9_.-]{0,62}"
@@ -153,7 +153,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def stats_of(result: BuildResult) -> dict[str, Any]:
-    from kiosk.catalog.model import iter_fields
+    from kiosk.definition.model import iter_fields
 
     assert result.catalog is not None
     catalog = result.catalog.catalog

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from kiosk.cli.common import add_catalog_path, add_home, load_catalog, open_store
+from cli.common import add_catalog_path, add_home, load_catalog, open_store
 from kiosk.paths import home_dir
 
 

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.cli.common import add_home
+from cli.common import add_home
 from kiosk.paths import home_dir
 
 if TYPE_CHECKING:  # imported when the command runs, so that `kiosk` starts fast

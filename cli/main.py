@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from kiosk.cli import (
+from cli import (
     catalog_cmd,
     documents_cmd,
     office_cmd,

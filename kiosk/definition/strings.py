@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
-from kiosk.catalog.model import (
+from kiosk.definition.model import (
     CatalogHeader,
     CodeList,
     Form,

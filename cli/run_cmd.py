@@ -7,7 +7,7 @@ import os
 import sys
 from typing import Any
 
-from kiosk.cli.common import add_catalog_path, add_home, catalog_paths
+from cli.common import add_catalog_path, add_home, catalog_paths
 from kiosk.paths import home_dir
 from kiosk.platform_check import check_display, check_qt
 
@@ -61,13 +61,17 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     def start_sync() -> None:
         """After the first paint: importing the sync (and the demo server) takes long."""
+        from sync.client.background import BackgroundSync
         from sync.client.status import sync_status
-        from sync.local import BackgroundSync
 
-        local = root if args.local_server else None
+        companion = None
+        if args.local_server:
+            from cli.local_server import LocalServer
+
+            companion = LocalServer(home, root)
         started["status"] = sync_status
         try:
-            started["sync"] = BackgroundSync(home, local_catalog=local).start()
+            started["sync"] = BackgroundSync(home, companion=companion).start()
         except Exception as exc:  # the kiosk serves visitors offline; staff see "not enrolled"
             print(f"sync not started: {type(exc).__name__}: {exc}", file=sys.stderr)
 

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
-from kiosk.cli.common import open_store
+from cli.common import open_store
 from kiosk.paths import home_dir
 
 if TYPE_CHECKING:
@@ -359,7 +359,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_reset_lockout(args: argparse.Namespace) -> int:
     from kiosk.session.clock import SystemClock
-    from kiosk.staff.unlock import clear_lockout
+    from kiosk.session.unlock import clear_lockout
 
     with _store(args) as store:
         cleared = clear_lockout(store, at=SystemClock().now(), actor=ACTOR)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.cli.common import add_home, format_counts, open_store
+from cli.common import add_home, format_counts, open_store
 from kiosk.paths import home_dir
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def _pin_keys(home: Path, keys: list[bytes], deployment: str | None) -> int:
     from kiosk.paths import default_catalog_dir
 
     if deployment is None:
-        from sync.local import catalog_id
+        from cli.local_server import catalog_id
 
         deployment = catalog_id(default_catalog_dir())
     try:

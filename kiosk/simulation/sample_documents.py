@@ -9,7 +9,7 @@ import unicodedata
 from typing import Any
 
 from kiosk.catalog.compiled import CompiledCatalog
-from kiosk.catalog.model import FormField
+from kiosk.definition.model import FormField
 from kiosk.documents.render import ApplicationRecord
 from kiosk.session.codes import check_char
 from kiosk.simulation.answers import AnswerMaker
