@@ -8,7 +8,7 @@ LANGS := $(shell $(PYTHON) -c "import re;print(' '.join(re.search(r'languages: \
 PO_LANGS := $(filter-out de,$(LANGS))
 MO_FILES := $(foreach l,$(PO_LANGS),translations/$(l)/LC_MESSAGES/ui.mo translations/$(l)/LC_MESSAGES/catalog.mo)
 
-.PHONY: run test check lint typecheck pytest translations translations-update clean venv bundle bundle-smoke
+.PHONY: run test check lint typecheck pytest translations translations-update clean venv bundle bundle-smoke bench
 
 run: $(STAMP) translations
 	$(VENV)/bin/kiosk run --demo --local-server $(ARGS)
@@ -50,6 +50,10 @@ check: $(STAMP)
 
 pytest: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+# Every benchmark beside floors measured in the same run, then one table; MISS is no failure.
+bench: $(STAMP) translations
+	QT_QPA_PLATFORM=offscreen $(PY) bench/run_all.py $(BENCH_ARGS)
 
 # One-folder bundle (PyInstaller): dist/kiosk/kiosk runs without Python on the terminal.
 bundle: $(STAMP) translations

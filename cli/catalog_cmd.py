@@ -112,7 +112,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--token",
         metavar="ADMIN_TOKEN",
-        default=os.environ.get("KIOSK_ADMIN_TOKEN"),
+        default=None,
         help="from `kiosk server admin-token` (default: $KIOSK_ADMIN_TOKEN)",
     )
     p.add_argument(
@@ -415,10 +415,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from kiosk.catalog.bundle import BundleRefusedError, split_bundle
+    from kiosk.settings import admin_token_from_environment
     from sync.client.admin import AdminClient, PublishRefusedError
     from sync.client.tls import TLSSettingsError, check_server_url
     from sync.client.transport import AuthRefusedError, SyncError
 
+    args.token = args.token or admin_token_from_environment()
     if not args.token:
         print("publishing needs an admin token: --token or $KIOSK_ADMIN_TOKEN", file=sys.stderr)
         return 2

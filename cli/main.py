@@ -16,6 +16,7 @@ from cli import (
     office_cmd,
     run_cmd,
     server_cmd,
+    settings_cmd,
     simulate_cmd,
     staff_cmd,
     sync_cmd,
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync_cmd.register(sub)
     staff_cmd.register(sub)
     server_cmd.register(sub)
+    settings_cmd.register(sub)
     return parser
 
 

@@ -12,7 +12,11 @@ from cli.common import add_home
 from kiosk.paths import home_dir
 
 if TYPE_CHECKING:  # imported when the command runs, so that `kiosk` starts fast
+    from sync import protocol
     from sync.client.office import FetchReport
+    from sync.client.office_quarantined import NotServed
+    from sync.client.office_refile import Refiled, RefileReport
+    from sync.client.office_seal import OfficeKeys
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -58,6 +62,56 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     p.set_defaults(handler=cmd_fetch)
 
+    p = osub.add_parser(
+        "refile",
+        help="file what OUT/quarantine holds and can now be read (offline)",
+        description="Each OUT/quarantine/ID.sealed is opened and checked as fetch does, against\n"
+        "the server's listing fetch kept beside it (ID.entry.json); what passes is filed\n"
+        "into OUT as fetch would have filed it, then removed from the quarantine. What\n"
+        "still fails stays, its ID.reason.txt brought up to date. An application an older\n"
+        "tool quarantined without its listing is filed only if its reason shows that\n"
+        "neither its SHA-256 nor what its terminal declared was in question; with\n"
+        "--server and --token its listing is read from the server first. The server is\n"
+        "told nothing: it was told when the application was quarantined.",
+        epilog=REFILE_EXIT_STATUS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument(
+        "--office",
+        required=True,
+        metavar="OFFICE",
+        help="the office OUT is for, as given to fetch: an application sealed for another "
+        "office stays in quarantine",
+    )
+    p.add_argument(
+        "--key",
+        required=True,
+        action="append",
+        metavar="KEYFILE",
+        help="the office's private key; during a key change give it twice, old and new",
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="the folder fetch filed into")
+    p.add_argument(
+        "--trust-key",
+        action="store_true",
+        help="the key is surely the office's: go on even when no quarantined application "
+        "names it or opens with it, instead of stopping with exit status 2",
+    )
+    p.add_argument("--json", action="store_true", help="print one JSON report at the end")
+    p.add_argument(
+        "--server",
+        metavar="URL",
+        help="read the listing of applications quarantined without theirs from this server "
+        "(with --token), so that they are checked as fetch checks them",
+    )
+    p.add_argument("--token", help="the office token, for --server")
+    p.add_argument(
+        "--ca-file",
+        metavar="PEM",
+        help="the server's certificate or its private CA's, trusted instead of the system's CAs",
+    )
+    p.set_defaults(handler=cmd_refile)
+
 
 def _bad_office(office: str) -> bool:
     if re.fullmatch(r"[a-z][a-z0-9_]{0,62}", office):
@@ -100,26 +154,34 @@ exit status:
 EXIT_STOPPED, EXIT_REFUSED, EXIT_QUARANTINED = 1, 2, 3
 
 
-def cmd_fetch(args: argparse.Namespace) -> int:
+def _office_keys(names: list[str]) -> OfficeKeys | None:
+    """The keys in the files *names*; None after saying why they are not usable."""
     from kiosk.crypto.sealing import OfficeKeyError
-    from sync.client.office import FetchReport, OfficeClient, WrongKeyError, WrongOfficeError
     from sync.client.office_seal import OfficeKeys
+
+    pems = []
+    for name in names:
+        try:
+            pems.append(Path(name).read_bytes())
+        except OSError as exc:
+            print(f"{name}: cannot read the private key ({exc.strerror})", file=sys.stderr)
+            return None
+    try:
+        return OfficeKeys.load(pems)
+    except OfficeKeyError as exc:
+        print(f"{', '.join(names)}: not usable as the office's key: {exc}", file=sys.stderr)
+        return None
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from sync.client.office import FetchReport, OfficeClient, WrongKeyError, WrongOfficeError
     from sync.client.tls import TLSSettingsError
     from sync.client.transport import AuthRefusedError, SyncError, http_transport
 
     if _bad_office(args.office):
         return EXIT_REFUSED
-    pems = []
-    for name in args.key:
-        try:
-            pems.append(Path(name).read_bytes())
-        except OSError as exc:
-            print(f"{name}: cannot read the private key ({exc.strerror})", file=sys.stderr)
-            return EXIT_REFUSED
-    try:
-        keys = OfficeKeys.load(pems)
-    except OfficeKeyError as exc:
-        print(f"{', '.join(args.key)}: not usable as the office's key: {exc}", file=sys.stderr)
+    keys = _office_keys(args.key)
+    if keys is None:
         return EXIT_REFUSED
     out = Path(args.out)
     try:  # an http:// URL beyond this machine would carry the office token in clear
@@ -173,4 +235,122 @@ def _summary(report: FetchReport, out: Path) -> None:
         )
     if report.failed:
         line += f"; {len(report.failed)} stay in the inbox"
+    print(line, file=sys.stderr)
+
+
+REFILE_EXIT_STATUS = """\
+exit status:
+  0  every quarantined application filed (or the quarantine is empty)
+  1  refiling stopped (a file that cannot be written or removed, or with --server
+     the server could not be asked), or some applications need a person: their
+     reference is filed in OUT with another record, or their files in
+     OUT/quarantine are not as the office tool writes them (see the lines above);
+     what was filed before stays filed
+  2  nothing changed: a bad argument or key file, a missing OUT, a key that is
+     not the office's (no quarantined application names it or opens with it), or
+     with --server a token the server refuses or that belongs to another office
+  3  the rest filed, some applications still cannot be read and stay in
+     OUT/quarantine, each ID.reason.txt saying why as of this run
+"""
+
+
+def cmd_refile(args: argparse.Namespace) -> int:
+    import json
+
+    from sync.client.office import WrongKeyError
+    from sync.client.office_refile import RefileReport, refile
+
+    if _bad_office(args.office):
+        return EXIT_REFUSED
+    keys = _office_keys(args.key)
+    if keys is None:
+        return EXIT_REFUSED
+    out = Path(args.out)
+    if not out.is_dir():
+        print(f"{out}: not a folder (give the folder fetch filed into)", file=sys.stderr)
+        return EXIT_REFUSED
+    listings: dict[str, protocol.InboxEntry | NotServed] = {}
+    if args.server or args.token:
+        asked = _listings_from_server(args, out)
+        if isinstance(asked, int):
+            return asked
+        listings = asked
+    report = RefileReport(echo=None if args.json else _echo_refiled)
+    stopped = None
+    try:
+        refile(keys, out, args.office, trust_key=args.trust_key, listings=listings, report=report)
+    except WrongKeyError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_REFUSED
+    except OSError as exc:
+        stopped = f"refiling stopped: {exc.filename or out}: {exc.strerror}"
+    if args.json:
+        print(json.dumps(report.as_json() | {"stopped": stopped}, indent=2, ensure_ascii=False))
+    else:
+        if stopped:
+            print(stopped, file=sys.stderr)
+        _refile_summary(report, out)
+    if stopped or report.count("left"):
+        return EXIT_STOPPED
+    return EXIT_QUARANTINED if report.count("quarantined") else 0
+
+
+def _listings_from_server(
+    args: argparse.Namespace, out: Path
+) -> dict[str, protocol.InboxEntry | NotServed] | int:
+    """The server's listings of what was quarantined without them, or the exit status
+    after saying why they could not be read (nothing is changed then)."""
+    from sync.client.office import WrongOfficeError
+    from sync.client.office_http import OfficeApi
+    from sync.client.office_quarantined import ids_without_listing, read_listings
+    from sync.client.tls import TLSSettingsError
+    from sync.client.transport import AuthRefusedError, SyncError, http_transport
+
+    if not (args.server and args.token):
+        print("--server and --token go together", file=sys.stderr)
+        return EXIT_REFUSED
+    try:
+        ca_file = Path(args.ca_file) if args.ca_file else None
+        client = OfficeApi(args.server, args.token, transport=http_transport(ca_file))
+    except TLSSettingsError as exc:
+        print(exc.message, file=sys.stderr)
+        return EXIT_REFUSED
+    try:
+        return read_listings(client, ids_without_listing(out), args.office)
+    except AuthRefusedError as exc:
+        print(f"the server refused the office token: {exc.message}", file=sys.stderr)
+        return EXIT_REFUSED
+    except WrongOfficeError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_REFUSED
+    except SyncError as exc:
+        print(f"refiling stopped: {exc.message}; nothing was changed", file=sys.stderr)
+        return EXIT_STOPPED
+    finally:
+        client.close()
+
+
+def _echo_refiled(result: Refiled) -> None:
+    """One line each, as it is done: filed ones on stdout, the rest on stderr."""
+    name = result.reference or f"{result.id}.sealed"
+    if result.outcome == "filed":
+        print(f"{name}: filed, {result.detail}", flush=True)
+    elif result.outcome == "already_filed":
+        print(f"{name}: already filed, {result.detail}", flush=True)
+    elif result.outcome == "quarantined":
+        updated = " (reason updated)" if result.reason_updated else ""
+        print(f"{name}: still quarantined{updated}: {result.detail}", file=sys.stderr, flush=True)
+    else:
+        print(f"{name}: left in quarantine: {result.detail}", file=sys.stderr, flush=True)
+
+
+def _refile_summary(report: RefileReport, out: Path) -> None:
+    filed, already = report.count("filed"), report.count("already_filed")
+    line = f"{filed} application(s) filed in {out} from {out / 'quarantine'}"
+    if already:
+        line += f"; {already} were filed already and left the quarantine"
+    if still := report.count("quarantined"):
+        line += f"; {still} still cannot be read and stay quarantined"
+    if left := report.count("left"):
+        line += f"; {left} need a look (see above) and stay as they are"
     print(line, file=sys.stderr)

@@ -1,15 +1,30 @@
-"""``kiosk run``: start the touch application."""
+"""``kiosk run``: start the touch application.
+
+It reads HOME/kiosk.toml first (a file it cannot use stops it, exit 2, with the
+file, key and reason) and logs, with the sync it starts and the catalog installs,
+to HOME/logs (see :mod:`kiosk.logsetup`).
+"""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from cli.common import add_catalog_path, add_home, catalog_paths
+from cli.settings_cmd import load_or_explain, session_config, sync_settings
+from kiosk import __version__
 from kiosk.paths import home_dir
 from kiosk.platform_check import check_display, check_qt
+
+if TYPE_CHECKING:
+    from kiosk.session.config import SessionConfig
+    from kiosk.settings import KioskSettings
+
+log = logging.getLogger("kiosk.run")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -43,8 +58,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return 3
     home = home_dir(args.home)
+    loaded = load_or_explain(home)
+    if loaded is None:
+        return 2  # a bad kiosk.toml is named, key by key; the kiosk does not start on it
     root, translations = catalog_paths(args)
-    from kiosk.catalog.install import runs_signed_catalogs
+    from kiosk.catalog.bundle_files import runs_signed_catalogs
 
     if args.demo and runs_signed_catalogs(home):
         print(
@@ -53,10 +71,40 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    from kiosk.logsetup import configure_logging
+
+    logs = configure_logging(home, loaded.settings.logging)
+    log.info("kiosk %s starting", __version__)
+    try:
+        return _run(args, home, root, translations, loaded.settings)
+    finally:
+        log.info("kiosk stopped")
+        logs.close()
+
+
+def _run(
+    args: argparse.Namespace,
+    home: Path,
+    root: Path,
+    translations: Path | None,
+    settings: KioskSettings,
+) -> int:
     from ui.app import run_app  # Qt is imported only here
 
+    def config() -> SessionConfig:
+        return session_config(settings)
+
     if args.smoke:
-        return run_app(home, root, translations, windowed=args.windowed, smoke=True, demo=args.demo)
+        return run_app(
+            home,
+            root,
+            translations,
+            windowed=args.windowed,
+            smoke=True,
+            demo=args.demo,
+            settings=settings,
+            session_config=config,
+        )
     started: dict[str, Any] = {}
 
     def start_sync() -> None:
@@ -71,9 +119,13 @@ def cmd_run(args: argparse.Namespace) -> int:
             companion = LocalServer(home, root)
         started["status"] = sync_status
         try:
-            started["sync"] = BackgroundSync(home, companion=companion).start()
+            started["sync"] = BackgroundSync(
+                home, settings=sync_settings(settings), companion=companion
+            ).start()
         except Exception as exc:  # the kiosk serves visitors offline; staff see "not enrolled"
-            print(f"sync not started: {type(exc).__name__}: {exc}", file=sys.stderr)
+            logging.getLogger("kiosk.sync").warning(
+                "sync not started: %s: %s", type(exc).__name__, exc
+            )
 
     def status_for(store: Any) -> dict[str, Any]:
         status = started.get("status")
@@ -95,6 +147,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             status_for=status_for,
             sync_now=sync_now,
             after_first_paint=start_sync,
+            settings=settings,
+            session_config=config,
         )
     finally:
         background = started.get("sync")

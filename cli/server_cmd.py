@@ -93,15 +93,18 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_stats)
 
+    p = action("migrate", "upgrade the database schema now (every start does it too)")
+    p.set_defaults(handler=cmd_migrate)
 
-def _engine(args: argparse.Namespace) -> Engine | None:
+
+def _engine(args: argparse.Namespace, *, upgrade: bool = True) -> Engine | None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from sync.server.db import SchemaError, open_engine
 
     url = args.db or str(home_dir(args.home) / "server" / "server.sqlite3")
     try:
-        return open_engine(url)
+        return open_engine(url, upgrade=upgrade)
     except (SQLAlchemyError, SchemaError, ValueError) as exc:
         detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         print(f"cannot open the server database: {detail}", file=sys.stderr)
@@ -359,4 +362,27 @@ def cmd_stats(args: argparse.Namespace) -> int:
         print(f"{office}: {states['new']} new, {states['acknowledged']} acknowledged{note}")
     print(f"conflicts: {result.conflicts}")
     print(f"terminals: {format_counts(result.terminals)}")
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """What ``serve`` does silently at its start, on request and told: back the database
+    up first (see docs/sync.md); a database of a newer server is refused untouched."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from sync.server.migrate import SchemaError, upgrade_to_head
+
+    engine = _engine(args, upgrade=False)
+    if engine is None:
+        return 1
+    try:
+        done = upgrade_to_head(engine)
+    except (SQLAlchemyError, SchemaError) as exc:
+        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        print(f"cannot upgrade the server database: {detail}", file=sys.stderr)
+        return 1
+    finally:
+        engine.dispose()
+    print(f"before: {done.before.describe()}")
+    print(f"after:  {done.after.describe()} (the newest this server knows)")
     return 0

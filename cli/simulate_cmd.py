@@ -9,12 +9,20 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cli.common import add_catalog_path, add_home, load_catalog, open_store
+from cli.settings_cmd import load_or_explain, session_config
 from kiosk.paths import home_dir
+
+if TYPE_CHECKING:
+    from kiosk.session.config import SessionConfig
+
+log = logging.getLogger("kiosk.simulation")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -39,14 +47,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
-    from kiosk.session.clock import FakeClock
-    from kiosk.session.terminal import Terminal, ensure_demo_office_keys
-    from kiosk.simulation.driver import simulate
-
     if args.visitors < 0 or args.leave_drafts < 0:
         print("--visitors and --leave-drafts must not be negative", file=sys.stderr)
         return 2
-    from kiosk.catalog.install import runs_signed_catalogs
+    from kiosk.catalog.bundle_files import runs_signed_catalogs
 
     home = home_dir(args.home)
     if runs_signed_catalogs(home):
@@ -57,6 +61,25 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    loaded = load_or_explain(home)
+    if loaded is None:
+        return 2
+    from kiosk.logsetup import configure_logging
+
+    logs = configure_logging(home, loaded.settings.logging)  # as `kiosk run` logs
+    try:
+        return _simulate(args, home, session_config(loaded.settings))
+    finally:
+        logs.close()
+
+
+def _simulate(args: argparse.Namespace, home: Path, config: SessionConfig) -> int:
+    """The visitors, on a terminal with the session timings of HOME/kiosk.toml (*config*)."""
+    from kiosk.logsetup import Count
+    from kiosk.session.clock import FakeClock
+    from kiosk.session.terminal import Terminal, ensure_demo_office_keys
+    from kiosk.simulation.driver import simulate
+
     catalog = load_catalog(args, home)
     store = open_store(home)
     if catalog is None or store is None:
@@ -71,9 +94,17 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             f"made a demo key pair for office '{office}' in {home / 'office_keys'}", file=sys.stderr
         )
     clock = FakeClock(start=time.time())
-    terminal = Terminal(store, catalog, home, clock=clock, demo=True)
+    terminal = Terminal(store, catalog, home, clock=clock, config=config, demo=True)
+    log.info("simulating %d visitors (seed %d)", Count(args.visitors), Count(args.seed))
     report = simulate(
         terminal, clock, visitors=args.visitors, seed=args.seed, leave_drafts=args.leave_drafts
+    )
+    log.info(
+        "simulated %d visitors: %d submitted, %d left as drafts, %d skipped",
+        Count(args.visitors),
+        Count(len(report.submitted)),
+        Count(len(report.parked)),
+        Count(report.skipped),
     )
     if args.report:
         Path(args.report).write_text(

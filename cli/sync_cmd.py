@@ -113,6 +113,7 @@ def _pin_keys(home: Path, keys: list[bytes], deployment: str | None) -> int:
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
+    from kiosk.store.outbox import OutboxState
     from sync.client.catalog_pull import installer_for
     from sync.client.credential import EnrolmentError, load_credential
     from sync.client.tls import TLSSettingsError, check_server_url, verify_for
@@ -141,8 +142,18 @@ def cmd_sync(args: argparse.Namespace) -> int:
         )
         return 1
     if not args.once:
+        from cli.settings_cmd import load_or_explain, sync_settings
+        from kiosk.logsetup import configure_logging
+
+        loaded = load_or_explain(home)
+        if loaded is None:
+            return 2  # a bad kiosk.toml is named, key by key
         print(f"syncing with {credential.server} until interrupted (Ctrl-C)", file=sys.stderr)
-        SyncLoop(home).run()
+        logs = configure_logging(home, loaded.settings.logging)  # as the kiosk's own sync logs
+        try:
+            SyncLoop(home, settings=sync_settings(loaded.settings)).run()
+        finally:
+            logs.close()
         return 0
     with sync_lock(home) as mine:
         if not mine:
@@ -181,7 +192,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if report.error:
         print(f"sync stopped: {report.error}", file=sys.stderr)
         return 1
-    return 0 if not report.counts.get("pending") else 1
+    return 0 if not report.counts.get(OutboxState.PENDING) else 1
 
 
 def _report_pull(result: PullResult) -> None:

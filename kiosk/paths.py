@@ -4,7 +4,8 @@ Resources (the demo catalog, translations) sit beside the packages in a source
 checkout and inside the bundle when frozen by PyInstaller. State (database,
 keys, configuration) lives in a *home* folder so that several terminals and
 servers can run side by side on one machine: ``--home`` wins, then
-``KIOSK_HOME``, then the platform's user data folder.
+``KIOSK_HOME`` (read by :mod:`kiosk.settings`, like every variable of ours), then the
+platform's user data folder.
 """
 
 from __future__ import annotations
@@ -36,12 +37,11 @@ def translations_dir() -> Path:
 
 def home_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The state folder, created on first use, for the kiosk user alone."""
-    if explicit:
-        path = Path(explicit)
-    elif os.environ.get("KIOSK_HOME"):
-        path = Path(os.environ["KIOSK_HOME"])
-    else:
-        path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    from kiosk.settings import home_from_environment
+
+    path = Path(
+        explicit or home_from_environment() or platformdirs.user_data_dir(APP_NAME, appauthor=False)
+    )
     from kiosk.hardening import private_home
 
     return private_home(path)

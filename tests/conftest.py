@@ -14,7 +14,7 @@ from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.crypto.keywrap import ScryptParams
 from kiosk.crypto.sealing import write_key_pair
 from kiosk.paths import default_catalog_dir, translations_dir
-from kiosk.session.terminal import SessionConfig
+from kiosk.session.config import SessionConfig
 
 TODAY = dt.date(2026, 11, 21)
 

@@ -21,22 +21,31 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLocale, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from kiosk.catalog.cache import read_boot
+from kiosk.logsetup import Diagnostic, log_exception
 from ui import texts
+from ui.crash import CrashGuard, OnGuiThread
 from ui.keyboard import prepare_environment
 from ui.qt_privacy import keep_qt_settings_off_disk
+
+if TYPE_CHECKING:
+    from kiosk.session.config import SessionConfig
+    from kiosk.session.terminal import Terminal
+    from kiosk.settings import KioskSettings
+    from ui.core import CoreRunner
+    from ui.window import KioskWindow
 
 #: Called once when the first screen has been painted (benchmarks, smoke tests).
 FIRST_PAINT_HOOK: Callable[[], None] | None = None
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
 
-log = logging.getLogger("kiosk.ui")
+log = logging.getLogger("kiosk.ui.start")  # why the kiosk did not start, or serves nobody
 
 
 def show_kiosk(window: QWidget, windowed: bool) -> None:
@@ -65,15 +74,16 @@ def _cover(window: QWidget, screen: QScreen) -> None:
 
 
 def kiosk_window(
-    terminal: Any,
-    core: Any,
+    terminal: Terminal,
+    core: CoreRunner,
     *,
     keyboard: bool,
     kiosk_mode: bool,
     status_source: Callable[[], dict[str, Any]] | None = None,
     sync_now: Callable[[], None] | None = None,
     out_of_service: bool = False,
-) -> Any:
+    speech_engine: str | None = None,
+) -> KioskWindow:
     """The kiosk window on *terminal*, as ``kiosk run`` builds it (tests build it so too)."""
     from ui.speech import Speaker
     from ui.window import KioskWindow
@@ -81,7 +91,7 @@ def kiosk_window(
     return KioskWindow(
         terminal,
         core,
-        speaker=Speaker(),
+        speaker=Speaker(speech_engine),
         keyboard=keyboard,
         kiosk_mode=kiosk_mode,
         status_source=status_source,
@@ -101,6 +111,16 @@ class FatalScreen(QLabel):
 
     def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt override
         event.ignore()  # nothing to close to: the terminal stays on this screen
+
+
+def stop_serving(window: QWidget, windowed: bool) -> FatalScreen:
+    """The kiosk after crashes it could not recover from (see :mod:`ui.crash`): a screen that
+    asks for staff and cannot be closed, in place of the kiosk window, which is hidden so
+    nothing of it can be tapped. Only a restart brings the kiosk back."""
+    screen = FatalScreen(texts.OUT_OF_SERVICE_TITLE, "repeated errors: see HOME/logs/kiosk.log")
+    show_kiosk(screen, windowed)  # shown last, so on top; the window under it goes
+    window.hide()
+    return screen
 
 
 def _fatal(message: str, detail: str, windowed: bool) -> QLabel:
@@ -142,6 +162,8 @@ def run_app(
     status_for: Callable[[Any], dict[str, Any]] | None = None,
     sync_now: Callable[[], None] | None = None,
     after_first_paint: Callable[[], None] | None = None,
+    settings: KioskSettings | None = None,
+    session_config: Callable[[], SessionConfig] | None = None,
 ) -> int:
     """Start the kiosk; returns the exit code.
 
@@ -150,12 +172,15 @@ def run_app(
     starts what the first screen need not wait for (the launcher's background sync).
     *demo*: run the unsigned catalog folder, with demo office keys, when no verified
     bundle is installed; otherwise a terminal that pins admin keys stays out of service.
+    *settings* and *session_config*: HOME/kiosk.toml, as the launcher read it (the
+    session's timings are made after the first paint: they need the core's packages).
     """
-    keyboard = prepare_environment() and not smoke
+    keyboard = prepare_environment(settings.keyboard.enabled if settings else None) and not smoke
     keep_qt_settings_off_disk()
     QLocale.setDefault(QLocale("de_DE"))
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
+    crash_guard = CrashGuard(home).install()  # logs what nobody caught; see ui.crash
     windowed = windowed or smoke
     if not windowed:
         app.setQuitOnLastWindowClosed(False)  # only the admin's exit ends the kiosk
@@ -177,7 +202,7 @@ def run_app(
         app.processEvents()
         first_paint()
 
-    def handover(window: Any) -> None:
+    def handover(window: KioskWindow) -> None:
         show_kiosk(window, windowed)
         if boot_window is not None:
             pending = boot_window.pending
@@ -196,9 +221,7 @@ def run_app(
                 after_first_paint()
             load_kiosk()
         except Exception as exc:  # the terminal must show something, never hang on boot
-            import traceback
-
-            traceback.print_exc()
+            log_exception(log, logging.ERROR, exc, "the kiosk could not start")
             state["fatal"] = _fatal(texts.STAFF_NEEDED, f"{type(exc).__name__}: {exc}", windowed)
             if boot_window is not None:
                 boot_window.release()
@@ -220,7 +243,8 @@ def run_app(
             # staff read why here; the fleet view shows the terminal's catalog as
             # "out_of_service"; visitors see the out-of-service screen and nothing else
             log.error(
-                "out of service until a verified catalog bundle is installed: %s", serving.closed
+                "out of service until a verified catalog bundle is installed: %s",
+                Diagnostic(serving.closed),
             )
             result = BuildResult(out_of_service_catalog(screen_languages(boot)), [])
         elif bundle is not None:
@@ -254,17 +278,32 @@ def run_app(
                 "offices without a public_key cannot receive applications (--demo makes keys)",
                 file=sys.stderr,
             )
-        core = CoreRunner()
+        terminal = Terminal(
+            store,
+            catalog,
+            home,
+            config=session_config() if session_config is not None else None,
+            installer=serving.installer,
+            bundle=bundle,
+            demo=demo,
+        )
+        core = CoreRunner(terminal)
         window = kiosk_window(
-            Terminal(store, catalog, home, installer=serving.installer, bundle=bundle, demo=demo),
+            terminal,
             core,
             keyboard=keyboard,
             kiosk_mode=not windowed,
             status_source=(lambda: status_for(store)) if status_for is not None else None,
             sync_now=sync_now,
             out_of_service=serving.closed is not None,
+            speech_engine=settings.speech.engine if settings else None,
         )
         state.update(window=window, core=core, store=store)
+        # after a crash: the welcome, nothing of the visit (queued: never inside the hook)
+        crash_guard.recover_with(lambda: window.wipe("crash"), deliver=OnGuiThread())
+        crash_guard.stop_serving_with(
+            lambda: state.__setitem__("fatal", stop_serving(window, windowed))
+        )
         if boot_window is None:
             show_kiosk(window, windowed)
             window.repaint()
@@ -289,6 +328,7 @@ def run_app(
 
     QTimer.singleShot(0, load_rest)
     code = int(app.exec())
+    crash_guard.uninstall()
     core = state.get("core")
     if core is not None:
         core.wait_idle()  # type: ignore[attr-defined]

@@ -1,10 +1,15 @@
 """The core thread: every call into the session and the store runs here, one after another.
 
 Disk writes (autosave, submit, continue later) may take milliseconds or, on a
-failing disk, much longer; none of it may stall the screen. The UI hands a
-function to :meth:`CoreRunner.run` and gets its result (or error) back on the
-UI thread through a queued signal. One thread also means the session is never
+failing disk, much longer; none of it may stall the screen. The UI hands an
+*operation* to :meth:`Lane.run` and gets its result (or error) back on the UI
+thread through a queued signal. One thread also means the session is never
 touched by two threads at once.
+
+An operation receives the lane's context (the terminal, for the core lane; the
+printers, for printing) and nothing else: what it works on is handed to it, never
+taken from the screen, and its success and failure callbacks are typed against
+its result, so mypy checks that the screen receives what the core returned.
 
 Two rules keep a slow result from acting on a screen it no longer belongs to:
 
@@ -31,14 +36,20 @@ import queue
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QObject, Signal, Slot
+
+if TYPE_CHECKING:
+    from kiosk.session.terminal import Terminal
 
 log = logging.getLogger("kiosk.ui.core")
 
 T = TypeVar("T")
+C = TypeVar("C")
 Errback = Callable[[BaseException], None]
+#: What runs off the UI thread: given the lane's context, it returns a result or raises.
+Operation = Callable[[C], T]
 
 
 class Scope:
@@ -59,8 +70,8 @@ class Scope:
 
 
 @dataclass
-class _Job(Generic[T]):
-    fn: Callable[[], T]
+class _Job(Generic[C, T]):
+    fn: Callable[[C], T]
     on_done: Callable[[T], None] | None
     on_error: Errback | None
     scope: Scope | None
@@ -70,7 +81,7 @@ class _Job(Generic[T]):
 
 @dataclass
 class _Outcome:
-    job: _Job[Any]
+    job: _Job[Any, Any]
     value: Any
     failed: bool
     ran: bool = True
@@ -81,8 +92,8 @@ def _log_dispose_failure(error: BaseException) -> None:
     log.error("closing a dropped result failed: %s", type(error).__name__, exc_info=error)
 
 
-class CoreRunner(QObject):
-    """Runs jobs on one worker thread and delivers their outcomes on the UI thread.
+class Lane(QObject, Generic[C]):
+    """Runs operations on one worker thread and delivers their outcomes on the UI thread.
 
     Signals:
         idle(): the queue ran empty and every outcome has been delivered (tests wait on it).
@@ -91,21 +102,24 @@ class CoreRunner(QObject):
     idle = Signal()
     _done = Signal(object)
 
-    def __init__(self, on_unhandled: Errback | None = None) -> None:
+    def __init__(
+        self, context: C, *, name: str = "kiosk-core", on_unhandled: Errback | None = None
+    ) -> None:
         super().__init__()
-        self._jobs: queue.Queue[_Job[Any] | None] = queue.Queue()
+        self._context = context
+        self._jobs: queue.Queue[_Job[C, Any] | None] = queue.Queue()
         self._queued_keys: set[str] = set()
         self._keys_lock = threading.Lock()
         self._done.connect(self._deliver)
         self.on_unhandled = on_unhandled
         self.pending = 0
         self._stopped = False
-        self._thread = threading.Thread(target=self._work, name="kiosk-core", daemon=True)
+        self._thread = threading.Thread(target=self._work, name=name, daemon=True)
         self._thread.start()
 
     def run(
         self,
-        fn: Callable[[], T],
+        fn: Operation[C, T],
         on_done: Callable[[T], None] | None = None,
         on_error: Errback | None = None,
         *,
@@ -113,7 +127,8 @@ class CoreRunner(QObject):
         key: str | None = None,
         on_dropped: Callable[[T], None] | None = None,
     ) -> bool:
-        """Queue *fn*; False when a job with the same *key* is still waiting (nothing queued)."""
+        """Queue *fn*, to be called with the lane's context; False when a job with the same
+        *key* is still waiting (nothing queued)."""
         if key is not None:
             with self._keys_lock:
                 if key in self._queued_keys:
@@ -135,7 +150,7 @@ class CoreRunner(QObject):
                 self._done.emit(_Outcome(job, None, False, ran=False))  # its visit is over
                 continue
             try:
-                result: Any = job.fn()
+                result: Any = job.fn(self._context)
             except BaseException as exc:  # delivered to the UI, never lost in the thread
                 self._done.emit(_Outcome(job, exc, True))
             else:
@@ -156,7 +171,7 @@ class CoreRunner(QObject):
             # nobody is left to show this to; what it holds is closed on the core thread
             dispose, value = job.on_dropped, outcome.value
             if dispose is not None and outcome.ran and not outcome.failed and not self._stopped:
-                self.run(lambda: dispose(value), on_error=_log_dispose_failure)
+                self.run(lambda _: dispose(value), on_error=_log_dispose_failure)
             return
         try:
             if outcome.failed:
@@ -177,7 +192,7 @@ class CoreRunner(QObject):
     def wait_idle(self, timeout: float = 10.0) -> None:
         """Block until every queued job ran (tests, shutdown); callbacks run on next event loop."""
         done = threading.Event()
-        self.run(done.set)
+        self.run(lambda _: done.set())
         done.wait(timeout)
 
     def stop(self) -> None:
@@ -185,3 +200,10 @@ class CoreRunner(QObject):
         self._stopped = True
         self._jobs.put(None)
         self._thread.join(timeout=5)
+
+
+class CoreRunner(Lane["Terminal"]):
+    """The core lane: every operation receives the terminal (store, session, catalog)."""
+
+    def __init__(self, terminal: Terminal, on_unhandled: Errback | None = None) -> None:
+        super().__init__(terminal, name="kiosk-core", on_unhandled=on_unhandled)

@@ -32,6 +32,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QVBoxLayout, QWidget
 
+from kiosk.settings import keyboard_override
 from ui import texts
 from ui.tr import KEYBOARD_LOCALES, Tr, native_name
 from ui.widgets import button, label
@@ -81,9 +82,12 @@ def mark_keyboard(widget: QWidget, kind: KeyboardKind) -> None:
     widget.setInputMethodHints(KIND_HINTS[kind])
 
 
-def prepare_environment() -> bool:
-    """Call before QApplication exists; False where no keyboard can be shown (headless)."""
-    if os.environ.get("KIOSK_KEYBOARD", "1") == "0":
+def prepare_environment(enabled: bool | None = None) -> bool:
+    """Call before QApplication exists; False where no keyboard can be shown (headless) or
+    none is wanted (*enabled*: ``keyboard.enabled`` of the settings; left out,
+    ``$KIOSK_KEYBOARD``)."""
+    wanted = enabled if enabled is not None else keyboard_override()
+    if wanted is False:
         return False
     if os.environ.get("QT_QPA_PLATFORM", "") in {"offscreen", "minimal"}:
         return False

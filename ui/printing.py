@@ -10,9 +10,9 @@ printer never freezes the screen.
 from __future__ import annotations
 
 import enum
+import logging
 import shutil
 import subprocess
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -20,6 +20,11 @@ from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QRect, QSize
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+
+from ui.core import Lane, Scope
+
+log = logging.getLogger("kiosk.ui.printing")
+SubprocessError = subprocess.SubprocessError
 
 #: CUPS state reasons that mean "this printer will not print now".
 NOT_READY_REASONS = (
@@ -113,8 +118,29 @@ def render_to_printer(printer: QPrinter, documents: list[bytes]) -> int:
     return pages
 
 
+@dataclass(frozen=True)
+class Printers:
+    """What a print operation works with: the system's printers, asked and opened."""
+
+    make_printer: Callable[[str], QPrinter]
+    status: Callable[[], PrinterStatus]
+
+
+class PrintRefusedError(Exception):
+    """The printer cannot print now; the message says why (an alert such as "media-empty")."""
+
+
+def print_on(printers: Printers, documents: Callable[[], list[bytes]]) -> int:
+    """Check the printer, make the PDFs and print them; the pages printed."""
+    status = printers.status()
+    if not status.ready:
+        raise PrintRefusedError(status.reason or status.state.value)
+    return render_to_printer(printers.make_printer(status.name), documents())
+
+
 class PrintService(QObject):
-    """Prints in a worker thread and reports back on the UI thread.
+    """Prints on its own lane (a worker thread) and reports back on the UI thread; a stuck
+    printer holds up printing, never the core thread's autosave.
 
     Signals:
         finished(bool, str): printed (True) or not (False, with the reason).
@@ -128,8 +154,11 @@ class PrintService(QObject):
         status: Callable[[], PrinterStatus] = printer_status,
     ) -> None:
         super().__init__()
-        self.make_printer = make_printer or self._system_printer
-        self.status = status
+        self.lane = Lane(
+            Printers(make_printer or self._system_printer, status),
+            name="kiosk-print",
+            on_unhandled=self._failed,
+        )
 
     @staticmethod
     def _system_printer(name: str) -> QPrinter:
@@ -137,19 +166,26 @@ class PrintService(QObject):
         printer.setFullPage(True)
         return printer
 
-    def print_documents(self, make_documents: Callable[[], list[bytes]]) -> None:
-        """Check the printer, make the PDFs and print them, all off the UI thread."""
+    def print_documents(
+        self, make_documents: Callable[[], list[bytes]], *, scope: Scope | None = None
+    ) -> None:
+        """Check the printer, make the PDFs and print them, all off the UI thread.
 
-        def work() -> None:
-            try:
-                status = self.status()
-                if not status.ready:
-                    self.finished.emit(False, status.reason or status.state.value)
-                    return
-                render_to_printer(self.make_printer(status.name), make_documents())
-            except (OSError, RuntimeError, subprocess.SubprocessError) as exc:
-                self.finished.emit(False, str(exc))
-                return
-            self.finished.emit(True, "")
+        *scope*: the visit the documents belong to; a job still waiting when that visit
+        ends (behind a printer that hangs) is dropped, so no visitor's copy comes out
+        of the printer for whoever stands there later.
+        """
+        self.lane.run(
+            lambda printers: print_on(printers, make_documents),
+            self._printed,
+            self._failed,
+            scope=scope,
+        )
 
-        threading.Thread(target=work, name="kiosk-print", daemon=True).start()
+    def _printed(self, pages: int) -> None:
+        self.finished.emit(True, "")
+
+    def _failed(self, error: BaseException) -> None:
+        if not isinstance(error, PrintRefusedError | OSError | RuntimeError | SubprocessError):
+            log.error("printing failed: %s", type(error).__name__, exc_info=error)
+        self.finished.emit(False, str(error) or type(error).__name__)

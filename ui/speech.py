@@ -6,15 +6,17 @@ read-aloud button stays hidden on terminals without speech-dispatcher.
 
 from __future__ import annotations
 
-import os
-
 from PySide6.QtCore import QLocale
+
+from kiosk.settings import speech_engine_override
 
 
 class Speaker:
-    def __init__(self) -> None:
+    def __init__(self, engine: str | None = None) -> None:
+        """*engine*: the one to use if it is there (``speech.engine`` of the settings);
+        left out, ``$KIOSK_TTS_ENGINE`` or else the first real one."""
         self._tts: object | None = None
-        wanted = os.environ.get("KIOSK_TTS_ENGINE")
+        wanted = engine if engine is not None else speech_engine_override()
         try:
             from PySide6.QtTextToSpeech import QTextToSpeech
         except ImportError:

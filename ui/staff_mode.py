@@ -11,19 +11,25 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QEvent, QObject, QPoint, QTimer
 from PySide6.QtGui import QPointerEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
+from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.documents.render import receipt as receipt_pdf
 from kiosk.documents.render import visitor_copy
+from kiosk.session.clock import Clock
+from kiosk.session.config import SessionConfig
 from kiosk.session.staff import StaffGrant
+from kiosk.session.terminal import Terminal
 from kiosk.session.unlock import UnlockRefusedError
 from kiosk.session.visitor import Receipt, VisitorSession
+from kiosk.store.outbox import OutboxState
 from ui import texts
-from ui.printing import PrinterState, PrinterStatus, printer_status
+from ui.core import CoreRunner, Scope
+from ui.printing import PrinterState, PrinterStatus, PrintService, printer_status
 from ui.screens.base import ScreenEnv
 from ui.screens.staff import StaffActions, StaffBanner, StaffPanel, StaffUnlockOverlay
 from ui.staff_status import short_hashes, status_lines
@@ -31,27 +37,61 @@ from ui.theme import Theme
 from ui.tr import Tr
 from ui.widgets import STAFF_CORNER_PX as CORNER_PX
 
-if TYPE_CHECKING:
-    from ui.window import KioskWindow
-
 HOLD_MS = 2500  # long enough that no visitor triggers it by chance
 SYNC_REPORT_SECONDS = 30.0  # how long "sync now" waits for the pass it asked for
 
 StatusSource = Callable[[], dict[str, Any]]
 
 
+class VisitForStaff(Protocol):
+    """What the assisted mode may know of and ask of the visit: whether one is on, its
+    language and catalog, its receipt, help for it, and the core to run staff actions.
+    It reads no answer through this; the session it holds is only handed on (recovery,
+    assistance), never read. :class:`ui.visit_controller.VisitController` is the one
+    implementation.
+    """
+
+    core: CoreRunner
+    catalog: CompiledCatalog
+    lang: str
+    session: VisitorSession | None
+    #: the visit's lifetime: a reprint still waiting for the printer when it ends is dropped
+    scope: Scope
+
+    @property
+    def t(self) -> Tr: ...
+
+    def report(self, error: BaseException) -> None: ...
+    def assist(self, grant: StaffGrant | None) -> None: ...
+    def adopt_recovered(self, session: VisitorSession) -> None: ...
+    def last_receipt(self, on_done: Callable[[Receipt | None], None]) -> bool: ...
+
+
 class StaffMode(QObject):
     def __init__(
         self,
-        window: KioskWindow,
+        window: QWidget,
+        visit: VisitForStaff,
         *,
+        clock: Clock,
+        config: Callable[[], SessionConfig],
+        printer: PrintService,
+        redraw: Callable[[], None],
+        allow_close: Callable[[], None],
         status_source: StatusSource | None = None,
         sync_now: Callable[[], None] | None = None,
         on_exit: Callable[[], None] | None = None,
         hold_ms: int = HOLD_MS,
     ) -> None:
+        """*window*: where the corner is and the overlays go; *config*: the terminal's
+        timings as they are now; *redraw*: draw the visitor's screen again (German beside,
+        or not); *allow_close*: an admin ends the kiosk."""
         super().__init__(window)
         self.w = window
+        self.visit = visit
+        self.core = visit.core
+        self.clock, self.config, self.printer = clock, config, printer
+        self.redraw, self.allow_close = redraw, allow_close
         self.status_source = status_source
         self.sync_now_hook = sync_now
         self.on_exit = on_exit
@@ -65,7 +105,7 @@ class StaffMode(QObject):
         self.hold.setSingleShot(True)
         self.hold.setInterval(hold_ms)
         self.hold.timeout.connect(self._held)
-        self.german = Tr("de", window.catalog)
+        self.german = Tr("de", visit.catalog)
         env = ScreenEnv.standalone(self.german, Theme())
         self.unlock = StaffUnlockOverlay(window, env, self._pin_entered, self.cancel_unlock)
         self.banner = StaffBanner(self.open_menu, lambda: self.lock("manual"))
@@ -73,7 +113,7 @@ class StaffMode(QObject):
         self._printer = PrinterStatus(PrinterState.NO_PRINTER)
 
     def _now(self) -> float:
-        return self.w.terminal.clock.monotonic()
+        return self.clock.monotonic()
 
     @property
     def active(self) -> bool:
@@ -124,9 +164,8 @@ class StaffMode(QObject):
 
     def show_wait(self) -> None:
         """The pad counts down while the terminal waits after wrong PINs."""
-        unlock = self.w.terminal.unlock
-        self.w.core.run(
-            unlock.lockout_state,
+        self.core.run(
+            lambda terminal: terminal.unlock.lockout_state(),
             lambda state: self.unlock.wait(state[1], time.monotonic()),
             self._background_problem,
         )
@@ -139,15 +178,14 @@ class StaffMode(QObject):
         self.unlock.dismiss()
 
     def _pin_entered(self, pin: str) -> None:
-        terminal = self.w.terminal
         self.unlock.checking(self.german(texts.STAFF_CHECKING))
 
-        def work() -> tuple[StaffGrant, str]:
+        def work(terminal: Terminal) -> tuple[StaffGrant, str]:
             grant = terminal.unlock.try_pin(pin)
             names = {a.id: a.name for a in terminal.staff.accounts()}
             return grant, names.get(grant.staff_id, grant.staff_id)
 
-        self.w.core.run(work, self._pin_accepted, self._refused)
+        self.core.run(work, self._pin_accepted, self._refused)
 
     def _pin_accepted(self, result: tuple[StaffGrant, str]) -> None:
         if not self._confirming_exit:
@@ -164,7 +202,7 @@ class StaffMode(QObject):
     def _refused(self, error: BaseException) -> None:
         if not isinstance(error, UnlockRefusedError):
             self.unlock.dismiss()
-            self.w.storage_problem(error)
+            self.visit.report(error)
             return
         t = self.german
         self.unlock.wait(error.wait_seconds, time.monotonic())
@@ -181,19 +219,12 @@ class StaffMode(QObject):
         self.grant, self.name = result
         self.last_activity = self.unlocked_at = self._now()
         self.unlock.dismiss()
-        grant = self.grant
-        self.w.session_call(lambda s: s.assist(grant))
+        self.visit.assist(self.grant)
         self._show_banner()
-        self.w.rerender()
+        self.redraw()
 
     def _show_banner(self) -> None:
-        self.banner.show_for(self.w.t, self.german, self.name)
-
-    def session_started(self, session: VisitorSession) -> None:
-        """A session begun (or resumed) while unlocked is assisted from its first answer."""
-        grant = self.grant
-        if grant is not None:
-            self.w.core.run(lambda: session.assist(grant))
+        self.banner.show_for(self.visit.t, self.german, self.name)
 
     def language_changed(self) -> None:
         if self.active:
@@ -207,15 +238,15 @@ class StaffMode(QObject):
         self.grant = None
         self.name = ""
         self.audit(grant, "staff_lock", reason)
-        self.w.session_call(lambda s: s.assist(None))
+        self.visit.assist(None)
         self.banner.hide()
         self.close_menu()
-        self.w.rerender()
+        self.redraw()
 
     def poll(self) -> None:
         """Lock after the idle time, and in any case after the longest unlock allowed
         (a visitor who keeps tapping must not keep staff rights)."""
-        config = self.w.terminal.config
+        config = self.config()
         if self.grant is None:
             return
         now = self._now()
@@ -225,16 +256,15 @@ class StaffMode(QObject):
             self.lock("max_time")
 
     def audit(self, grant: StaffGrant, action: str, detail: str = "") -> None:
-        terminal = self.w.terminal
-        self.w.core.run(
-            lambda: terminal.store.audit.write(
+        self.core.run(
+            lambda terminal: terminal.store.audit.write(
                 at=terminal.clock.now(),
                 actor=f"staff:{grant.staff_id}",
                 action=action,
                 detail=detail,
             ),
             None,
-            self.w.storage_problem,
+            self.visit.report,
         )
 
     # ---------------------------------------------------------------- the staff menu
@@ -269,10 +299,10 @@ class StaffMode(QObject):
     def refresh_status(self) -> None:
         source = self.status_source
 
-        def work() -> tuple[dict[str, Any], PrinterStatus]:
+        def work(_: Terminal) -> tuple[dict[str, Any], PrinterStatus]:
             return (source() if source is not None else {}), printer_status()
 
-        self.w.core.run(work, self._show_status, self.w.storage_problem)
+        self.core.run(work, self._show_status, self.visit.report)
 
     def _show_status(self, result: tuple[dict[str, Any], PrinterStatus]) -> None:
         self._printer = result[1]
@@ -287,38 +317,32 @@ class StaffMode(QObject):
         grant = self.grant
         if grant is None:
             return
-        if self.w.session is not None:
+        if self.visit.session is not None:
             self.say(texts.STAFF_END_SESSION_FIRST)
             return
-        terminal, lang = self.w.terminal, self.w.lang
+        lang = self.visit.lang
 
-        def work() -> VisitorSession | None:
+        def work(terminal: Terminal) -> VisitorSession | None:
             session = terminal.recover_last_session(grant, lang)
             if session is not None:
                 session.assist(grant)
             return session
 
-        self.w.core.run(work, self._recovered, self.w.storage_problem)
+        self.core.run(work, self._recovered, self.visit.report)
 
     def _recovered(self, session: VisitorSession | None) -> None:
         if session is None:
             self.say(texts.NOTHING_TO_RECOVER)
             return
         self.close_menu()
-        self.w.adopt_recovered(session)
+        self.visit.adopt_recovered(session)
 
     def reprint(self) -> None:
-        grant, session = self.grant, self.w.session
+        grant = self.grant
         if grant is None:
             return
-        if session is None:
+        if not self.visit.last_receipt(lambda r: self._reprint(grant, r)):
             self.say(texts.NO_RECEIPT_YET)
-            return
-
-        def work() -> Receipt | None:
-            return session.receipts[-1] if session.receipts else None
-
-        self.w.core.run(work, lambda r: self._reprint(grant, r), self.w.storage_problem)
 
     def _reprint(self, grant: StaffGrant, receipt: Receipt | None) -> None:
         if receipt is None or receipt.record is None:
@@ -327,7 +351,9 @@ class StaffMode(QObject):
         record = receipt.record
         self.audit(grant, "reprint", receipt.reference)
         self.say(texts.PRINTING)
-        self.w.printer.print_documents(lambda: [receipt_pdf(record), visitor_copy(record)])
+        self.printer.print_documents(
+            lambda: [receipt_pdf(record), visitor_copy(record)], scope=self.visit.scope
+        )
 
     def printed(self, printed: bool) -> None:
         if self.panel is not None and self.panel.isVisible():
@@ -345,7 +371,7 @@ class StaffMode(QObject):
             return
         hook = self.sync_now_hook
 
-        def before() -> dict[str, Any]:
+        def before(_: Terminal) -> dict[str, Any]:
             return source()
 
         def started(status: dict[str, Any]) -> None:
@@ -356,7 +382,7 @@ class StaffMode(QObject):
             self.say(texts.SYNC_STARTED)
             self._await_sync(status.get("last_attempt_at"), time.monotonic())
 
-        self.w.core.run(before, started, self.w.storage_problem)
+        self.core.run(before, started, self.visit.report)
 
     def _await_sync(self, previous: Any, since: float) -> None:
         source = self.status_source
@@ -380,21 +406,22 @@ class StaffMode(QObject):
                 outbox = status.get("outbox") or {}
                 self.say(
                     texts.SYNC_DONE,
-                    left=sum(int(outbox.get(k, 0)) for k in ("pending", "sending")),
+                    left=sum(
+                        int(outbox.get(k, 0)) for k in (OutboxState.PENDING, OutboxState.SENDING)
+                    ),
                 )
 
-        self.w.core.run(source, check, self.w.storage_problem)
+        self.core.run(lambda _: source(), check, self.visit.report)
 
     def reset_lockout(self) -> None:
         """An admin lifts the wait a visitor's (or anyone's) wrong PINs caused."""
         grant = self.grant
         if grant is None or grant.role != "admin":
             return
-        unlock = self.w.terminal.unlock
-        self.w.core.run(
-            lambda: unlock.reset_lockout(grant),
+        self.core.run(
+            lambda terminal: terminal.unlock.reset_lockout(grant),
             lambda _: self.say(texts.LOCKOUT_RESET),
-            self.w.storage_problem,
+            self.visit.report,
         )
 
     def exit_kiosk(self) -> None:
@@ -409,16 +436,16 @@ class StaffMode(QObject):
 
     def _exit(self, grant: StaffGrant) -> None:
         grant.require("admin")
-        terminal, exit_hook = self.w.terminal, self.on_exit
+        exit_hook = self.on_exit
 
-        def work() -> None:
+        def work(terminal: Terminal) -> None:
             terminal.store.audit.write(
                 at=terminal.clock.now(), actor=f"staff:{grant.staff_id}", action="exit_kiosk"
             )
 
         def done(_: object) -> None:
-            self.w.allow_close()
+            self.allow_close()
             if exit_hook is not None:
                 exit_hook()
 
-        self.w.core.run(work, done, self.w.storage_problem)
+        self.core.run(work, done, self.visit.report)

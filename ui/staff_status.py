@@ -10,18 +10,19 @@ import datetime as dt
 import re
 from typing import Any
 
+from kiosk.store.outbox import OutboxState
 from ui import texts
 from ui.printing import PrinterState, PrinterStatus
 from ui.tr import Tr
 
 #: Outbox states as staff call them (the protocol's names are English).
-OUTBOX_STATES = {
-    "pending": texts.OUTBOX_PENDING,
-    "sending": texts.OUTBOX_SENDING,
-    "done": texts.OUTBOX_DONE,
-    "at_office": texts.OUTBOX_AT_OFFICE,
-    "conflict": texts.OUTBOX_CONFLICT,
-    "rejected": texts.OUTBOX_REJECTED,
+OUTBOX_STATES: dict[str, str] = {
+    OutboxState.PENDING: texts.OUTBOX_PENDING,
+    OutboxState.SENDING: texts.OUTBOX_SENDING,
+    OutboxState.DONE: texts.OUTBOX_DONE,
+    OutboxState.AT_OFFICE: texts.OUTBOX_AT_OFFICE,
+    OutboxState.CONFLICT: texts.OUTBOX_CONFLICT,
+    OutboxState.REJECTED: texts.OUTBOX_REJECTED,
 }
 _HASH = re.compile(r"\b[0-9a-f]{16,}\b|\bsha256[-:][0-9A-Za-z+/=_-]{16,}")
 

@@ -1,29 +1,23 @@
-"""The kiosk window: the visitor journey from the language choice to the receipt.
+"""The kiosk window: the screens of the visitor journey, from the language choice to
+the receipt.
 
-The window owns the screens and the visitor's language and display settings;
-the visitor's data lives in the session, which only the core thread touches.
-Every screen is built for the moment and thrown away when the visitor moves on,
-and a wipe throws away all of them, so no widget keeps a previous visitor's
-answers.
-
-Each visit has a :class:`~ui.core.Scope`. Everything the window asks of the
-core for a visit carries it, and a new visit (or the end of one) closes the old
-scope: a slow answer about a visit that is over (an idle check queued behind
-"continue later", the old session of a visitor who just resumed another) is
-dropped instead of acting on the next screen. Pickers and questions are
-in-window overlays that the wipe closes with the rest of the visit.
+The window owns the screens, the overlays and the visitor's display settings; what
+happens in a visit is decided by the :class:`~ui.visit_controller.VisitController`
+(``self.visit``), whose signals the window answers by drawing the next screen, and
+whether anyone is at the terminal by the :class:`~ui.activity.ActivityMonitor`. The
+visitor's data lives in the session, which only the core thread touches. Every screen
+is built for the moment and thrown away when the visitor moves on, and the end of a
+visit throws away all of them, so no widget keeps a previous visitor's answers.
+Pickers and questions are in-window overlays that close with the rest of the visit.
 """
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import logging
-import time
 from collections.abc import Callable
-from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QClipboard, QCloseEvent, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -34,21 +28,17 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.catalog.compiled import CompiledCatalog
-from kiosk.catalog.install import reopen_installer
-from kiosk.definition.model import Form
-from kiosk.engine.form import CompiledForm
 from kiosk.session.clock import local_date
-from kiosk.session.idle import IdlePhase, IdleState
 from kiosk.session.terminal import Terminal
-from kiosk.session.visitor import FormDraft, Receipt, VisitorSession
-from kiosk.store import StoreError
+from kiosk.session.visitor import ResumeTicket
 from ui import texts
+from ui.activity import ActivityMonitor
 from ui.confirm import Confirm
-from ui.core import CoreRunner, Scope
+from ui.core import CoreRunner
 from ui.idle import IdleOverlay
+from ui.journey import JourneyScreens
 from ui.keyboard import KeyboardPanel
 from ui.overlay import dismiss_visit_overlays
-from ui.parking import ParkingFlows
 from ui.printing import PrintService
 from ui.room import KeyboardRoom
 from ui.screens.base import Screen, ScreenEnv
@@ -57,28 +47,16 @@ from ui.speech import Speaker
 from ui.staff_mode import StaffMode, StatusSource
 from ui.theme import Theme, install_icon_painter, paint_icons, set_current
 from ui.touch import DrawGuard
-from ui.tr import Tr, native_name
+from ui.tr import Tr
+from ui.visit_controller import VisitController
 from ui.widgets import label
 
 log = logging.getLogger("kiosk.ui")
 
-POLL_MS = 400
-NO_SESSION_TIMEOUT = 60.0  # a code or message left on screen goes away after a minute
 WAITING = frozenset({"welcome", "out_of_service"})  # screens with no visitor's data on them
 
 
-class OpenForm:
-    """The form being filled in, as the UI holds it (immutable parts + a copy of the answers)."""
-
-    def __init__(self, draft: FormDraft) -> None:
-        self.catalog: CompiledCatalog = draft.catalog
-        self.form: Form = draft.form
-        self.compiled: CompiledForm = draft.compiled
-        self.answers: dict[str, Any] = copy.deepcopy(draft.answers)
-        self.page = draft.page
-
-
-class KioskWindow(ParkingFlows, QWidget):
+class KioskWindow(JourneyScreens, QWidget):
     def __init__(
         self,
         terminal: Terminal,
@@ -94,14 +72,12 @@ class KioskWindow(ParkingFlows, QWidget):
         out_of_service: bool = False,
     ) -> None:
         QWidget.__init__(self)
-        self.terminal, self.core = terminal, core
-        # no verified catalog to serve: no visit starts until the sync brings one
-        self.out_of_service = out_of_service
-        self.catalog = terminal.catalog
+        self.terminal = terminal
+        self.visit = VisitController(terminal, core, out_of_service=out_of_service)
         self.speaker = speaker
         self.kiosk_mode = kiosk_mode
         self.setObjectName("kiosk-window")
-        self.setWindowTitle(self.catalog.catalog.header.title)
+        self.setWindowTitle(self.visit.catalog.catalog.header.title)
         install_icon_painter()
         self.outer = QVBoxLayout(self)
         self.outer.setContentsMargins(0, 0, 0, 0)
@@ -117,45 +93,74 @@ class KioskWindow(ParkingFlows, QWidget):
                 panel.shown.connect(self.room.moved)
             else:
                 panel.deleteLater()
-        self.overlay = IdleOverlay(self, self.still_here)
+        self.overlay = IdleOverlay(self, self.visit.still_here)
         self._close_allowed = not kiosk_mode
-        self._starting_session = False
         self.printer = printer or PrintService()
-        self.printer.finished.connect(self._printed)
-        self.lang = "de"
-        self.language_names = {lang: native_name(lang) for lang in self.catalog.languages}
         self.theme = Theme()
-        self.visit = Scope()
-        self.session: VisitorSession | None = None
-        self.open: OpenForm | None = None
-        self.receipt: Receipt | None = None
         self.current: Screen | None = None
-        self.back_to_list: Any = None
-        self.last_activity = time.monotonic()
-        self._last_touch_sent = 0.0
+        self.back_to_list: Callable[[], None] | None = None
         self.staff = StaffMode(
-            self, status_source=status_source, sync_now=sync_now, on_exit=on_exit or _quit
+            self,
+            self.visit,
+            clock=terminal.clock,
+            config=lambda: terminal.config,
+            printer=self.printer,
+            redraw=self.rerender,
+            allow_close=self.allow_close,
+            status_source=status_source,
+            sync_now=sync_now,
+            on_exit=on_exit or _quit,
         )
+        self.printer.finished.connect(self._printed)
         self.outer.insertWidget(0, self.staff.banner)
-        self.poll_timer = QTimer(self)
-        self.poll_timer.timeout.connect(self.poll)
-        self.poll_timer.start(POLL_MS)
+        self._connect_visit()
+        self.activity = ActivityMonitor(
+            self.visit, waiting=self.waiting, also_poll=self.staff.poll, parent=self
+        )
         self.draw_guard = DrawGuard(self)
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.installEventFilter(self)
+            app.installEventFilter(self.activity)
             app.installEventFilter(self.draw_guard)
             app.focusChanged.connect(self.room.focus_changed)
-        core.on_unhandled = self._unexpected
         self.apply_theme()
         self.show_welcome()
+
+    def _connect_visit(self) -> None:
+        """What each turn of the visit shows."""
+        visit = self.visit
+        # first: staff rights end with the visit, before its screens go
+        visit.ended.connect(lambda _: self.staff.lock("session_end"))
+        visit.parked.connect(lambda _: self.staff.lock("session_end"))
+        visit.visit_started.connect(self.show_visit)
+        visit.language_changed.connect(self.apply_language)
+        visit.form_opened.connect(self.form_opened)
+        visit.submitted.connect(self.show_done)
+        visit.submit_blocked.connect(self.submit_blocked)
+        visit.submit_failed.connect(self.submit_failed)
+        visit.parked.connect(self._parked)
+        visit.park_refused.connect(self.park_refused)
+        visit.resume_refused.connect(self.resume_refused)
+        visit.idle_warning.connect(lambda seconds: self.overlay.show_warning(self.t, seconds))
+        visit.idle_cleared.connect(self._idle_cleared)
+        visit.catalog_changed.connect(self._catalog_changed)
+        visit.problem.connect(self.show_message)
+        visit.ended.connect(self._ended)
 
     # ---------------------------------------------------------------- plumbing
     @property
     def t(self) -> Tr:
         """The visitor's texts; German beside every one of them while staff are helping."""
-        catalog = self.open.catalog if self.open is not None else self.catalog
-        return Tr(self.lang, catalog, beside=self.staff.active)
+        return self.visit.t
+
+    @property
+    def catalog(self) -> CompiledCatalog:
+        return self.visit.catalog
+
+    @property
+    def out_of_service(self) -> bool:
+        return self.visit.out_of_service
 
     def env(self) -> ScreenEnv:
         return ScreenEnv(
@@ -168,6 +173,10 @@ class KioskWindow(ParkingFlows, QWidget):
             speak=self.speak,
             start_over=self.ask_start_over,
         )
+
+    def waiting(self) -> bool:
+        """The screen holds nothing of a visitor (welcome, out of service)."""
+        return self.current is not None and self.current.name in WAITING
 
     def set_screen(self, screen: Screen) -> None:
         old = self.current
@@ -195,17 +204,6 @@ class KioskWindow(ParkingFlows, QWidget):
             self.keyboard.set_language(tr)
         self.staff.language_changed()  # the banner speaks the visitor's language
 
-    def storage_problem(self, error: BaseException) -> None:
-        if isinstance(error, StoreError):
-            self.show_message(self.t(error.message))
-            return
-        self._unexpected(error)
-
-    def _unexpected(self, error: BaseException) -> None:
-        """A failure nobody expected: logged, the visitor asked to get staff; never a crash."""
-        log.error("unexpected failure: %s", type(error).__name__, exc_info=error)
-        self.show_message(self.t(texts.STAFF_NEEDED))
-
     def show_message(self, text: str) -> None:
         """A problem the visitor must know about, at the top of the current screen."""
         if self.current is None:
@@ -221,96 +219,38 @@ class KioskWindow(ParkingFlows, QWidget):
         box.setText(text)
         box.setAccessibleName(text)
 
-    # ---------------------------------------------------------------- activity and idle
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         self.room.event_seen(event)  # even a release staff's corner swallows lifts the finger
-        if self.staff.filter(event):
-            return True
-        if event.type() in {
-            QEvent.Type.MouseButtonPress,
-            QEvent.Type.KeyPress,
-            QEvent.Type.TouchBegin,
-        }:
-            self.last_activity = time.monotonic()
-            if self.session is not None and self.last_activity - self._last_touch_sent > 1.0:
-                self._last_touch_sent = self.last_activity
-                self.session_call(lambda s: s.touch())
-        return False
+        return self.staff.filter(event)
 
     def poll(self) -> None:
-        self.staff.poll()
-        session = self.session
-        if session is not None:
-            self.session_call(
-                lambda s: s.poll(), lambda state: self.on_idle_state(session, state), key="poll"
-            )
-            return
-        # no visitor: expired codes and old crash leftovers are still purged every hour,
-        # and a catalog the sync staged is installed, but only while the welcome (or the
-        # out-of-service) screen waits: a code just given out or being typed stays on screen
-        terminal = self.terminal
-        idle = self.current is not None and self.current.name in WAITING
-        install = idle and not self._starting_session
-        reopen = self.out_of_service and terminal.installer is None
+        """One tick of the activity monitor, now (tests)."""
+        self.activity.poll()
 
-        def between_visitors() -> CompiledCatalog | None:
-            terminal.maybe_housekeeping()
-            if reopen:  # out of service for damaged pinned keys: enrolled again since?
-                terminal.installer = reopen_installer(terminal.home)
-            return terminal.install_staged_catalog() if install else None
-
-        # not scoped to a visit: an installed catalog must reach the window even when a
-        # visitor taps a language while it is being installed
-        self.core.run(
-            between_visitors, self.catalog_installed, self._background_problem, key="between"
-        )
-        if (
-            self.current is not None
-            and self.current.name not in WAITING
-            and time.monotonic() - self.last_activity > NO_SESSION_TIMEOUT
-        ):
-            self.wipe()
-
-    def on_idle_state(self, session: VisitorSession, state: IdleState) -> None:
-        if session is not self.session:
-            return  # an answer about a visit that is over
-        if state.phase is IdlePhase.WARNING:
-            self.overlay.show_warning(self.t, state.seconds_left)
-        elif state.phase is IdlePhase.EXPIRED:
-            self.wipe()
-        elif self.overlay.isVisible():
+    def _idle_cleared(self) -> None:
+        if self.overlay.isVisible():
             self.overlay.dismiss()
 
-    def still_here(self) -> None:
-        self.overlay.dismiss()
-        self.session_call(lambda s: s.extend())
-
-    def catalog_installed(self, catalog: CompiledCatalog | None) -> None:
-        if catalog is None or catalog is self.catalog:
-            return
-        if self.out_of_service:
-            log.warning("a verified catalog bundle is installed: serving visitors again")
-        self.catalog = catalog
-        self.out_of_service = False
-        self.language_names = {lang: native_name(lang) for lang in catalog.languages}
-        self.setWindowTitle(catalog.catalog.header.title)
-        on_welcome = self.current is not None and self.current.name in WAITING
-        if self.session is None and not self._starting_session and on_welcome:
+    def _catalog_changed(self) -> None:
+        self.setWindowTitle(self.visit.catalog.catalog.header.title)
+        if self.visit.session is None and not self.visit.starting and self.waiting():
             self.show_welcome()  # the new catalog's languages
 
     def show_welcome(self) -> None:
         """The language choice; while out of service, the screen that says so instead."""
-        if not self.out_of_service:
+        if not self.visit.out_of_service:
             super().show_welcome()
             return
-        self.lang = "de"
+        self.visit.lang = "de"
         self.apply_language()
-        self.set_screen(OutOfServiceScreen(self.env(), self.catalog.languages, self.language_names))
+        catalog = self.visit.catalog
+        self.set_screen(
+            OutOfServiceScreen(self.env(), catalog.languages, self.visit.language_names)
+        )
 
-    def _background_problem(self, error: BaseException) -> None:
-        """Housekeeping or an install failed between visitors: the kiosk keeps serving
-        what it has and tries again later; the reason goes to the log, not the screen."""
-        log.warning("between visitors: %s: %s", type(error).__name__, error)
+    def _printed(self, printed: bool, reason: str) -> None:
+        self.staff.printed(printed)
+        self.printed(printed, reason)
 
     # ---------------------------------------------------------------- accessibility
     def set_large(self, on: bool) -> None:
@@ -325,7 +265,7 @@ class KioskWindow(ParkingFlows, QWidget):
 
     def speak(self, text: str) -> None:
         if self.speaker is not None:
-            self.speaker.say(text, self.lang)
+            self.speaker.say(text, self.visit.lang)
 
     def today(self) -> dt.date:
         return local_date(self.terminal.clock)
@@ -333,7 +273,7 @@ class KioskWindow(ParkingFlows, QWidget):
     # ---------------------------------------------------------------- the end of a visit
     def ask_start_over(self) -> None:
         """Start over deletes everything: with a visit on, the visitor confirms first."""
-        if self.session is None:
+        if self.visit.session is None:
             self.wipe("start_over")
             return
         tr = self.t
@@ -355,16 +295,12 @@ class KioskWindow(ParkingFlows, QWidget):
         self.wipe("finished")
 
     def wipe(self, reason: str = "timeout") -> None:
-        """Forget the visitor: end the session, close its overlays, drop every screen, clear
-        the clipboards, reset language and display."""
-        session = self.session
-        self.new_visit()
-        self.session = None
-        self.open = None
-        self.receipt = None
-        self.staff.lock("session_end")
-        if session is not None and not session.ended:
-            self.core.run(lambda: session.end(reason))
+        """Forget the visitor: the visit ends, and with it everything on screen."""
+        self.visit.end(reason)
+
+    def _ended(self, reason: str) -> None:
+        """The visit is over: close its overlays, drop every screen, clear the clipboards,
+        reset language and display."""
         self.close_visit_overlays()
         focus = QApplication.focusWidget()
         if focus is not None:
@@ -377,6 +313,11 @@ class KioskWindow(ParkingFlows, QWidget):
         self.theme = Theme()
         self.apply_theme()
         self.show_welcome()
+
+    def _parked(self, ticket: ResumeTicket) -> None:
+        """Parked: the visit is over, its code stays on screen (nothing else of it)."""
+        self.close_visit_overlays()
+        self.parked(ticket)
 
     def close_visit_overlays(self) -> None:
         """Pickers, questions and the idle warning belong to a visit: gone with it."""
@@ -392,7 +333,7 @@ class KioskWindow(ParkingFlows, QWidget):
         if not self._close_allowed:
             event.ignore()  # closing needs an admin (staff menu, "exit the kiosk")
             return
-        self.poll_timer.stop()
+        self.activity.stop()
         super().closeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override

@@ -30,7 +30,7 @@ from kiosk.definition.model import (
     iter_fields,
 )
 from kiosk.definition.strings import CatalogString, document_strings
-from kiosk.engine.form import compile_form
+from kiosk.engine.compiler import compile_form
 
 #: Field types each profile key may fill, so prefill never puts a date into a name.
 PREFILL_TYPES: dict[str, frozenset[str]] = {

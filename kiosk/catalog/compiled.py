@@ -19,7 +19,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from kiosk.definition.model import Catalog
-from kiosk.engine.form import CompiledForm, compile_form
+from kiosk.engine.compiler import compile_form
+from kiosk.engine.form import CompiledForm
 
 FORMAT_VERSION = 1
 

@@ -29,6 +29,14 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from kiosk.catalog.bundle import BundleRefusedError, VerifiedBundle, read_manifest, verify_bundle
+from kiosk.catalog.bundle_files import (
+    CURRENT,
+    FOLDER,
+    HIGHEST,
+    PREVIOUS,
+    STAGED,
+    bundle_files,
+)
 from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.crypto.signing import KeyFileError, key_id, load_public_key
 from kiosk.definition.model import Catalog, CatalogHeader
@@ -36,10 +44,7 @@ from kiosk.private_files import sync_folder, write_private
 
 log = logging.getLogger("kiosk.catalog")
 
-FOLDER = "catalog"
 TRUST_FILE = Path("keys") / "catalog-trust.json"
-CURRENT, PREVIOUS, STAGED = "current.bundle", "previous.bundle", "staged.bundle"
-HIGHEST = "highest-version"  # only ever goes up: no rollback after a lost or damaged file
 #: The id of the empty catalog a terminal out of service holds (staff and the fleet see it).
 OUT_OF_SERVICE = "out_of_service"
 _THREADS = threading.Lock()
@@ -309,7 +314,7 @@ def open_for_visitors(home: Path, *, demo: bool) -> Serving:
             return Serving(None, None)
         return Serving(None, None, f"the pinned admin keys cannot be used: {exc}")
     if trust is None:
-        left = _bundle_files(home)
+        left = bundle_files(home)
         if left and not demo:
             return Serving(
                 None,
@@ -328,17 +333,6 @@ def open_for_visitors(home: Path, *, demo: bool) -> Serving:
     else:
         reason = "admin keys are pinned, but no verified catalog bundle is installed yet"
     return Serving(installer, None, f"{reason}; waiting for one from the central server")
-
-
-def runs_signed_catalogs(home: Path) -> bool:
-    """A terminal in service: it has installed signed catalog bundles. The demo mode and
-    simulations (which seal to demo keys on the terminal) must never run on its home."""
-    return bool(_bundle_files(home))
-
-
-def _bundle_files(home: Path) -> list[str]:
-    folder = home / FOLDER
-    return [name for name in (CURRENT, PREVIOUS, STAGED, HIGHEST) if (folder / name).exists()]
 
 
 def reopen_installer(home: Path) -> CatalogInstaller | None:

@@ -30,6 +30,7 @@ from kiosk.documents import texts
 from kiosk.documents.answers import describe
 from kiosk.documents.text import is_rtl_text
 from kiosk.documents.writer import MUTED, Writer
+from kiosk.engine.field_types import FIELD_TYPES
 from kiosk.i18n import gettext_for
 
 RTL = frozenset({"ar", "fa", "ps", "ckb", "ur", "he"})
@@ -87,7 +88,7 @@ def _visible_fields(record: ApplicationRecord) -> list[tuple[str, list[FormField
             for f in page.fields
             if f.id in state.visible
             and f.holds_answer
-            and (f.id in record.answers or f.type == "attachment")  # documents to hand in
+            and (f.id in record.answers or FIELD_TYPES[f.type].handed_in_later)
         ]
         if fields:
             pages.append((page.id, fields))
@@ -141,7 +142,7 @@ def _check_signature_size(data: bytes) -> None:
 def _office_field(w: Writer, record: ApplicationRecord, f: FormField) -> None:
     form, catalog = record.form, record.catalog
     value = record.answers.get(f.id)
-    if f.type == "group":
+    if f.is_group:
         w.text(f.label, size=10, bold=True)
         children = [c for c in f.fields or () if c.holds_answer]
         rows = [
@@ -233,7 +234,7 @@ def _visitor_field(
     w.text(label, size=10, bold=True, rtl=rtl)
     if lang != "de":
         w.text(f.label, size=8, color=MUTED, right=rtl)
-    if f.type == "group":
+    if f.is_group:
         for number, item in enumerate(value or [], start=1):
             w.text(f"{number}.", size=9, color=MUTED, rtl=rtl)
             for child in f.fields or ():

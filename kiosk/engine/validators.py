@@ -2,6 +2,9 @@
 
 Each field of a form gets one :class:`FieldChecker`, prepared when the form is
 compiled, so that checking an answer does no lookups beyond the value itself.
+Which checker a field type gets, with which settings, is written in the field
+type table (:mod:`kiosk.engine.field_types`); the checkers here know nothing of
+type names.
 Libraries made for the job do the hard parts: phone numbers (libphonenumber
 metadata via ``phonenumbers``), IBANs (``schwifty``, per-country length and
 checksum), e-mail syntax (``email-validator``), catalog patterns (RE2, see
@@ -15,12 +18,10 @@ does not belong is refused and named (:mod:`kiosk.engine.textchars`).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -33,21 +34,18 @@ from schwifty.exceptions import SchwiftyException
 from kiosk.definition.bounds import NUMBER_LIMIT
 from kiosk.definition.model import FormField
 from kiosk.definition.patterns import compile_pattern
-from kiosk.engine.expressions import is_answered
 from kiosk.engine.messages import Problem
 from kiosk.engine.textchars import NFC_SHRINK, SPACE, first_bad_char, fold_spaces, refusal
 from kiosk.names import check_type_a, check_type_b
 
 Checked = tuple[Any, Problem | None]
+#: Checks one raw answer on a given day: (typed value, None) or (None, problem).
+CheckFn = Callable[[Any, dt.date], Checked]
+#: Prepares the check of one field from its declaration and the options it accepts.
+CheckerMaker = Callable[[FormField, frozenset[str] | None], CheckFn]
 
-DEFAULT_MAX_LENGTH = {"text": 200, "long_text": 2000, "person_name": 120, "place": 120}
 MONEY_MAX = Decimal("10000000")
-DEFAULT_ATTACHMENT_TYPES = ("image/jpeg", "image/png", "application/pdf")
-DEFAULT_ATTACHMENT_MB = 10.0
-SIGNATURE_MAX_BYTES = 512 * 1024
-_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-_POSTCODE = re.compile(r"^(?!00)[0-9]{5}$")
-_HOUSE_NUMBER = re.compile(r"^[0-9]{1,5} ?[a-zA-Z]?( ?[-/] ?[0-9]{0,5} ?[a-zA-Z]?)?$")
+POSTCODE = re.compile(r"^(?!00)[0-9]{5}$")
 
 
 def resolve_date_bound(spec: str, today: dt.date) -> dt.date:
@@ -81,7 +79,7 @@ def resolve_date_bound(spec: str, today: dt.date) -> dt.date:
     return dt.date.fromisoformat(spec)
 
 
-def _as_text(raw: Any) -> str | None:
+def as_text(raw: Any) -> str | None:
     return raw if isinstance(raw, str) else None
 
 
@@ -119,7 +117,7 @@ def _decimal(raw: Any) -> Decimal | None:
     return None
 
 
-def _fmt_number(d: Decimal | float) -> str:
+def format_number(d: Decimal | float) -> str:
     value = Decimal(str(d))
     return format(value.normalize(), "f") if value == value.to_integral() else str(value)
 
@@ -130,65 +128,63 @@ class FieldChecker:
 
     field: FormField
     options: frozenset[str] | None
-    check: Callable[[Any, dt.date], Checked]
-
-
-def build_checker(f: FormField, options: frozenset[str] | None) -> FieldChecker:
-    maker = _MAKERS[f.type]
-    return FieldChecker(f, options, maker(f, options))
+    check: CheckFn
 
 
 # --------------------------------------------------------------------- makers
 
 
-def _text_checker(
-    f: FormField, options: frozenset[str] | None
-) -> Callable[[Any, dt.date], Checked]:
-    multiline = f.type == "long_text"
-    max_len = f.max_length or DEFAULT_MAX_LENGTH[f.type]
-    min_len = f.min_length or 0
-    # compiled (and checked) once when the catalog is built; cached for every form
-    pattern = compile_pattern(f.pattern) if f.pattern else None
+def text_checker(*, multiline: bool, default_max_length: int) -> CheckerMaker:
+    """Free text in any script; *multiline* keeps line breaks and tabs inside it."""
     edges = SPACE + "\n\t" if multiline else SPACE
 
-    def check(raw: Any, today: dt.date) -> Checked:
-        s = _as_text(raw)
-        if s is None:
-            return None, Problem("invalid_type")
-        s = s.strip(edges)
-        if len(s) > max_len * NFC_SHRINK:
-            return None, Problem("too_long", {"max": max_len})
-        s = unicodedata.normalize("NFC", s)
-        if len(s) > max_len:
-            return None, Problem("too_long", {"max": max_len})
-        bad = first_bad_char(s, newlines=multiline)
-        if bad is not None:
-            return None, refusal(bad, "bad_character")
-        if len(s) < min_len:
-            return None, Problem("too_short", {"min": min_len})
-        # the text is at most max_len long here, and RE2 is linear in it
-        if pattern is not None and not pattern.fullmatch(s):
-            return None, Problem("pattern")
-        return s, None
+    def make(f: FormField, options: frozenset[str] | None) -> CheckFn:
+        max_len = f.max_length or default_max_length
+        min_len = f.min_length or 0
+        # compiled (and checked) once when the catalog is built; cached for every form
+        pattern = compile_pattern(f.pattern) if f.pattern else None
 
-    return check
+        def check(raw: Any, today: dt.date) -> Checked:
+            s = as_text(raw)
+            if s is None:
+                return None, Problem("invalid_type")
+            s = s.strip(edges)
+            if len(s) > max_len * NFC_SHRINK:
+                return None, Problem("too_long", {"max": max_len})
+            s = unicodedata.normalize("NFC", s)
+            if len(s) > max_len:
+                return None, Problem("too_long", {"max": max_len})
+            bad = first_bad_char(s, newlines=multiline)
+            if bad is not None:
+                return None, refusal(bad, "bad_character")
+            if len(s) < min_len:
+                return None, Problem("too_short", {"min": min_len})
+            # the text is at most max_len long here, and RE2 is linear in it
+            if pattern is not None and not pattern.fullmatch(s):
+                return None, Problem("pattern")
+            return s, None
+
+        return check
+
+    return make
 
 
-def _latin_name_checker(
-    f: FormField, options: frozenset[str] | None
-) -> Callable[[Any, dt.date], Checked]:
-    max_len = f.max_length or DEFAULT_MAX_LENGTH[f.type]
-    min_len = f.min_length or 0
-    person = f.type == "person_name"
-    return _latin_checker(max_len, min_len, person)
+def latin_checker(*, person: bool, default_max_length: int) -> CheckerMaker:
+    """Names (DIN 91379 type A if *person*, else type B: places, streets) in Latin letters,
+    as a passport or a German address has them."""
+
+    def make(f: FormField, options: frozenset[str] | None) -> CheckFn:
+        return latin_check(f.max_length or default_max_length, f.min_length or 0, person)
+
+    return make
 
 
-def _latin_checker(max_len: int, min_len: int, person: bool) -> Callable[[Any, dt.date], Checked]:
+def latin_check(max_len: int, min_len: int, person: bool) -> CheckFn:
     din = check_type_a if person else check_type_b
     code = "name_character" if person else "place_character"
 
     def check(raw: Any, today: dt.date) -> Checked:
-        s = _as_text(raw)
+        s = as_text(raw)
         if s is None:
             return None, Problem("invalid_type")
         if len(s) > max_len * NFC_SHRINK:
@@ -208,37 +204,45 @@ def _latin_checker(max_len: int, min_len: int, person: bool) -> Callable[[Any, d
     return check
 
 
-def _number_checker(
-    f: FormField, options: frozenset[str] | None
-) -> Callable[[Any, dt.date], Checked]:
-    kind = f.type
-    lo = Decimal(str(f.min)) if f.min is not None else (Decimal(0) if kind == "money" else None)
-    hi = Decimal(str(f.max)) if f.max is not None else (MONEY_MAX if kind == "money" else None)
+def number_checker(
+    *,
+    whole: bool = False,
+    cents: bool = False,
+    floor: Decimal | None = None,
+    ceiling: Decimal | None = None,
+) -> CheckerMaker:
+    """A number: *whole* numbers only, or an amount in *cents* (at most two decimals);
+    *floor* and *ceiling* hold when the field sets no ``min`` or ``max`` of its own."""
+    not_a_number = "not_integer" if whole else "not_number"
 
-    def check(raw: Any, today: dt.date) -> Checked:
-        value = _decimal(raw)
-        if value is None:
-            return None, Problem("not_integer" if kind == "integer" else "not_number")
-        if kind == "integer" and value != value.to_integral_value():
-            return None, Problem("not_integer")
-        if kind == "money" and value.as_tuple().exponent < -2:  # type: ignore[operator]
-            return None, Problem("money_cents")
-        if lo is not None and value < lo:
-            return None, Problem("below_min", {"min": _fmt_number(lo)})
-        if hi is not None and value > hi:
-            return None, Problem("above_max", {"max": _fmt_number(hi)})
-        if kind == "integer":
-            return Decimal(int(value)), None
-        if kind == "money":
-            return value.quantize(Decimal("0.01")), None
-        return value, None
+    def make(f: FormField, options: frozenset[str] | None) -> CheckFn:
+        lo = Decimal(str(f.min)) if f.min is not None else floor
+        hi = Decimal(str(f.max)) if f.max is not None else ceiling
 
-    return check
+        def check(raw: Any, today: dt.date) -> Checked:
+            value = _decimal(raw)
+            if value is None:
+                return None, Problem(not_a_number)
+            if whole and value != value.to_integral_value():
+                return None, Problem("not_integer")
+            if cents and value.as_tuple().exponent < -2:  # type: ignore[operator]
+                return None, Problem("money_cents")
+            if lo is not None and value < lo:
+                return None, Problem("below_min", {"min": format_number(lo)})
+            if hi is not None and value > hi:
+                return None, Problem("above_max", {"max": format_number(hi)})
+            if whole:
+                return Decimal(int(value)), None
+            if cents:
+                return value.quantize(Decimal("0.01")), None
+            return value, None
+
+        return check
+
+    return make
 
 
-def _date_checker(
-    f: FormField, options: frozenset[str] | None
-) -> Callable[[Any, dt.date], Checked]:
+def date_checker(f: FormField, options: frozenset[str] | None) -> CheckFn:
     lo_spec, hi_spec = f.min_date, f.max_date
 
     def check(raw: Any, today: dt.date) -> Checked:
@@ -262,9 +266,7 @@ def _date_checker(
     return check
 
 
-def _bool_checker(
-    f: FormField, options: frozenset[str] | None
-) -> Callable[[Any, dt.date], Checked]:
+def bool_checker(f: FormField, options: frozenset[str] | None) -> CheckFn:
     def check(raw: Any, today: dt.date) -> Checked:
         if isinstance(raw, bool):
             return raw, None
@@ -273,23 +275,23 @@ def _bool_checker(
     return check
 
 
-def _choice_checker(
-    f: FormField, options: frozenset[str] | None
-) -> Callable[[Any, dt.date], Checked]:
-    allowed = options or frozenset()
-    code = "not_country" if f.type in {"country", "nationality"} else "not_option"
+def choice_checker(*, not_listed: str) -> CheckerMaker:
+    """One of the accepted options; *not_listed* is the problem code for anything else."""
 
-    def check(raw: Any, today: dt.date) -> Checked:
-        if not isinstance(raw, str) or raw not in allowed:
-            return None, Problem(code)
-        return raw, None
+    def make(f: FormField, options: frozenset[str] | None) -> CheckFn:
+        allowed = options or frozenset()
 
-    return check
+        def check(raw: Any, today: dt.date) -> Checked:
+            if not isinstance(raw, str) or raw not in allowed:
+                return None, Problem(not_listed)
+            return raw, None
+
+        return check
+
+    return make
 
 
-def _multi_checker(
-    f: FormField, options: frozenset[str] | None
-) -> Callable[[Any, dt.date], Checked]:
+def multi_choice_checker(f: FormField, options: frozenset[str] | None) -> CheckFn:
     allowed = options or frozenset()
 
     def check(raw: Any, today: dt.date) -> Checked:
@@ -308,11 +310,9 @@ _PHONE_CHARS = re.compile(r"\+?[0-9 ()/.\-]{1,40}")
 _LETTER = re.compile(r"[^\W\d_]")
 
 
-def _phone_checker(
-    f: FormField, options: frozenset[str] | None
-) -> Callable[[Any, dt.date], Checked]:
+def phone_checker(f: FormField, options: frozenset[str] | None) -> CheckFn:
     def check(raw: Any, today: dt.date) -> Checked:
-        s = _as_text(raw)
+        s = as_text(raw)
         if s is None or len(s) > 40 or first_bad_char(s):
             return None, Problem("phone")
         s = ascii_digits(s.strip(SPACE))
@@ -333,11 +333,9 @@ def _phone_checker(
     return check
 
 
-def _email_checker(
-    f: FormField, options: frozenset[str] | None
-) -> Callable[[Any, dt.date], Checked]:
+def email_checker(f: FormField, options: frozenset[str] | None) -> CheckFn:
     def check(raw: Any, today: dt.date) -> Checked:
-        s = _as_text(raw)
+        s = as_text(raw)
         if s is None or len(s) > 254 or first_bad_char(s):
             return None, Problem("email")
         try:
@@ -349,11 +347,9 @@ def _email_checker(
     return check
 
 
-def _iban_checker(
-    f: FormField, options: frozenset[str] | None
-) -> Callable[[Any, dt.date], Checked]:
+def iban_checker(f: FormField, options: frozenset[str] | None) -> CheckFn:
     def check(raw: Any, today: dt.date) -> Checked:
-        s = _as_text(raw)
+        s = as_text(raw)
         if s is None or len(s) > 64:
             return None, Problem("iban")
         s = s.strip(SPACE)  # schwifty would drop any whitespace; only spaces are separators
@@ -368,155 +364,21 @@ def _iban_checker(
     return check
 
 
-def _postcode_checker(
-    f: FormField, options: frozenset[str] | None
-) -> Callable[[Any, dt.date], Checked]:
+def postcode_checker(f: FormField, options: frozenset[str] | None) -> CheckFn:
     def check(raw: Any, today: dt.date) -> Checked:
-        s = _as_text(raw)
+        s = as_text(raw)
         if s is None or len(s) > 20:
             return None, Problem("postcode")
         s = ascii_digits(s.strip(SPACE))
-        if not _POSTCODE.fullmatch(s):
+        if not POSTCODE.fullmatch(s):
             return None, Problem("postcode")
         return s, None
 
     return check
 
 
-_ADDRESS_KEYS = frozenset({"street", "house_number", "postcode", "city", "extra", "country"})
-
-
-def _address_checker(
-    f: FormField, options: frozenset[str] | None
-) -> Callable[[Any, dt.date], Checked]:
-    foreign = f.foreign
-    place = _latin_checker(120, 1, person=False)
-    postcode = _postcode_checker(f, None)
-    free_postcode = _latin_checker(12, 1, person=False)
-
-    def check(raw: Any, today: dt.date) -> Checked:
-        if not isinstance(raw, Mapping) or set(raw) - _ADDRESS_KEYS:
-            return None, Problem("invalid_type")
-        out: dict[str, str] = {}
-        for key, missing_code, checker in (
-            ("street", "address_street", place),
-            ("city", "address_city", place),
-        ):
-            if not is_answered(raw.get(key)):
-                return None, Problem(missing_code)
-            value, problem = checker(raw[key], today)
-            if problem:
-                return None, problem
-            out[key] = value
-        number = raw.get("house_number")
-        if is_answered(number):
-            if not isinstance(number, str) or len(number) > 40:
-                return None, Problem("house_number")
-            number = ascii_digits(number.strip(SPACE))
-            if not _HOUSE_NUMBER.fullmatch(number):
-                return None, Problem("house_number")
-            out["house_number"] = number
-        elif not foreign:
-            return None, Problem("house_number")
-        code = raw.get("postcode")
-        if not foreign or is_answered(code):
-            value, problem = (free_postcode if foreign else postcode)(code, today)
-            if problem:
-                return None, problem
-            out["postcode"] = value
-        if is_answered(raw.get("extra")):
-            value, problem = place(raw["extra"], today)
-            if problem:
-                return None, problem
-            out["extra"] = value
-        if foreign:
-            country = raw.get("country")
-            if not isinstance(country, str) or country not in (options or frozenset()):
-                return None, Problem("not_country")
-            out["country"] = country
-        return out, None
-
-    return check
-
-
-def _signature_checker(
-    f: FormField, options: frozenset[str] | None
-) -> Callable[[Any, dt.date], Checked]:
-    prefix = "data:image/png;base64,"
-
-    def check(raw: Any, today: dt.date) -> Checked:
-        if not isinstance(raw, str) or not raw.startswith(prefix):
-            return None, Problem("signature")
-        payload = raw[len(prefix) :]
-        if len(payload) > SIGNATURE_MAX_BYTES * 4 // 3 + 4:
-            return None, Problem("signature")
-        try:
-            data = base64.b64decode(payload, validate=True)
-        except (binascii.Error, ValueError):
-            return None, Problem("signature")
-        if not data.startswith(_PNG_MAGIC) or len(data) < 64:
-            return None, Problem("signature")
-        return raw, None
-
-    return check
-
-
-def _attachment_checker(
-    f: FormField, options: frozenset[str] | None
-) -> Callable[[Any, dt.date], Checked]:
-    accept = frozenset(f.accept or DEFAULT_ATTACHMENT_TYPES)
-    max_mb = f.max_size_mb or DEFAULT_ATTACHMENT_MB
-    max_bytes = int(max_mb * 1024 * 1024)
-
-    def check(raw: Any, today: dt.date) -> Checked:
-        if not isinstance(raw, Mapping):
-            return None, Problem("invalid_type")
-        media_type, size, digest = raw.get("media_type"), raw.get("size"), raw.get("sha256")
-        name = raw.get("filename")
-        if not isinstance(name, str) or not isinstance(digest, str):
-            return None, Problem("invalid_type")
-        if not re.fullmatch(r"[0-9a-f]{64}", digest) or len(name) > 255 or first_bad_char(name):
-            return None, Problem("invalid_type")
-        if media_type not in accept:
-            return None, Problem("attachment_type")
-        if not isinstance(size, int) or isinstance(size, bool) or not 0 < size <= max_bytes:
-            return None, Problem("attachment_size", {"max": _fmt_number(max_mb)})
-        return dict(raw), None
-
-    return check
-
-
-def _no_answer(f: FormField, options: frozenset[str] | None) -> Callable[[Any, dt.date], Checked]:
+def no_answer(f: FormField, options: frozenset[str] | None) -> CheckFn:
     def check(raw: Any, today: dt.date) -> Checked:
         return None, None
 
     return check
-
-
-_MAKERS: dict[
-    str, Callable[[FormField, frozenset[str] | None], Callable[[Any, dt.date], Checked]]
-] = {
-    "text": _text_checker,
-    "long_text": _text_checker,
-    "integer": _number_checker,
-    "decimal": _number_checker,
-    "money": _number_checker,
-    "date": _date_checker,
-    "yes_no": _bool_checker,
-    "consent": _bool_checker,
-    "choice": _choice_checker,
-    "country": _choice_checker,
-    "nationality": _choice_checker,
-    "multi_choice": _multi_checker,
-    "phone": _phone_checker,
-    "email": _email_checker,
-    "iban": _iban_checker,
-    "postcode": _postcode_checker,
-    "person_name": _latin_name_checker,
-    "place": _latin_name_checker,
-    "address": _address_checker,
-    "signature": _signature_checker,
-    "attachment": _attachment_checker,
-    "note": _no_answer,
-    "group": _no_answer,
-}

@@ -26,10 +26,10 @@ from kiosk.session.tickets import (
 )
 from kiosk.session.unlock import count_wrong_pin, lockout_wait
 from kiosk.store import Store
-from kiosk.store.repositories import TicketRow
+from kiosk.store.tickets import TicketRow
 
 if TYPE_CHECKING:
-    from kiosk.session.terminal import SessionConfig
+    from kiosk.session.config import SessionConfig
 
 RESUME_SALT_SETTING = "resume.salt"  # salts every ticket lookup of this terminal
 

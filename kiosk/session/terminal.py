@@ -11,35 +11,36 @@ nothing, so no old version of its rows stays in a file.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.catalog.install import CatalogInstaller
 from kiosk.crypto import aead
-from kiosk.crypto.keywrap import ScryptParams
 from kiosk.crypto.sealing import write_key_pair
 from kiosk.definition.model import Form, Office
+from kiosk.formats import read_draft_blob
 from kiosk.private_files import destroy
 from kiosk.session.clock import HOUR, Clock, SystemClock, local_date
 from kiosk.session.codes import RESUME_LENGTH, is_valid, normalise
+from kiosk.session.config import SessionConfig
 from kiosk.session.recovery import RecoveryKeys
 from kiosk.session.resume_gate import ResumeError, ResumeGate, ResumeProblem
 from kiosk.session.staff import StaffGrant
 from kiosk.session.tickets import (
     TicketSecret,
 )
-from kiosk.session.unlock import LockoutPolicy, StaffUnlock
+from kiosk.session.unlock import StaffUnlock
 from kiosk.session.visitor import FormDraft, VisitorSession, draft_aad, recovery_aad
 from kiosk.staff.directory import StaffDirectory
 from kiosk.staff.pepper import PepperError, load_terminal_pepper
 from kiosk.staff.records import StaffList, is_peppered
 from kiosk.store import Store, StoreError
-from kiosk.store.repositories import CATALOG_SETTING, RETENTION_SETTING, DraftRow
+from kiosk.store.drafts import DraftRow
+from kiosk.store.settings import CATALOG_SETTING, RETENTION_SETTING
 
 if TYPE_CHECKING:
     from kiosk.catalog.bundle import VerifiedBundle
@@ -47,35 +48,6 @@ if TYPE_CHECKING:
 log = logging.getLogger("kiosk.terminal")
 
 BUNDLE_STAFF_SETTING = "staff.bundle_list"  # the last staff list a signed bundle brought
-
-
-@dataclass(frozen=True)
-class SessionConfig:
-    """Timings and limits; every one can be set per deployment."""
-
-    debounce_seconds: float = 0.3
-    idle_seconds: float = 90.0
-    warning_seconds: float = 30.0
-    resume_days: float = 7.0
-    recovery_window_seconds: float = 600.0
-    pin_min: int = 4
-    pin_max: int = 6
-    free_pin_attempts: int = 3
-    lockout_base_seconds: float = 30.0
-    max_pin_attempts: int = 10
-    scrypt: ScryptParams = field(default_factory=ScryptParams)
-    staff_idle_seconds: float = 120.0  # the assisted mode locks itself after this
-    staff_max_seconds: float = 1800.0  # ... and after this, however busy the terminal is
-    staff_lockout: LockoutPolicy = field(default_factory=LockoutPolicy)
-    #: failed resumes of the whole terminal, counted on disk: a restart forgets the
-    #: per-code counts (they are kept in memory only), this keeps guessing slow anyway
-    #: anyone can make it wait (codes with a valid check character are easy to make), so
-    #: mistakes fade fast and staff lift the wait from the staff menu
-    resume_lockout: LockoutPolicy = field(
-        default_factory=lambda: LockoutPolicy(
-            free_attempts=10, cap_seconds=900.0, forgive_seconds=300.0
-        )
-    )
 
 
 def catalog_label(catalog: CompiledCatalog) -> str:
@@ -119,6 +91,7 @@ class Terminal:
         self.staff = StaffDirectory(store.staff_accounts, lambda: _staff_pepper(home))
         self.unlock = StaffUnlock(store, self.staff, self.clock, self.config.staff_lockout)
         self.bundle_version: int | None = None
+        self._bundle_deployment: str | None = None
         if bundle is not None:
             self._take_bundle(bundle)
         self.recovery = RecoveryKeys(
@@ -243,7 +216,7 @@ class Terminal:
         catalog = self._catalog_for(row.catalog_hash)
         if catalog is None:
             raise ResumeError(ResumeProblem.FORM_GONE)
-        data = json.loads(
+        data = read_draft_blob(
             aead.decrypt(key, row.blob, draft_aad(row.id, row.form_id, row.form_version))
         )
         form = catalog.catalog.form(row.form_id)
@@ -252,10 +225,10 @@ class Terminal:
             catalog,
             form,
             catalog.compiled_form(row.form_id),
-            answers=data["answers"],
-            page=data["page"],
-            assisted_by=set(data.get("assisted_by", [])),
-            language=str(data.get("language") or ""),
+            answers=dict(data.answers),
+            page=data.page,
+            assisted_by=set(data.assisted_by),
+            language=data.language,
         )
 
     def _catalog_for(self, content_hash: str) -> CompiledCatalog | None:
@@ -279,12 +252,23 @@ class Terminal:
             self.store.snapshots.keep(catalog.content_hash, catalog.to_json(), self.clock.now())
         self._kept_catalogs.add(catalog.content_hash)
 
+    @property
+    def deployment(self) -> str:
+        """Which deployment this terminal serves: the one its pinned admin keys and signed
+        bundle name, else (an unsigned catalog: demo, development) the catalog's id. Every
+        terminal of a deployment agrees on it, so a receipt's status key made at one is
+        found at another (see :mod:`kiosk.session.receipt_status`)."""
+        if self.installer is not None:
+            return self.installer.trust.deployment
+        return self._bundle_deployment or self.catalog.catalog.header.id
+
     # ------------------------------------------------------------ catalog updates
     def _take_bundle(self, bundle: VerifiedBundle) -> None:
         """Run the bundle's catalog; its staff list replaces the last one, and a bundle
         without a list keeps the staff the last list brought (a catalog-only update)."""
         self.catalog = bundle.catalog
         self.bundle_version = bundle.manifest.version
+        self._bundle_deployment = bundle.manifest.deployment
         staff = bundle.manifest.staff
         if staff is not None:
             self.store.settings.set(

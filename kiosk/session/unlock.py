@@ -23,53 +23,20 @@ from __future__ import annotations
 
 import math
 import threading
-from dataclasses import dataclass
 from typing import Literal
 
 from kiosk.session.clock import Clock
+from kiosk.session.config import LockoutPolicy
 from kiosk.session.staff import StaffGrant
 from kiosk.staff.directory import StaffDirectory
 from kiosk.staff.records import ADMIN_PIN_MIN_DIGITS, PIN_MAX_DIGITS, PIN_MIN_DIGITS
 from kiosk.store import Store
-from kiosk.store.repositories import LockoutPath
+from kiosk.store.lockout import LockoutPath
 
 RefusalKind = Literal["wrong_pin", "locked", "no_staff"]
 
 #: 2**64 times any sensible base is far past any cap; the exponent stops there so that
 #: a huge failure count cannot overflow a float.
-_MAX_EXPONENT = 64
-
-
-@dataclass(frozen=True)
-class LockoutPolicy:
-    """How many wrong PINs are free, how the wait grows after them, how mistakes fade."""
-
-    free_attempts: int = 3
-    base_seconds: float = 30.0
-    cap_seconds: float = 900.0
-    forgive_seconds: float = 1800.0
-    admin_interval_seconds: float = 10.0
-
-    def __post_init__(self) -> None:
-        if self.free_attempts < 0 or self.base_seconds <= 0:
-            raise ValueError("free_attempts must be >= 0 and base_seconds > 0")
-        if not (math.isfinite(self.cap_seconds) and self.cap_seconds > 0):
-            raise ValueError("cap_seconds must be finite (no lock lasts for ever) and > 0")
-        if not (math.isfinite(self.forgive_seconds) and self.forgive_seconds > 0):
-            raise ValueError("forgive_seconds must be finite and > 0")
-        if not (math.isfinite(self.admin_interval_seconds) and self.admin_interval_seconds > 0):
-            raise ValueError("admin_interval_seconds must be finite and > 0")
-
-    def lock_seconds(self, failures: int) -> float:
-        """The wait after the *failures*-th counted wrong PIN (0 within the free attempts)."""
-        if failures <= self.free_attempts:
-            return 0.0
-        exponent = min(failures - self.free_attempts, _MAX_EXPONENT)
-        return min(self.cap_seconds, self.base_seconds * 2.0**exponent)
-
-    def forgiven(self, failures: int, quiet_seconds: float) -> int:
-        """The count that still stands after *quiet_seconds* without a wrong PIN."""
-        return max(0, failures - int(quiet_seconds // self.forgive_seconds))
 
 
 class UnlockRefusedError(Exception):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,8 +22,17 @@ from kiosk.crypto.sealing import seal
 from kiosk.definition.model import Form
 from kiosk.definition.strings import form_ctx, office_ctx
 from kiosk.documents.render import ApplicationRecord, office_copy
-from kiosk.documents.sealed import attach_office_copy
+from kiosk.documents.sealed import with_office_copy
 from kiosk.engine.form import CompiledForm, ValidationResult
+from kiosk.formats import (
+    APPLICATION_FORMAT,
+    APPLICATION_VERSION,
+    DRAFT_FORMAT,
+    DRAFT_VERSION,
+    ApplicationData,
+    DraftBlob,
+    FormRef,
+)
 from kiosk.session.clock import local_date
 from kiosk.session.codes import (
     RESUME_LENGTH,
@@ -38,10 +46,10 @@ from kiosk.session.profile import VisitorProfile
 from kiosk.session.staff import StaffGrant
 from kiosk.session.tickets import JOINT_LOOKUP
 from kiosk.store import StoreError
-from kiosk.store.repositories import OutboxItem
+from kiosk.store.outbox import OutboxItem
 
 if TYPE_CHECKING:
-    from kiosk.session.terminal import Terminal
+    from kiosk.session.context import SessionContext
 
 
 class SessionEndedError(RuntimeError):
@@ -132,21 +140,19 @@ class FormDraft:
         return self.form.id
 
     def blob(self, language: str) -> bytes:
-        return json.dumps(
-            {
-                "answers": self.answers,
-                "page": self.page,
-                "language": language,
-                "assisted_by": sorted(self.assisted_by),
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
-        ).encode()
+        return DraftBlob(
+            format=DRAFT_FORMAT,
+            version=DRAFT_VERSION,
+            answers=self.answers,
+            page=self.page,
+            language=language,
+            assisted_by=sorted(self.assisted_by),
+        ).to_bytes()
 
 
 class VisitorSession:
     def __init__(
-        self, terminal: Terminal, language: str, key: bytearray, session_id: str | None = None
+        self, terminal: SessionContext, language: str, key: bytearray, session_id: str | None = None
     ) -> None:
         self.terminal = terminal
         self.id = session_id or uuid.uuid4().hex
@@ -352,26 +358,28 @@ class VisitorSession:
         today = local_date(terminal.clock)
         submitted_at = dt.datetime.fromtimestamp(terminal.clock.now(), dt.UTC).isoformat()
         answers = result.state.export()
-        payload = {
-            "id": application_id,
-            "reference": reference,
-            "form": {"id": form.id, "version": form.version, "title": form.title},
-            "office": office.id,
-            "application_date": today.isoformat(),
-            "submitted_at": submitted_at,
-            "language": self.language,
-            "catalog": catalog.content_hash,
-            "terminal": terminal.terminal_id,
-            "assisted": bool(draft.assisted_by),
-            "assisted_by": sorted(draft.assisted_by),
-            "consents": {
+        data = ApplicationData(
+            format=APPLICATION_FORMAT,
+            payload_version=APPLICATION_VERSION,
+            id=application_id,
+            reference=reference,
+            form=FormRef(id=form.id, version=form.version, title=form.title),
+            office=office.id,
+            application_date=today.isoformat(),
+            submitted_at=submitted_at,
+            language=self.language,
+            catalog=catalog.content_hash,
+            terminal=terminal.terminal_id,
+            assisted=bool(draft.assisted_by),
+            assisted_by=sorted(draft.assisted_by),
+            consents={
                 f.id: f.consent.version
                 for p in form.pages
                 for f in p.fields
                 if f.consent is not None and result.state.values.get(f.id) is True
             },
-            "answers": answers,
-        }
+            answers=answers,
+        )
         record = ApplicationRecord(
             catalog=catalog,
             form_id=form.id,
@@ -381,8 +389,8 @@ class VisitorSession:
             terminal=terminal.terminal_id,
             language=self.language,
         )
-        attach_office_copy(payload, office_copy(record))
-        sealed = seal(payload, terminal.office_public_key(office))
+        application = with_office_copy(data, office_copy(record))
+        sealed = seal(application.members(), terminal.office_public_key(office))
         item = OutboxItem(
             id=application_id,
             reference=reference,

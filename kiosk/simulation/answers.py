@@ -1,9 +1,10 @@
 """Random, valid answers for any form of the catalog, reproducible from a seed.
 
-Values are drawn per field type within the field's limits; then the engine
-judges the whole form and every field it complains about is drawn again (or
-left empty if it is optional), until the form validates. This needs no
-knowledge of a particular form, so new catalog forms are simulated too.
+Values are drawn per field type within the field's limits (one drawing per
+declared type, in :data:`ANSWER_FOR_TYPE`); then the engine judges the whole
+form and every field it complains about is drawn again (or left empty if it is
+optional), until the form validates. This needs no knowledge of a particular
+form, so new catalog forms are simulated too.
 """
 
 from __future__ import annotations
@@ -16,14 +17,18 @@ import random
 import re
 import struct
 import zlib
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import rstr
 from schwifty import IBAN
 
-from kiosk.definition.model import Form, FormField
-from kiosk.engine.form import CompiledForm, field_options
-from kiosk.engine.validators import DEFAULT_ATTACHMENT_TYPES, resolve_date_bound
+from kiosk.definition.model import FieldType, Form, FormField
+from kiosk.engine.compiler import field_options
+from kiosk.engine.compound_checkers import DEFAULT_ATTACHMENT_TYPES
+from kiosk.engine.form import CompiledForm
+from kiosk.engine.validators import resolve_date_bound
 
 GIVEN = [
     "Olena",
@@ -135,8 +140,7 @@ class AnswerMaker:
 
     # --------------------------------------------------------------- values
     def value(self, f: FormField, options: frozenset[str] | None, today: dt.date) -> Any:
-        maker = getattr(self, f"_{f.type}", None)
-        return maker(f, options, today) if maker else None
+        return ANSWER_FOR_TYPE[f.type](self, f, options, today)
 
     def _person_name(self, f: FormField, options: Any, today: dt.date) -> str:
         pool = GIVEN if "given" in f.id or "vorname" in f.id else FAMILY
@@ -203,8 +207,6 @@ class AnswerMaker:
     def _country(self, f: FormField, options: Any, today: dt.date) -> str:
         return self.rng.choice(COUNTRIES)
 
-    _nationality = _country
-
     def _phone(self, f: FormField, options: Any, today: dt.date) -> str:
         return f"0231 {self.rng.randint(2000000, 9999999)}"
 
@@ -255,6 +257,9 @@ class AnswerMaker:
     def _group(self, f: FormField, options: Any, today: dt.date) -> list[dict[str, Any]]:
         return [{} for _ in range(self.rng.randint(f.min_items or 0, min(f.max_items or 3, 3)))]
 
+    def _nothing(self, f: FormField, options: Any, today: dt.date) -> None:
+        return None  # a note holds no answer
+
     # --------------------------------------------------------------- forms
     def fill(
         self, compiled: CompiledForm, codelists: dict[str, Any], today: dt.date, rounds: int = 60
@@ -279,7 +284,7 @@ class AnswerMaker:
                 if key not in answers:
                     answers[key] = self.value(f, options[key], today)
                     changed = True
-                if f.type == "group":
+                if f.is_group:
                     for item in answers[key]:
                         for child in spec.children:
                             if (
@@ -317,3 +322,36 @@ class AnswerMaker:
             answers.pop(path, None)  # an optional field: leaving it empty may be the way out
             return
         answers[path] = self.value(spec.field, options[path], today)
+
+
+#: Draws one answer for a field: (maker, field, accepted options, today) -> answer.
+DrawAnswer = Callable[[AnswerMaker, FormField, frozenset[str] | None, dt.date], Any]
+
+#: Declared field type -> how its answer is drawn; the tests hold it to the declared types.
+ANSWER_FOR_TYPE: Mapping[FieldType, DrawAnswer] = MappingProxyType(
+    {
+        "text": AnswerMaker._text,
+        "long_text": AnswerMaker._long_text,
+        "integer": AnswerMaker._integer,
+        "decimal": AnswerMaker._decimal,
+        "money": AnswerMaker._money,
+        "date": AnswerMaker._date,
+        "yes_no": AnswerMaker._yes_no,
+        "choice": AnswerMaker._choice,
+        "multi_choice": AnswerMaker._multi_choice,
+        "country": AnswerMaker._country,
+        "nationality": AnswerMaker._country,
+        "phone": AnswerMaker._phone,
+        "email": AnswerMaker._email,
+        "iban": AnswerMaker._iban,
+        "postcode": AnswerMaker._postcode,
+        "person_name": AnswerMaker._person_name,
+        "place": AnswerMaker._place,
+        "address": AnswerMaker._address,
+        "consent": AnswerMaker._consent,
+        "signature": AnswerMaker._signature,
+        "attachment": AnswerMaker._attachment,
+        "note": AnswerMaker._nothing,
+        "group": AnswerMaker._group,
+    }
+)

@@ -16,29 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk.engine.field_types import TYPED_TYPES
 from kiosk.session.clock import FakeClock, local_date
 from kiosk.session.terminal import Terminal
 from kiosk.session.visitor import VisitorSession
 from kiosk.simulation.answers import AnswerMaker
 
-#: Field types whose answers a visitor types freely (what must never leak in plaintext).
-TYPED = frozenset(
-    {
-        "text",
-        "long_text",
-        "person_name",
-        "place",
-        "phone",
-        "email",
-        "iban",
-        "address",
-        "postcode",
-        "integer",
-        "decimal",
-        "money",
-        "date",
-    }
-)
+#: Field types whose answers a visitor types (what must never leak in plaintext).
+TYPED = TYPED_TYPES
 TYPING_SECONDS = 0.4  # simulated time per answer: longer than the autosave pause
 
 

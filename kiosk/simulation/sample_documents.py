@@ -11,6 +11,8 @@ from typing import Any
 from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.definition.model import FormField
 from kiosk.documents.render import ApplicationRecord
+from kiosk.engine.expressions import VT
+from kiosk.engine.field_types import FIELD_TYPES
 from kiosk.session.codes import check_char
 from kiosk.simulation.answers import AnswerMaker
 
@@ -49,8 +51,8 @@ def sample_record(
 
 
 #: Field types whose whole answer is text the visitor typed.
-TYPED_TEXT_TYPES = frozenset(
-    {"text", "long_text", "person_name", "place", "phone", "email", "iban", "postcode"}
+TYPED_TEXT_TYPES: frozenset[str] = frozenset(
+    t for t, info in FIELD_TYPES.items() if info.typed and info.value_type is VT.TEXT
 )
 #: The parts of an address answer that are typed text (the country is a code).
 ADDRESS_TEXT_PARTS = ("street", "house_number", "postcode", "city", "extra")

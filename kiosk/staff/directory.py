@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from kiosk.logsetup import Count
 from kiosk.staff.records import StaffRecord, pin_matches
 
 log = logging.getLogger("kiosk.staff")
@@ -70,6 +71,7 @@ class StaffDirectory:
         matches = [record for record in candidates if pin_matches(pin, record.pin_hash, pepper)]
         if len(matches) > 1:
             log.warning(
-                "%d staff accounts share one PIN; the first on the list is used", len(matches)
+                "%d staff accounts share one PIN; the first on the list is used",
+                Count(len(matches)),
             )
         return matches[0] if matches else None

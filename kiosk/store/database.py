@@ -1,9 +1,9 @@
-"""Opening the store: pragmas, migrations, and errors a person can act on.
+"""Opening the store: private files, pragmas, migrations, and the repositories.
 
-SQLite reports a full disk, a read-only file system or a damaged file as
-generic exceptions; they are turned into :class:`StoreError` with a kind and a
-plain message, so the kiosk can show staff what happened (and keep the
-visitor's answers in memory) instead of a traceback.
+One :class:`Store` per process holds the connection and one repository per
+table (:mod:`kiosk.store.drafts`, :mod:`kiosk.store.outbox`, ...). Opening checks
+the file, so a damaged database, or one a newer version wrote, is refused with a
+:class:`~kiosk.store.errors.StoreError` instead of being used.
 """
 
 from __future__ import annotations
@@ -11,85 +11,25 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
-from functools import wraps
 from pathlib import Path
-from typing import ParamSpec, TypeVar
 
 import sqlite_utils
 
-from kiosk.i18n import N_
+from kiosk.store.audit import AuditLog
+from kiosk.store.drafts import Drafts
+from kiosk.store.errors import StoreError, guarded, translated_errors
+from kiosk.store.lockout import PinLockout
 from kiosk.store.migrations import LATEST, MIGRATIONS
+from kiosk.store.outbox import Outbox
+from kiosk.store.receipt_status import ReceiptStatuses
+from kiosk.store.repository import immediate
+from kiosk.store.settings import Settings
+from kiosk.store.snapshots import CatalogSnapshots
+from kiosk.store.staff_accounts import StaffAccounts
+from kiosk.store.tickets import Tickets
+from kiosk.store.usage import UsageCounters
 
-P = ParamSpec("P")
 JOURNAL_SIZE_LIMIT = 1 << 20
-R = TypeVar("R")
-
-MESSAGES = {
-    "disk_full": N_("Der Speicher des Terminals ist voll. Bitte wenden Sie sich an das Personal."),
-    "read_only": N_(
-        "Das Terminal kann gerade nicht speichern. Bitte wenden Sie sich an das Personal."
-    ),
-    "corrupt": N_(
-        "Die Datenbank des Terminals ist beschädigt. Bitte wenden Sie sich an das Personal."
-    ),
-    "newer_schema": N_(
-        "Die Datenbank stammt von einer neueren Version der Kiosk-Software. "
-        "Bitte wenden Sie sich an das Personal."
-    ),
-    "unavailable": N_(
-        "Das Terminal kann gerade nicht speichern. Bitte wenden Sie sich an das Personal."
-    ),
-}
-
-
-class StoreError(RuntimeError):
-    """A storage problem with a kind (see MESSAGES) and technical detail for staff."""
-
-    def __init__(self, kind: str, detail: str) -> None:
-        super().__init__(f"{kind}: {detail}")
-        self.kind = kind
-        self.detail = detail
-
-    @property
-    def message(self) -> str:
-        """German text for the screen; the UI translates it through gettext."""
-        return MESSAGES[self.kind]
-
-
-def classify(exc: sqlite3.Error) -> StoreError:
-    text = str(exc).lower()
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code == sqlite3.SQLITE_FULL or "disk is full" in text or "database or disk is full" in text:
-        return StoreError("disk_full", str(exc))
-    if code == sqlite3.SQLITE_READONLY or "readonly" in text or "read-only" in text:
-        return StoreError("read_only", str(exc))
-    if (
-        code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
-        or "not a database" in text
-        or ("malformed" in text)
-    ):
-        return StoreError("corrupt", str(exc))
-    return StoreError("unavailable", str(exc))
-
-
-@contextlib.contextmanager
-def translated_errors() -> Iterator[None]:
-    try:
-        yield
-    except sqlite3.Error as exc:
-        raise classify(exc) from exc
-
-
-def guarded(fn: Callable[P, R]) -> Callable[P, R]:
-    """Turn SQLite errors in a store method into :class:`StoreError`."""
-
-    @wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with translated_errors():
-            return fn(*args, **kwargs)
-
-    return wrapper
 
 
 def connect(path: Path, *, read_only: bool = False) -> sqlite_utils.Database:
@@ -108,23 +48,6 @@ def connect(path: Path, *, read_only: bool = False) -> sqlite_utils.Database:
         # a checkpoint that could not truncate (a reader was busy) still cuts the log to this
         db.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}")
     return db
-
-
-@contextlib.contextmanager
-def immediate(db: sqlite_utils.Database) -> Iterator[None]:
-    """A write transaction taken at once (``BEGIN IMMEDIATE``), for read-then-write steps.
-
-    A deferred transaction that reads and then writes fails with SQLITE_BUSY when
-    another connection (the UI, the sync thread) committed in between; an
-    immediate one waits for the lock first, within the busy timeout.
-    """
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        db.conn.execute("ROLLBACK")
-        raise
-    db.conn.execute("COMMIT")
 
 
 def schema_version(db: sqlite_utils.Database) -> int:
@@ -169,18 +92,6 @@ class Store:
     """The open database with its repositories; one per process."""
 
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
-        from kiosk.store.repositories import (
-            AuditLog,
-            CatalogSnapshots,
-            Drafts,
-            Outbox,
-            PinLockout,
-            Settings,
-            StaffAccounts,
-            Tickets,
-            UsageCounters,
-        )
-
         self.path = path
         if not read_only:
             _private_files(path)
@@ -199,6 +110,7 @@ class Store:
         self.settings = Settings(self.db)
         self.drafts = Drafts(self.db)
         self.outbox = Outbox(self.db)
+        self.receipt_statuses = ReceiptStatuses(self.db)
         self.tickets = Tickets(self.db)
         self.audit = AuditLog(self.db)
         self.counters = UsageCounters(self.db)

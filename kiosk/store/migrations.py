@@ -228,6 +228,27 @@ def _v8(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX outbox_unconfirmed ON outbox (state, office_at, sent_at)")
 
 
+def _v9(db: sqlite_utils.Database) -> None:
+    """Statuses offices set, for visitors who ask with their receipt at any terminal.
+
+    An outbox item keeps the status key its receipt opens (sent to the server with
+    the application); ``receipt_status`` holds what the server reports for every
+    application of the deployment: the key, the office, the status and its day.
+    Nothing in either names a person or an application.
+    """
+    db.execute("ALTER TABLE outbox ADD COLUMN status_key TEXT")
+    db.execute(
+        """CREATE TABLE receipt_status (
+            key TEXT PRIMARY KEY,
+            office TEXT NOT NULL,
+            status TEXT NOT NULL,
+            status_on TEXT NOT NULL,
+            stored_at REAL NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX receipt_status_age ON receipt_status (stored_at)")
+
+
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1,
     _v2,
@@ -237,5 +258,6 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v6,
     _v7,
     _v8,
+    _v9,
 ]
 LATEST = len(MIGRATIONS)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.store import Store
-from kiosk.store.repositories import RETENTION_SETTING
+from kiosk.store.settings import RETENTION_SETTING
 from sync import protocol as p
 from sync.client.transport import DeviceTransport
 

@@ -8,8 +8,11 @@ under the same names, so nothing is duplicated.
 
 An application that cannot be read (not sealed for this office's key, damaged,
 not an application at all) must not stop the others: its sealed form goes
-into ``OUT/quarantine/ID.sealed`` with a one-line ``ID.reason.txt`` beside it,
-and the server is told, so it is not offered again and an admin sees it.
+into ``OUT/quarantine/ID.sealed`` with a one-line ``ID.reason.txt`` and the server's
+listing of it (``ID.entry.json``) beside it, and the server is told, so it is not offered
+again and an admin sees it. Once the cause is gone (an updated tool, the right key),
+``kiosk office refile`` (``office_refile.py``) checks it against that listing through
+the same steps and files it from there.
 
 A wrong key file is the one failure that must not quarantine anything: it would
 set the whole inbox aside. The key proves itself once an application names it
@@ -20,6 +23,7 @@ are held back, and a few of them in a row stop the fetch with
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Callable, Sequence
@@ -27,15 +31,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, TypeVar
 
+from kiosk.formats import canonical_json
 from kiosk.private_files import write_private
 from sync import protocol as p
 from sync.client.office_http import OfficeApi
-from sync.client.office_payload import UnfitError, check_payload
+from sync.client.office_payload import Filing, UnfitError, check_payload
 from sync.client.office_seal import THUMBPRINT, Foreign, OfficeKeys, open_sealed, read_kid
 
 #: applications in a row sealed for another key, before any for this one: a wrong key
 HOLD_BACK: Final = 3
 QUARANTINE: Final = "quarantine"
+LISTING_SUFFIX: Final = ".entry.json"
 T = TypeVar("T")
 
 
@@ -65,10 +71,14 @@ class FetchReport:
             self.echo(kind, reference, detail)
 
 
+def record_bytes(record: dict[str, Any]) -> bytes:
+    """REFERENCE.json as it is filed: what ``refile`` compares an earlier filing with."""
+    return (json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
+
+
 def file_application(record: dict[str, Any], pdf: bytes, out: Path) -> None:
     """Write both files; an application already filed under this reference must be this one."""
     reference = record["reference"]
-    text = json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     existing = out / f"{reference}.json"
     if existing.exists():
         try:
@@ -81,13 +91,28 @@ def file_application(record: dict[str, Any], pdf: bytes, out: Path) -> None:
             )
     # an application is personal data: for the office account alone, never half-written
     write_private(out / f"{reference}.pdf", pdf)
-    write_private(existing, text.encode("utf-8"))
+    write_private(existing, record_bytes(record))
 
 
 def quarantine_paths(out: Path, application_id: str) -> tuple[Path, Path]:
     """(the sealed form, the reason) of a quarantined application."""
     folder = out / QUARANTINE
     return folder / f"{application_id}.sealed", folder / f"{application_id}.reason.txt"
+
+
+def listing_path(out: Path, application_id: str) -> Path:
+    """The server's listing of a quarantined application, kept beside its sealed form."""
+    return out / QUARANTINE / f"{application_id}{LISTING_SUFFIX}"
+
+
+def listing_bytes(entry: p.InboxEntry) -> bytes:
+    """``ID.entry.json``: the listing as the server sent it, in canonical JSON."""
+    return canonical_json(entry.model_dump(mode="json"))
+
+
+def reason_line(reference: str, received_at: dt.datetime, reason: str) -> str:
+    """The one line of ``ID.reason.txt``; ``refile`` reads the reference and the time back."""
+    return f"{reference} (received {received_at.isoformat()}): {reason}\n"
 
 
 class OfficeClient(OfficeApi):
@@ -117,7 +142,7 @@ class OfficeClient(OfficeApi):
         return run.report
 
 
-def _checked(check: Callable[[], T]) -> T:
+def checked(check: Callable[[], T]) -> T:
     """*check*'s result; a check that itself fails on odd input is a reason to quarantine
     that application, not to stop the inbox. Only for checks without network or disk."""
     try:
@@ -126,6 +151,43 @@ def _checked(check: Callable[[], T]) -> T:
         raise
     except Exception as exc:
         raise UnfitError(f"the office tool could not check it ({type(exc).__name__})") from None
+
+
+def seal_names_key(token: str, sha256: str, keys: OfficeKeys) -> bool:
+    """Whether the seal names one of *keys*; :class:`UnfitError` for a payload that is not
+    the one listed (its *sha256*), or not a seal as terminals make it."""
+    if hashlib.sha256(token.encode()).hexdigest() != sha256:
+        raise UnfitError("the sealed application does not match the SHA-256 the server listed")
+    return keys.by_thumbprint(read_kid(token)) is not None
+
+
+def open_application(
+    token: str, sha256: str, keys: OfficeKeys, proven: Callable[[], None]
+) -> bytes | Foreign:
+    """The plaintext of *token*, or :class:`Foreign` when it is sealed for another key.
+
+    *proven* is called as soon as the seal shows that the keys are the office's (it names
+    one, or opens with one), before the plaintext is checked: fetch and refile alike set
+    aside nothing for another key until then. :class:`UnfitError` for what cannot be opened.
+    """
+    if checked(lambda: seal_names_key(token, sha256, keys)):
+        proven()  # the terminal sealed it for this key: the key is the office's
+    opened = checked(lambda: open_sealed(token, keys))
+    if not isinstance(opened, Foreign):
+        proven()
+    return opened
+
+
+def check_application(
+    token: str, entry: p.InboxEntry, keys: OfficeKeys, proven: Callable[[], None]
+) -> Filing | Foreign:
+    """*token* opened and checked against the server's listing *entry* (its SHA-256, then
+    what the terminal declared), ready to file; :class:`Foreign` when it is sealed for
+    another key, :class:`UnfitError` for what cannot be filed. Fetch and refile alike."""
+    opened = open_application(token, entry.sha256, keys, proven)
+    if isinstance(opened, Foreign):
+        return opened
+    return checked(lambda: check_payload(opened, entry))
 
 
 class _FetchRun:
@@ -176,14 +238,10 @@ class _FetchRun:
             return
         token = self.api.application(entry.id, size=entry.size).payload
         try:
-            if _checked(lambda: self.names_our_key(entry, token)):
-                self.prove()  # the terminal sealed it for this key: the key is the office's
-            opened = _checked(lambda: open_sealed(token, self.keys))
-            if isinstance(opened, Foreign):
-                self.hold(entry, token, opened)
+            filing = check_application(token, entry, self.keys, self.prove)
+            if isinstance(filing, Foreign):
+                self.hold(entry, token, filing)
                 return
-            self.prove()
-            filing = _checked(lambda: check_payload(opened, entry))
         except UnfitError as exc:
             self.quarantine(entry, token, exc.reason)
             return
@@ -195,13 +253,6 @@ class _FetchRun:
         if self.taken(entry, self.api.acknowledge([entry.id])):
             self.report.written.append(entry.reference)
             self.report.tell("filed", entry.reference, str(self.out / entry.reference))
-
-    def names_our_key(self, entry: p.InboxEntry, token: str) -> bool:
-        """Whether the seal names one of the keys given; :class:`UnfitError` for a payload
-        that is not what the server listed, or not a seal as terminals make it."""
-        if hashlib.sha256(token.encode()).hexdigest() != entry.sha256:
-            raise UnfitError("the sealed application does not match the SHA-256 the server listed")
-        return self.keys.by_thumbprint(read_kid(token)) is not None
 
     def prove(self) -> None:
         """The key is the office's: what was held back for another key is quarantined."""
@@ -233,12 +284,13 @@ class _FetchRun:
         )
 
     def quarantine(self, entry: p.InboxEntry, token: str | None, reason: str) -> None:
-        """Keep the sealed form and the reason (0600), then tell the server."""
+        """Keep the server's listing, the sealed form and the reason (0600), then tell the
+        server: ``refile`` checks the sealed form against that listing, as fetch does."""
         sealed, because = quarantine_paths(self.out, entry.id)
+        write_private(listing_path(self.out, entry.id), listing_bytes(entry))
         if token is not None:
             write_private(sealed, token.encode())
-        line = f"{entry.reference} (received {entry.received_at.isoformat()}): {reason}\n"
-        write_private(because, line.encode("utf-8"))
+        write_private(because, reason_line(entry.reference, entry.received_at, reason).encode())
         if self.taken(entry, self.api.acknowledge([], quarantined=[(entry.id, reason)])):
             self.report.quarantined.append((entry.reference, reason))
             self.report.tell("quarantined", entry.reference, f"{because}: {reason}")

@@ -4,35 +4,24 @@ The seal proves only that someone holding the office's public key wrote the
 application; a broken or hostile terminal can put anything inside. So the
 decrypted bytes are bounded in size, scanned for their nesting depth without
 recursion (Python's ``json`` module recurses once per level, and 100,000 levels
-end in a ``RecursionError``), parsed, and only then validated against a strict,
-versioned model of what the terminal seals (``kiosk/session/visitor.py``
-``submit`` and ``kiosk/documents/sealed.py``), and the hashes sealed inside are
-checked. Whatever fails raises :class:`UnfitError` with a reason made from this
-module's own words and the names of fields, never from the data itself, so it
-can be stored, shown and sent to the server without carrying personal data.
+end in a ``RecursionError``), parsed, and only then validated against the strict,
+versioned model the terminal seals with (``kiosk/formats.py``), and the hashes
+sealed inside are checked. Whatever fails raises :class:`UnfitError` with a
+reason made from this module's and the model's own words and the names of
+fields, never from the data itself, so it can be stored, shown and sent to the
+server without carrying personal data.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import math
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any, Final
+from typing import Any, Final
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    JsonValue,
-    StringConstraints,
-    ValidationError,
-    model_validator,
-)
-
-from kiosk.documents.sealed import FORM_PURPOSE, verify
+from kiosk.documents.sealed import OFFICE_COPY, verify
+from kiosk.formats import AnySealedApplication, FormatError, read_sealed_application
 from sync import protocol as p
 
 #: what the largest sealed application the protocol carries (12,000,000 characters of
@@ -43,9 +32,6 @@ MAX_DEPTH: Final = 32
 #: objects and arrays, and values separated by commas: bounds the memory Python spends
 MAX_CONTAINERS: Final = 100_000
 MAX_VALUES: Final = 1_000_000
-OFFICE_COPY: Final = "office-copy"
-#: payloads so far carry no version member: that is version 1
-PAYLOAD_VERSION: Final = 1
 MAX_REASON: Final = 300
 
 
@@ -141,105 +127,6 @@ def parse_json(
         raise UnfitError(f"not JSON: {detail[:120]}") from None
 
 
-# ------------------------------------------------------------ the model, version 1
-def _real_date(value: str) -> str:
-    dt.date.fromisoformat(value)
-    return value
-
-
-def _aware_time(value: str) -> str:
-    if dt.datetime.fromisoformat(value).tzinfo is None:
-        raise ValueError("a time without its offset from UTC")
-    return value
-
-
-def _whole_base64(value: str) -> str:
-    if len(value) % 4:
-        raise ValueError("base64 of a length that is not a multiple of 4")
-    return value
-
-
-Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,62}$")]
-Uuid = Annotated[
-    str,
-    StringConstraints(pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
-]
-Sha512 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{128}$")]
-IsoDate = Annotated[
-    str, StringConstraints(pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), AfterValidator(_real_date)
-]
-IsoTime = Annotated[str, StringConstraints(max_length=40), AfterValidator(_aware_time)]
-Line = Annotated[str, StringConstraints(max_length=500, pattern=r"^[^\x00-\x1f\x7f]*$")]
-Base64 = Annotated[
-    str, StringConstraints(pattern=r"^[A-Za-z0-9+/]*={0,2}$"), AfterValidator(_whole_base64)
-]
-AttachmentId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
-MimeType = Annotated[str, StringConstraints(pattern=r"^[a-z]+/[a-z0-9.+-]{1,60}$")]
-Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")]
-CatalogHash = Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")]
-TerminalId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")]
-ConsentVersion = Annotated[str, StringConstraints(min_length=1, max_length=40)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
-
-
-class FormRef(_Strict):
-    id: Identifier
-    version: int = Field(ge=1, le=2**31 - 1)
-    title: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
-
-
-class AttachmentInfo(_Strict):
-    id: AttachmentId
-    purpose: Identifier
-    mime_type: MimeType
-    filename: Line
-    sha512: Sha512
-
-
-class Attachment(AttachmentInfo):
-    content: Base64
-
-
-class Metadata(_Strict):
-    data_sha512: Sha512
-    attachments: list[AttachmentInfo] = Field(min_length=1, max_length=20)
-
-
-class PayloadV1(_Strict):
-    """An application as terminals seal it. What the office needs to file it is required;
-    where, when and with whose help it was made is checked when present, because
-    terminals from before the assisted mode do not send all of it."""
-
-    id: Uuid
-    reference: p.Reference
-    form: FormRef
-    office: Identifier
-    application_date: IsoDate
-    answers: dict[Identifier, JsonValue]
-    attachments: list[Attachment] = Field(min_length=1, max_length=20)
-    metadata: Metadata
-    submitted_at: IsoTime | None = None
-    language: Language | None = None
-    catalog: CatalogHash | None = None
-    terminal: TerminalId | None = None
-    assisted: bool | None = None
-    assisted_by: list[Line] | None = Field(default=None, max_length=100)
-    consents: dict[Identifier, ConsentVersion] | None = None
-
-    @model_validator(mode="after")
-    def _one_office_copy(self) -> PayloadV1:
-        ids = [a.id for a in self.attachments]
-        if len(set(ids)) != len(ids):
-            raise ValueError("two attachments with one id")
-        copy = next((a for a in self.attachments if a.id == OFFICE_COPY), None)
-        if copy is None or copy.purpose != FORM_PURPOSE or copy.mime_type != "application/pdf":
-            raise ValueError("no office copy (a PDF with the purpose 'form')")
-        return self
-
-
 # ------------------------------------------------------------ the whole check
 @dataclass(frozen=True)
 class Filing:
@@ -249,37 +136,12 @@ class Filing:
     pdf: bytes
 
 
-_SAFE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
-
-
-def _where(loc: tuple[int | str, ...]) -> str:
-    # member names are the catalog's field ids; anything else may be data: left out
-    parts = [str(x) if isinstance(x, int) or _SAFE_NAME.match(x) else "…" for x in loc]
-    return ".".join(parts) or "the payload"
-
-
-def _describe(exc: ValidationError) -> str:
-    problems = exc.errors(include_url=False, include_input=False, include_context=False)
-    first = problems[0]
-    more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-    return f"{_where(tuple(first['loc']))}: {first['msg']}{more}"
-
-
-def validate_payload(data: Any) -> PayloadV1:
+def validate_payload(data: Any) -> AnySealedApplication:
     """The parsed payload as the model of its version; :class:`UnfitError` otherwise."""
-    if not isinstance(data, dict):
-        raise UnfitError(f"the payload is a JSON {type(data).__name__}, not an object")
-    version = data.get("payload_version", PAYLOAD_VERSION)
-    if version != PAYLOAD_VERSION:
-        shown = version if isinstance(version, int) and 0 <= version < 10**6 else "unknown"
-        raise UnfitError(
-            f"payload version {shown}: this office tool reads version {PAYLOAD_VERSION}; "
-            "the sealed form is kept for a newer one"
-        )
     try:
-        return PayloadV1.model_validate(data, strict=True)
-    except ValidationError as exc:
-        raise UnfitError(f"not an application of payload version 1: {_describe(exc)}") from None
+        return read_sealed_application(data)
+    except FormatError as exc:
+        raise UnfitError(exc.reason) from None
 
 
 def check_payload(plaintext: bytes, entry: p.InboxEntry) -> Filing:
@@ -300,16 +162,17 @@ def check_payload(plaintext: bytes, entry: p.InboxEntry) -> Filing:
                 f"the sealed {what} differs from what the terminal declared to the server"
             )
     try:
-        documents = verify(data)
-    except ValueError as exc:  # binascii.Error included; the messages name ids, not data
+        documents = verify(payload)
+    except ValueError as exc:  # FormatError included; the messages name ids, not data
         raise UnfitError(str(exc)) from None
     pdf = documents[OFFICE_COPY]
     if not pdf.startswith(b"%PDF-"):
         raise UnfitError("the office copy is not a PDF")
-    record = {k: v for k, v in data.items() if k != "attachments"}
+    # filed as the model holds it: exactly the members the data hash was checked over
+    record = payload.members()
     record["attachments"] = [
         {k: v for k, v in a.items() if k != "content"} | {"filename": f"{entry.reference}.pdf"}
-        for a in data["attachments"]
+        for a in record["attachments"]
     ]
     record["delivery"] = {
         "received_at": entry.received_at.isoformat(),

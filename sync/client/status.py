@@ -9,7 +9,8 @@ from typing import Any
 
 from kiosk import __version__
 from kiosk.store import Store
-from kiosk.store.repositories import CATALOG_SETTING as CATALOG
+from kiosk.store.outbox import OutboxState
+from kiosk.store.settings import CATALOG_SETTING as CATALOG
 from sync import protocol as p
 from sync.client.catalog_pull import REFUSED, STAGED_VERSION
 from sync.client.delivery import last_gap
@@ -57,9 +58,7 @@ def sync_status(store: Store, home: Path) -> dict[str, Any]:
         enrolment_problem = None
     except EnrolmentError as exc:
         credential, enrolment_problem = None, str(exc)
-    counts = {
-        state: 0 for state in ("pending", "sending", "done", "at_office", "conflict", "rejected")
-    }
+    counts: dict[str, int] = dict.fromkeys(OutboxState, 0)
     counts.update(store.outbox.counts_by_state())
 
     def iso(key: str) -> str | None:
@@ -105,7 +104,7 @@ def _disk(home: Path) -> dict[str, int | None]:
 
 def _staged_version(store: Store, home: Path) -> int | None:
     """The version waiting for a moment between visitors, if one is."""
-    from kiosk.catalog.install import FOLDER, STAGED
+    from kiosk.catalog.bundle_files import FOLDER, STAGED
 
     if not (home / FOLDER / STAGED).exists():
         return None

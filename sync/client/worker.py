@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from kiosk import __version__
 from kiosk.catalog.install import CatalogInstaller
 from kiosk.store import Store, StoreError
-from kiosk.store.repositories import OutboxItem
+from kiosk.store.outbox import OutboxItem
 from sync import protocol as p
 from sync.client import delivery
 from sync.client.backoff import Backoff

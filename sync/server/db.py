@@ -3,6 +3,10 @@
 One schema for SQLite (the default, a file beside the server) and PostgreSQL
 (production): only portable column types, and the two places where the
 dialects differ (upsert, pragmas) are handled here and in ``ingest``.
+
+These tables are what the code reads and writes; the database gets them through
+the Alembic revisions in ``migrations/`` (``migrate``). A change here needs a new
+revision: ``tests/sync/test_migrations.py`` fails until the two agree.
 """
 
 from __future__ import annotations
@@ -13,11 +17,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import ConnectionPoolEntry
 
-# 2: published_catalogs and signing_keys; 3: delivery_gaps; 4: applications.quarantine_reason
-SCHEMA_VERSION = 4
+# ``meta.schema`` (2: published_catalogs and signing_keys; 3: delivery_gaps;
+# 4: applications.quarantine_reason): counted by hand up to 4, Alembic's revisions since
+from sync.server.migrate import SCHEMA_VERSION as SCHEMA_VERSION
+from sync.server.migrate import SchemaError as SchemaError  # callers catch it from here
+from sync.server.migrate import upgrade_to_head
 
 metadata = sa.MetaData()
 
@@ -148,8 +154,13 @@ def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -
     cursor.close()
 
 
-def open_engine(url: str, *, create: bool = True) -> Engine:
-    """An engine for *url* with the schema in place (created on first use)."""
+def open_engine(url: str, *, upgrade: bool = True) -> Engine:
+    """An engine for *url*, the schema upgraded to this server's (created on first use).
+
+    Raises SchemaError, before anything is changed, for a database that a newer
+    server has upgraded. *upgrade* False leaves the schema as found (``kiosk server
+    migrate`` upgrades on its own, to tell what it did).
+    """
     url = database_url(url)
     kwargs: dict[str, Any] = {}
     if url.startswith("sqlite"):
@@ -162,62 +173,13 @@ def open_engine(url: str, *, create: bool = True) -> Engine:
     engine = sa.create_engine(url, **kwargs)
     if url.startswith("sqlite"):
         sa.event.listen(engine, "connect", _sqlite_pragmas)
-    if create:
-        ensure_schema(engine)
-    return engine
-
-
-class SchemaError(RuntimeError):
-    """The database was made by a newer server."""
-
-
-def _add_columns(conn: sa.Connection) -> None:
-    """Columns added to tables that older schemas already have (``create_all`` makes
-    missing tables only). ``IF NOT EXISTS`` on PostgreSQL, where two servers may start
-    at once; SQLite has no such clause, and its write lock lets one server at a time."""
-    for table, column in ((applications, applications.c.quarantine_reason),):
-        if _has_column(conn, table, column):
-            continue
-        kind = column.type.compile(dialect=conn.dialect)
-        guard = "IF NOT EXISTS " if conn.dialect.name == "postgresql" else ""
+    if upgrade:
         try:
-            conn.execute(
-                sa.text(f"ALTER TABLE {table.name} ADD COLUMN {guard}{column.name} {kind}")
-            )
-        except OperationalError:
-            if not _has_column(conn, table, column):  # not another server's addition
-                raise
-
-
-def _has_column(conn: sa.Connection, table: sa.Table, column: sa.Column[Any]) -> bool:
-    return column.name in {c["name"] for c in sa.inspect(conn).get_columns(table.name)}
-
-
-def ensure_schema(engine: Engine) -> None:
-    """Create what is missing: new tables, and the columns of schema 4 in older tables.
-
-    A database of an older schema gets the new tables and its new number, so an
-    older server refuses it from then on instead of serving without them (schema 1
-    had a ``catalog_bundles`` table that nothing reads any more; it stays, unused).
-    """
-    with engine.begin() as conn:
-        if sa.inspect(conn).has_table("meta"):
-            found = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema")).scalar()
-            if found is not None and int(found) > SCHEMA_VERSION:
-                raise SchemaError(
-                    f"the server database has schema {found}; this server knows up to "
-                    f"{SCHEMA_VERSION}: update the server"
-                )
-    metadata.create_all(engine)
-    with engine.begin() as conn:
-        _add_columns(conn)
-        found = conn.execute(sa.select(meta.c.value).where(meta.c.key == "schema")).scalar()
-        if found is None:
-            conn.execute(sa.insert(meta).values(key="schema", value=str(SCHEMA_VERSION)))
-        elif int(found) < SCHEMA_VERSION:
-            conn.execute(
-                sa.update(meta).where(meta.c.key == "schema").values(value=str(SCHEMA_VERSION))
-            )
+            upgrade_to_head(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+    return engine
 
 
 def upsert_ignore(engine_or_conn: sa.Connection, table: sa.Table) -> Any:

@@ -169,6 +169,7 @@ def check(data: bytes, valid: list[bytes]) -> None:
     assert verified.catalog.content_hash == verified.manifest.catalog_hash
 
 
+@pytest.mark.slow
 def test_damaged_bundles_are_refused_or_unchanged(valid: list[bytes]) -> None:
     @given(data=damaged(valid))
     @settings(

@@ -300,14 +300,24 @@ def test_demo_forms_compile(demo: CompiledCatalog) -> None:
 def test_a_required_document_never_blocks_the_form(tmp_path: Path) -> None:
     """The kiosk takes no files (it shows no file system): a document the office needs is
     handed in later, so a form that asks for one can still be finished."""
-    form = FORM.replace("sum(kids.age_again)", "sum(kids.kage)").replace(
-        "      - {id: phone, type: phone, label: Telefon}",
-        "      - {id: proof, type: attachment, label: Nachweis, required: true}\n"
-        "      - {id: phone, type: phone, label: Telefon}",
+    form = (
+        FORM.replace("sum(kids.age_again)", "sum(kids.kage)")
+        .replace(
+            "      - {id: phone, type: phone, label: Telefon}",
+            "      - {id: proof, type: attachment, label: Nachweis, required: true}\n"
+            "      - {id: phone, type: phone, label: Telefon}",
+        )
+        .replace(
+            "          - {id: kname, type: person_name, label: Name, required: true}",
+            "          - {id: kname, type: person_name, label: Name, required: true}\n"
+            "          - {id: kpass, type: attachment, label: Ausweis, required: true}",
+        )
     )
     result = build_catalog(write_catalog(tmp_path, {"amt/test_form.yaml": form}))
     assert result.catalog is not None, [str(i) for i in result.issues]
     c = result.catalog.compiled_form("family")
-    state = c.evaluate(answers(), TODAY)
-    assert "proof" in state.visible and "proof" not in state.required
-    assert "proof" not in codes(c, answers())
+    data = answers(kids=[{"kname": "Mia", "kage": 3}])
+    state = c.evaluate(data, TODAY)
+    assert {"proof", "kids[0].kpass"} <= state.visible
+    assert not {"proof", "kids[0].kpass"} & state.required  # in a repeat group too
+    assert codes(c, data) == {}

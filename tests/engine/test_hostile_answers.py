@@ -17,9 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kiosk.definition.model import FormField
+from kiosk.engine.field_types import build_checker
 from kiosk.engine.messages import Problem, render
 from kiosk.engine.textchars import first_bad_char
-from kiosk.engine.validators import build_checker, resolve_date_bound
+from kiosk.engine.validators import resolve_date_bound
 from tests.engine.bounded import within
 
 TODAY = dt.date(2026, 11, 21)
@@ -228,7 +229,8 @@ def test_the_fast_character_check_agrees_with_the_rule(
 def test_a_repeat_group_with_a_flood_of_items_is_refused_quickly() -> None:
     """A tampered draft may hold any list; the engine does not evaluate 100,000 items."""
     from kiosk.definition.model import Form, Page
-    from kiosk.engine.form import MAX_GROUP_ITEMS, compile_form
+    from kiosk.engine.compiler import compile_form
+    from kiosk.engine.form import MAX_GROUP_ITEMS
 
     kid = FormField(id="kname", type="person_name", label="Name")
     group = FormField(id="kids", type="group", label="Kinder", fields=[kid])

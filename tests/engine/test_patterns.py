@@ -13,8 +13,8 @@ from kiosk.definition.patterns import (
     compile_pattern,
     pattern_problem,
 )
+from kiosk.engine.field_types import build_checker
 from kiosk.engine.messages import Problem
-from kiosk.engine.validators import build_checker
 from tests.engine.bounded import within
 
 TODAY = dt.date(2026, 11, 21)

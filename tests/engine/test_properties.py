@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -62,6 +63,7 @@ FORM_IDS = [
 ]
 
 
+@pytest.mark.slow
 @settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -86,7 +88,7 @@ def test_random_answers_never_crash_and_are_deterministic(
 @given(st.text(max_size=200))
 def test_any_text_in_any_field_type_is_handled(text: str) -> None:
     from kiosk.definition.model import FormField
-    from kiosk.engine.validators import build_checker
+    from kiosk.engine.field_types import build_checker
 
     for type_ in [
         "text",

@@ -13,7 +13,8 @@ import pytest
 
 from kiosk.definition.codelists import country_codes
 from kiosk.definition.model import Consent, FieldType, FormField, Option
-from kiosk.engine.validators import build_checker, resolve_date_bound
+from kiosk.engine.field_types import build_checker
+from kiosk.engine.validators import resolve_date_bound
 
 TODAY = dt.date(2026, 11, 21)
 

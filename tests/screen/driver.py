@@ -81,7 +81,7 @@ class RealScreen:
         self.clock = ShiftedClock()
         self.store = Store(home / "kiosk.sqlite3")
         self.terminal = Terminal(self.store, result.catalog, home, clock=self.clock)
-        self.core = CoreRunner()
+        self.core = CoreRunner(self.terminal)
         # built and shown as `kiosk run` builds and shows it
         self.window = kiosk_window(self.terminal, self.core, keyboard=keyboard, kiosk_mode=True)
         show_kiosk(self.window, windowed=False)
@@ -357,7 +357,7 @@ class RealScreen:
     def on_core(self, fn: Callable[[], Any], timeout: float = 30.0) -> Any:
         """Run *fn* on the kiosk's core thread (set-up a journey needs), wait for its result."""
         box: list[Any] = []
-        self.core.run(fn, box.append, box.append)
+        self.core.run(lambda _: fn(), box.append, box.append)
         self.wait_until(lambda: bool(box), timeout, "the core thread")
         if isinstance(box[0], BaseException):
             raise box[0]
@@ -450,7 +450,7 @@ class RealScreen:
             raise JourneyError(f"the kiosk raised an exception in a slot:\n{crash}")
 
     def close(self) -> None:
-        self.window.poll_timer.stop()
+        self.window.activity.stop()
         self.core.wait_idle()
         self.app.processEvents()
         self.core.stop()

@@ -216,7 +216,9 @@ def resume_after_choosing_language(s: RealScreen) -> None:
     s.settle(3.0)
     if s.screen_name != "form":
         s.fail("the resumed form went away")
-    alive = s.on_core(lambda: s.window.session is not None and not s.window.session.ended)
+    alive = s.on_core(
+        lambda: s.window.visit.session is not None and not s.window.visit.session.ended
+    )
     if not alive:
         s.fail("the resumed session was ended")
 

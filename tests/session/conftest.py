@@ -9,7 +9,8 @@ import pytest
 
 from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.session.clock import FakeClock
-from kiosk.session.terminal import SessionConfig, Terminal
+from kiosk.session.config import SessionConfig
+from kiosk.session.terminal import Terminal
 from kiosk.store import Store
 from tests.conftest import FAST
 

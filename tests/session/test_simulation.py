@@ -45,6 +45,7 @@ def raw_bytes(home: Path) -> bytes:
     return b"".join(p.read_bytes() for p in sorted(home.glob("kiosk.sqlite3*")))
 
 
+@pytest.mark.slow
 def test_sigkill_at_random_moments_loses_nothing(tmp_path: Path) -> None:
     home = tmp_path / "home"
     simulate(home, "--visitors", "1")  # office keys and the catalog cache exist from here on

@@ -11,6 +11,7 @@ import pytest
 
 from kiosk.crypto.sealing import unseal
 from kiosk.documents.sealed import verify
+from kiosk.formats import read_sealed_application
 from kiosk.session.clock import FakeClock
 from kiosk.session.codes import reference_is_valid
 from kiosk.session.idle import IdlePhase, IdleTimer
@@ -217,14 +218,14 @@ class TestSubmit:
         assert payload["consents"] == {"consent_data": "2026-01", "truthful": "2026-01"}
         assert payload["language"] == "uk" and payload["reference"] == receipt.reference
         # the office copy is sealed with the data, FIT-Connect style, and both hashes check
-        documents = verify(payload)
+        documents = verify(read_sealed_application(payload))
         (meta,) = payload["metadata"]["attachments"]
         assert meta["purpose"] == "form" and meta["mime_type"] == "application/pdf"
         pdf = documents["office-copy"]
         assert pdf.startswith(b"%PDF")
         tampered = {**payload, "answers": {**payload["answers"], "family_name": "X"}}
         with pytest.raises(ValueError, match="data does not match"):
-            verify(tampered)
+            verify(read_sealed_application(tampered))
         with pytest.raises(ValueError):
             unseal(item.payload, (office_keys / "jobcenter.key.pem").read_bytes())
         assert terminal.store.drafts.count() == 0

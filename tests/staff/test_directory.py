@@ -11,7 +11,7 @@ import pytest
 from kiosk.staff.directory import StaffDirectory
 from kiosk.store import Store
 from kiosk.store.database import connect, migrate
-from kiosk.store.repositories import LockoutState
+from kiosk.store.lockout import LockoutState
 from tests.staff.conftest import account
 
 NOW = 1_790_000_000.0

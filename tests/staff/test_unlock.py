@@ -8,8 +8,9 @@ from collections.abc import Callable
 import pytest
 
 from kiosk.session.clock import FakeClock
+from kiosk.session.config import LockoutPolicy
 from kiosk.session.staff import StaffGrant
-from kiosk.session.unlock import LockoutPolicy, StaffUnlock, UnlockRefusedError, clear_lockout
+from kiosk.session.unlock import StaffUnlock, UnlockRefusedError, clear_lockout
 from kiosk.staff.directory import StaffDirectory
 from kiosk.store import Store
 from tests.staff.conftest import account

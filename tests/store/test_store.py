@@ -12,8 +12,9 @@ import pytest
 
 from kiosk.store import Store, StoreError
 from kiosk.store.database import connect, migrate, schema_version
+from kiosk.store.lockout import LockoutState
 from kiosk.store.migrations import LATEST
-from kiosk.store.repositories import LockoutState, OutboxItem
+from kiosk.store.outbox import OutboxItem
 
 KIOSK = str(Path(sys.executable).with_name("kiosk"))
 

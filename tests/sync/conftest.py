@@ -15,9 +15,10 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from kiosk.crypto.sealing import seal
-from kiosk.documents.sealed import attach_office_copy
+from kiosk.documents.sealed import with_office_copy
+from kiosk.formats import APPLICATION_FORMAT, APPLICATION_VERSION, ApplicationData, FormRef
 from kiosk.store import Store
-from kiosk.store.repositories import OutboxItem
+from kiosk.store.outbox import OutboxItem
 from sync.server import accounts
 from sync.server.db import open_engine
 from sync.server.embedded import EmbeddedServer
@@ -105,16 +106,24 @@ def sealed_application(
 
     application_id = str(uuid.uuid4())
     reference = reference or new_reference()
-    payload = {
-        "id": application_id,
-        "reference": reference,
-        "form": {"id": "buergergeld", "version": 1, "title": "Bürgergeld"},
-        "office": office,
-        "application_date": "2026-11-21",
-        "answers": {"family_name": "Rahimi", "note": base64.b64encode(os.urandom(filler)).decode()},
-    }
-    attach_office_copy(payload, FAKE_PDF)
-    token = seal(payload, public_pem)
+    data = ApplicationData(
+        format=APPLICATION_FORMAT,
+        payload_version=APPLICATION_VERSION,
+        id=application_id,
+        reference=reference,
+        form=FormRef(id="buergergeld", version=1, title="Bürgergeld"),
+        office=office,
+        application_date="2026-11-21",
+        submitted_at="2026-11-21T09:30:00+00:00",
+        language="fa",
+        catalog="sha256:" + "0" * 64,
+        terminal="terminal-1a2b3c4d",
+        assisted=False,
+        assisted_by=[],
+        consents={},
+        answers={"family_name": "Rahimi", "note": base64.b64encode(os.urandom(filler)).decode()},
+    )
+    token = seal(with_office_copy(data, FAKE_PDF).members(), public_pem)
     return OutboxItem(
         id=application_id,
         reference=reference,

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from kiosk.store import Store
-from kiosk.store.repositories import OutboxItem
+from kiosk.store.outbox import OutboxItem
 from sync import protocol as p
 from sync.client.backoff import Backoff
 from sync.client.credential import DeviceCredential, save_credential

@@ -18,7 +18,7 @@ import httpx
 import pytest
 
 from kiosk.store import Store
-from kiosk.store.repositories import OutboxItem
+from kiosk.store.outbox import OutboxItem
 from sync import protocol as p
 from sync.client.credential import enrol
 from sync.client.worker import SyncLoop, SyncSettings
@@ -96,6 +96,7 @@ def office_view(url: str, token: str, sent: dict[str, str]) -> dict[str, int]:
     return received
 
 
+@pytest.mark.slow
 def test_two_thousand_applications_arrive_exactly_once(
     tmp_path: Path,
     server_process: ServerProcess,

@@ -22,6 +22,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from kiosk.formats import canonical_json
 from sync import protocol as p
 from sync.client.office import OfficeClient, WrongKeyError
 from sync.server import accounts, fleet, inbox
@@ -104,6 +105,11 @@ def test_poisoned_applications_are_quarantined_and_the_rest_filed(
     send(roomy.url, tokens.device, [goods[2]])
 
     out = tmp_path / "inbox"
+    sent = httpx.get(  # the listing as the server sends it, before fetch takes it
+        f"{roomy.url}{p.API}/inbox/applications",
+        params={"limit": 100},
+        headers=bearer(tokens.offices["jobcenter"]),
+    ).json()["applications"]
     client = OfficeClient(roomy.url, tokens.offices["jobcenter"], max_sealed_bytes=CAP)
     try:
         report = client.fetch(
@@ -116,6 +122,7 @@ def test_poisoned_applications_are_quarantined_and_the_rest_filed(
         for name, item in bad.items():
             assert reasons[name] in said[item["reference"]], name
         for item in goods:
+            assert not (out / "quarantine" / f"{item['id']}.entry.json").exists()
             assert (out / f"{item['reference']}.json").stat().st_mode & 0o777 == 0o600
             assert (out / f"{item['reference']}.pdf").read_bytes().startswith(b"%PDF-")
         quarantine = out / "quarantine"
@@ -124,6 +131,11 @@ def test_poisoned_applications_are_quarantined_and_the_rest_filed(
             because = (quarantine / f"{item['id']}.reason.txt").read_text()
             assert len(because.splitlines()) == 1 and item["reference"] in because
             assert PERSONAL not in because and "Sara" not in because
+            # the server's listing beside it, exactly as sent: what refile checks against
+            [listed] = [entry for entry in sent if entry["id"] == item["id"]]
+            kept = quarantine / f"{item['id']}.entry.json"
+            assert kept.read_bytes() == canonical_json(listed)
+            assert kept.stat().st_mode & 0o777 == 0o600
             sealed = quarantine / f"{item['id']}.sealed"
             if name == "too_large":  # never downloaded: it stays on the server
                 assert not sealed.exists() and "stays on the server" in because

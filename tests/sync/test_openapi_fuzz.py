@@ -8,6 +8,7 @@ status codes, content types and schemas.
 
 from __future__ import annotations
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
@@ -41,6 +42,7 @@ def role_token(path: str, tokens: Tokens) -> str | None:
     return None
 
 
+@pytest.mark.slow
 @schema.parametrize()
 @settings(
     max_examples=40,

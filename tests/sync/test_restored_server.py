@@ -22,7 +22,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from kiosk.store import Store
-from kiosk.store.repositories import OutboxItem
+from kiosk.store.outbox import OutboxItem
 from sync.client.delivery import last_gap
 from sync.client.office import OfficeClient
 from sync.client.transport import DeviceTransport

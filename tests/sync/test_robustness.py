@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from kiosk.crypto.sealing import seal
 from kiosk.store import Store
 from kiosk.store.database import connect, migrate
-from kiosk.store.repositories import OutboxItem
+from kiosk.store.outbox import OutboxItem
 from sync import protocol as p
 from sync.client.credential import DeviceCredential, credential_path, save_credential
 from sync.client.office import OfficeClient

@@ -22,6 +22,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+import pytest
 
 from sync import protocol as p
 from sync.server import accounts
@@ -85,6 +86,7 @@ def zeros(total: int) -> Iterator[bytes]:
         yield chunk
 
 
+@pytest.mark.slow
 def test_a_flood_of_bodies_leaves_memory_bounded_and_health_answering(tmp_path: Path) -> None:
     db = tmp_path / "server.sqlite3"
     engine = open_engine(str(db))

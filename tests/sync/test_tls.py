@@ -23,7 +23,7 @@ from cli.local_server import start_local_loop
 from cli.main import main
 from kiosk.crypto.signing import generate_key_pair, load_private_key, public_path_for
 from kiosk.store import Store
-from kiosk.store.repositories import OutboxItem
+from kiosk.store.outbox import OutboxItem
 from sync.client.admin import AdminClient
 from sync.client.credential import DeviceCredential, load_credential, save_credential
 from sync.client.tls import TLSSettingsError, check_server_url, is_loopback

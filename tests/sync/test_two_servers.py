@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.store import Store
-from kiosk.store.repositories import OutboxItem
+from kiosk.store.outbox import OutboxItem
 from sync.client.credential import enrol, save_credential
 from tests.pgcluster import PostgresCluster
 from tests.sync.faultproxy import FAULTS, FaultProxy
@@ -41,6 +41,7 @@ def two_servers(postgres: PostgresCluster, tmp_path: Path) -> Iterator[list[Serv
         server.stop()
 
 
+@pytest.mark.slow
 def test_every_application_arrives_once_through_two_servers(
     tmp_path: Path,
     two_servers: list[ServerProcess],

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -157,11 +156,11 @@ class Kiosk:
             QApplication.processEvents()
 
     def advance(self, seconds: float) -> None:
+        """Let *seconds* pass on the terminal's clock, then one tick of the activity
+        monitor, as its timer would run it, and wait until the core answered."""
         self.clock.advance(seconds)
-        deadline = time.monotonic() + 5
-        self.qtbot.wait(1000)
-        while self.core.pending and time.monotonic() < deadline:
-            self.settle()
+        self.window.poll()
+        self.settle()
 
 
 @pytest.fixture
@@ -169,14 +168,14 @@ def kiosk(qtbot: QtBot, home: Path, demo: CompiledCatalog) -> Iterator[Kiosk]:
     clock = FakeClock(start=dt.datetime(2026, 11, 21, 10, 0).timestamp())
     store = Store(home / "kiosk.sqlite3")
     terminal = Terminal(store, demo, home, clock=clock, config=FAST)
-    core = CoreRunner()
+    core = CoreRunner(terminal)
     window = KioskWindow(terminal, core)
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()
     qtbot.waitExposed(window)
     yield Kiosk(qtbot, window, core, terminal, clock)
-    window.poll_timer.stop()
+    window.activity.stop()
     core.wait_idle()
     QApplication.processEvents()  # results still on their way reach a living window
     core.stop()

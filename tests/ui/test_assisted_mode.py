@@ -333,12 +333,12 @@ def test_crash_recovery_through_the_staff_menu(staffed: Kiosk, qtbot: QtBot) -> 
     staffed.set_answer(form, first, "Test")
     staffed.clock.advance(1)
     staffed.settle()
-    session = staffed.window.session
+    session = staffed.window.visit.session
     assert session is not None
     session.flush()
     # the process dies: the session stays 'active' in the store; a new terminal starts
-    staffed.window.session = None
-    staffed.window.open = None
+    staffed.window.visit.session = None
+    staffed.window.visit.open = None
     staffed.terminal._leftovers.add(session.id)
     staffed.terminal.forget(session)
     staffed.window.show_welcome()
@@ -347,8 +347,10 @@ def test_crash_recovery_through_the_staff_menu(staffed: Kiosk, qtbot: QtBot) -> 
     staffed.click("staff-recover")
     assert isinstance(staffed.window.current, FormScreen)
     assert staffed.window.current.answers.get(first) == "Test"
-    assert staffed.window.lang == "tr"  # the visitor's own language, not the welcome's German
-    assert staffed.window.session is not None and staffed.window.session.language == "tr"
+    assert staffed.window.visit.lang == "tr"  # the visitor's own language, not the welcome's German
+    assert (
+        staffed.window.visit.session is not None and staffed.window.visit.session.language == "tr"
+    )
     assert any(e["action"] == "crash_recovery" for e in audit(staffed))
 
 

@@ -131,11 +131,11 @@ def test_the_resume_wait_takes_the_plural_form_of_the_seconds(kiosk: Kiosk) -> N
     assert isinstance(screen, ResumeScreen)
     window = kiosk.window
     for lang in LANGUAGES:
-        window.lang = lang  # the visitor's language, as the window's texts read it
+        window.visit.lang = lang  # the visitor's language, as the window's texts read it
         for n in COUNTS:
-            window._resume_failed(ResumeError(ResumeProblem.WAIT, seconds=n + 0.3))
+            window.visit._resume_failed(ResumeError(ResumeProblem.WAIT, seconds=n + 0.3))
             assert screen.error.text() == expected(lang, *WAIT, n, seconds=n), (lang, n)
     for lang, n, text in WAIT_SPOT_CHECKS:
-        window.lang = lang
-        window._resume_failed(ResumeError(ResumeProblem.WAIT, seconds=n))
+        window.visit.lang = lang
+        window.visit._resume_failed(ResumeError(ResumeProblem.WAIT, seconds=n))
         assert screen.error.text() == text

@@ -110,7 +110,7 @@ def test_repeat_group_add_and_remove(kiosk: Kiosk) -> None:
     assert [i.get("given_names") for i in form.answers["household"]] == ["Mariya"]
     assert "2" in form.frames["persons_total"].computed.text()
     kiosk.settle()
-    session = kiosk.window.session
+    session = kiosk.window.visit.session
     assert session is not None and session.current is not None
     assert session.current.answers["household"] == [{"given_names": "Mariya"}]
 
@@ -184,7 +184,7 @@ def test_idle_warning_extend_and_wipe(kiosk: Kiosk) -> None:
     for value in secrets.values():
         assert value not in texts
     assert kiosk.terminal.store.drafts.count() == 0
-    assert kiosk.window.session is None
+    assert kiosk.window.visit.session is None
 
 
 def test_continue_later_and_resume(kiosk: Kiosk) -> None:
@@ -233,7 +233,7 @@ def test_a_problem_at_submit_is_shown_once_and_nothing_is_lost(
     kiosk.click("submit")  # enabled again: trying once more shows the same single message
     messages = [w for w in kiosk.window.findChildren(QLabel) if w.property("kiosk_id") == "message"]
     assert len(messages) == 1
-    session = kiosk.window.session
+    session = kiosk.window.visit.session
     assert session is not None and session.current is not None
     assert session.current.answers  # still there, nothing sent, nothing lost
     assert kiosk.terminal.store.outbox.counts_by_state() == {}

@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from kiosk.catalog.compiled import CompiledCatalog
+from ui.fields.by_type import keyboard_for
 from ui.fields.inputs import AddressInput
-from ui.fields.text import keyboard_for
 from ui.keyboard import KIND_HINTS, KeyboardKind, keyboard_locales
 from ui.tr import Tr
 

@@ -87,7 +87,7 @@ def test_start_over_asks_before_it_deletes(kiosk: Kiosk) -> None:
     assert kiosk.screen.frames["family_name"].value() == "Haddad"
     kiosk.click("start_over")
     kiosk.click("start_over.yes")
-    assert kiosk.screen.name == "welcome" and kiosk.window.session is None
+    assert kiosk.screen.name == "welcome" and kiosk.window.visit.session is None
 
 
 def test_start_over_keeps_out_of_the_staff_corner_in_right_to_left(kiosk: Kiosk) -> None:

@@ -31,7 +31,7 @@ from kiosk.session.clock import FakeClock
 from kiosk.session.terminal import Terminal
 from kiosk.staff.records import StaffRecord, hash_pin
 from kiosk.store import Store
-from kiosk.store.repositories import CATALOG_SETTING
+from kiosk.store.settings import CATALOG_SETTING
 from tests.catalog.office_keys import with_office_keys
 from tests.conftest import FAST
 from tests.ui.conftest import Kiosk
@@ -76,7 +76,7 @@ def open_kiosk(qtbot: QtBot, demo: CompiledCatalog) -> Iterator[Callable[..., Ki
         terminal = Terminal(
             store, catalog, home, clock=clock, config=FAST, installer=serving.installer, demo=False
         )
-        core = CoreRunner()
+        core = CoreRunner(terminal)
         made = kiosk_window(
             terminal, core, keyboard=False, kiosk_mode=False, out_of_service=True, **window
         )
@@ -91,7 +91,7 @@ def open_kiosk(qtbot: QtBot, demo: CompiledCatalog) -> Iterator[Callable[..., Ki
 
     yield make
     for made, core, store in opened:
-        made.poll_timer.stop()
+        made.activity.stop()
         core.wait_idle()
         QApplication.processEvents()
         core.stop()
@@ -113,7 +113,7 @@ def assert_nothing_to_start(kiosk: Kiosk) -> None:
     for kiosk_id in ids:
         kiosk.click(kiosk_id)
         assert kiosk.screen.name == "out_of_service"
-        assert kiosk.window.session is None and not kiosk.terminal.in_use
+        assert kiosk.window.visit.session is None and not kiosk.terminal.in_use
     assert (
         kiosk.terminal.catalog.catalog.forms == [] and kiosk.terminal.catalog.catalog.offices == []
     )
@@ -256,7 +256,7 @@ def test_outside_demo_mode_a_local_key_file_never_seals(
     terminal = Terminal(store, demo, home, clock=clock, config=FAST, demo=False)
     with pytest.raises(NoOfficeKeyError, match="only in demo mode"):
         terminal.office_public_key(demo.catalog.office("sozialamt"))
-    core = CoreRunner()
+    core = CoreRunner(terminal)
     window = kiosk_window(terminal, core, keyboard=False, kiosk_mode=False)
     qtbot.addWidget(window)
     window.show()
@@ -283,7 +283,7 @@ def test_outside_demo_mode_a_local_key_file_never_seals(
         assert shown == [texts.NO_KEY]
         assert sum(store.outbox.counts_by_state().values()) == 0
     finally:
-        window.poll_timer.stop()
+        window.activity.stop()
         core.wait_idle()
         QApplication.processEvents()
         core.stop()

@@ -91,3 +91,37 @@ def test_continue_later_slip_carries_the_code_not_the_pin(kiosk: Kiosk, tmp_path
     assert screen.print.printing.isVisible()
     decoded = qr_on_first_page(output, tmp_path)
     assert decoded == code
+
+
+def test_a_print_waiting_behind_a_stuck_printer_is_dropped_when_its_visit_ends(
+    qtbot: object,
+) -> None:
+    """The printer hangs on one job; the next visitor's copy waits behind it. That visitor
+    leaves: their copy must not come out later for whoever stands at the printer then."""
+    import threading
+
+    from ui.core import Scope
+
+    stuck, made = threading.Event(), []
+    asked = threading.Event()
+
+    def status() -> PrinterStatus:
+        asked.set()
+        stuck.wait(10)  # CUPS does not answer
+        return PrinterStatus(PrinterState.NOT_READY, "receipts", "offline")
+
+    service = PrintService(status=status)
+    results: list[tuple[bool, str]] = []
+    service.finished.connect(lambda ok, why: results.append((ok, why)))
+    try:
+        service.print_documents(lambda: [])  # the job the printer hangs on
+        assert asked.wait(5)
+        visit = Scope()
+        service.print_documents(lambda: made.append("copy") or [], scope=visit)
+        visit.close()  # the visitor has gone
+        stuck.set()
+        qtbot.waitUntil(lambda: service.lane.pending == 0, timeout=5000)  # type: ignore[attr-defined]
+        assert made == [] and results == [(False, "offline")]  # only the first job answered
+    finally:
+        stuck.set()
+        service.lane.stop()

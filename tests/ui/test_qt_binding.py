@@ -36,11 +36,11 @@ def test_emitting_signals_does_not_leak_references_to_true(qapp: QCoreApplicatio
 
 
 def test_a_stopped_core_drops_late_results(qapp: QCoreApplication) -> None:
-    from ui.core import CoreRunner
+    from ui.core import Lane
 
     delivered: list[int] = []
-    core = CoreRunner()
-    core.run(lambda: 1, delivered.append)
+    core = Lane(None)
+    core.run(lambda _: 1, delivered.append)
     core.wait_idle()
     core.stop()
     qapp.processEvents()

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk.session.visitor import VisitorSession
 from tests.ui.conftest import Kiosk
-from ui.core import CoreRunner, Scope
+from ui.core import Lane, Scope
 
 
 def shown_code(kiosk: Kiosk) -> str | None:
@@ -79,7 +79,7 @@ def test_resuming_after_choosing_a_language_keeps_the_draft(kiosk: Kiosk) -> Non
     kiosk.settle()
     assert kiosk.screen.name == "form"
     assert kiosk.screen.frames["family_name"].value() == "Popescu"
-    session = kiosk.window.session
+    session = kiosk.window.visit.session
     assert isinstance(session, VisitorSession) and not session.ended
     actions = [e["action"] for e in kiosk.terminal.store.audit.entries()]
     assert actions[-2:] != ["session_end", "session_end"]
@@ -92,14 +92,14 @@ def test_resuming_after_choosing_a_language_keeps_the_draft(kiosk: Kiosk) -> Non
 def test_a_result_for_a_closed_visit_is_dropped_and_what_it_holds_is_closed(qtbot: object) -> None:
     import threading
 
-    core = CoreRunner()
+    core = Lane(None)
     try:
         visit = Scope()
         shown: list[str] = []
         closed: list[str] = []
         opened = threading.Event()
 
-        def open_session() -> str:
+        def open_session(_: None) -> str:
             opened.set()
             return "session"
 
@@ -116,11 +116,11 @@ def test_a_result_for_a_closed_visit_is_dropped_and_what_it_holds_is_closed(qtbo
 def test_polls_do_not_pile_up_behind_a_slow_disk(qtbot: object) -> None:
     import threading
 
-    core = CoreRunner()
+    core = Lane(None)
     gate = threading.Event()
     try:
-        core.run(gate.wait)  # the disk is stuck
-        queued = [core.run(lambda: None, key="poll") for _ in range(50)]
+        core.run(lambda _: gate.wait())  # the disk is stuck
+        queued = [core.run(lambda _: None, key="poll") for _ in range(50)]
         assert queued.count(True) == 1  # one poll waits; the other 49 were not queued
         gate.set()
         core.wait_idle()
@@ -131,10 +131,10 @@ def test_polls_do_not_pile_up_behind_a_slow_disk(qtbot: object) -> None:
 
 def test_a_failure_nobody_handles_is_logged_not_raised(qtbot: object) -> None:
     seen: list[BaseException] = []
-    core = CoreRunner(on_unhandled=seen.append)
+    core = Lane(None, on_unhandled=seen.append)
     try:
 
-        def broken() -> None:
+        def broken(_: None) -> None:
             raise ValueError("disk said no")
 
         core.run(broken)
@@ -152,7 +152,7 @@ class StuckDisk:
         import threading
 
         self.gate = threading.Event()
-        kiosk.core.run(self.gate.wait)
+        kiosk.core.run(lambda _: self.gate.wait())
 
     def release(self) -> None:
         self.gate.set()
@@ -166,7 +166,7 @@ def test_a_visit_that_ends_while_it_is_being_opened_does_not_block_the_next(
     kiosk.window.wipe()  # ... and ends (the screen timed out) before it was shown
     disk.release()
     kiosk.settle()
-    assert kiosk.window.session is None and not kiosk.terminal._live  # closed, key gone
+    assert kiosk.window.visit.session is None and not kiosk.terminal._live  # closed, key gone
     kiosk.start("uk")  # the next visitor is not refused
     assert kiosk.screen.name == "home"
 
@@ -211,7 +211,7 @@ def test_a_visit_being_opened_when_a_code_is_resumed_is_closed(kiosk: Kiosk) -> 
     kiosk.settle()
     kiosk.settle()
     assert kiosk.screen.name == "form"
-    assert list(kiosk.terminal._live.values()) == [kiosk.window.session]
+    assert list(kiosk.terminal._live.values()) == [kiosk.window.visit.session]
 
 
 def test_a_catalog_installed_as_a_visitor_starts_reaches_the_window(
@@ -247,13 +247,13 @@ def test_a_catalog_installed_as_a_visitor_starts_reaches_the_window(
 
 def test_a_callback_that_fails_is_handled_not_raised_in_the_slot(qtbot: object) -> None:
     seen: list[BaseException] = []
-    core = CoreRunner(on_unhandled=seen.append)
+    core = Lane(None, on_unhandled=seen.append)
     try:
 
         def show(_: object) -> None:
             raise StopIteration  # say, a page the result names that is not there
 
-        core.run(lambda: "result", show)
+        core.run(lambda _: "result", show)
         core.wait_idle()
         qtbot.waitUntil(lambda: bool(seen), timeout=2000)  # type: ignore[attr-defined]
         assert isinstance(seen[0], StopIteration)

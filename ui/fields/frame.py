@@ -3,114 +3,23 @@ help behind an info button, the input, and the engine's messages in both languag
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from functools import partial
-from typing import Any, cast
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from kiosk.catalog.compiled import CompiledCatalog
-from kiosk.definition.model import CHOICE_TYPES, CodeList, Form, FormField
-from kiosk.definition.strings import codelist_ctx, field_ctx, option_ctx
+from kiosk.definition.model import FormField
+from kiosk.engine.field_types import ALWAYS_LTR_TYPES
 from kiosk.engine.messages import Message
-from kiosk.engine.validators import resolve_date_bound
 from ui import texts
-from ui.fields.base import Input
-from ui.fields.choice import ChoiceInput, ListChoiceInput, Option, YesNoInput, country_options
-from ui.fields.date_picker import DateRange
-from ui.fields.inputs import (
-    AddressInput,
-    AttachmentInput,
-    ConsentInput,
-    DateInput,
-    SignatureInput,
-)
-from ui.fields.text import ALWAYS_LTR, TEXT_TYPES, TextInput, keyboard_for
-from ui.tr import Tr, ltr_isolate
+from ui.fields.by_type import FieldContext, make_input
+from ui.tr import ltr_isolate
 from ui.widgets import button, german_label, icon_button, label
 
-MAX_BUTTON_OPTIONS = 8
-
-
-class FieldContext:
-    """What every field widget of one form needs to know."""
-
-    def __init__(self, tr: Tr, form: Form, today: dt.date) -> None:
-        self.tr = tr
-        self.form = form
-        self.today = today
-        catalog = cast(CompiledCatalog, tr.catalog)
-        self.codelists: dict[str, CodeList] = {c.id: c for c in catalog.catalog.codelists}
-
-    def text(self, key: str, attr: str, german: str) -> str:
-        return self.tr.cat(field_ctx(self.form.id, key, attr), german)
-
-    def options(self, f: FormField, key: str) -> list[Option]:
-        """(value, words in the visitor's language, German words) for each option."""
-        if f.options is not None:
-            return [
-                (o.value, self.tr.cat(option_ctx(self.form.id, key, o.value), o.label), o.label)
-                for o in f.options
-            ]
-        cl = self.codelists.get(f.codelist or "")
-        if cl is None:
-            return []
-        return [
-            (o.value, self.tr.cat(codelist_ctx(cl.id, o.value), o.label), o.label)
-            for o in cl.options
-        ]
-
-    def date_range(self, f: FormField) -> DateRange:
-        today = self.today
-        low = (
-            resolve_date_bound(f.min_date, today)
-            if f.min_date
-            else today.replace(year=today.year - 120)
-        )
-        high = (
-            resolve_date_bound(f.max_date, today)
-            if f.max_date
-            else today.replace(year=today.year + 10)
-        )
-        return DateRange(low, max(low, high))
-
-
-def make_input(f: FormField, key: str, ctx: FieldContext) -> Input | None:
-    tr, name = ctx.tr, key
-    if f.type in TEXT_TYPES:
-        return TextInput(
-            f.type, name, ctx.text(key, "label", f.label), keyboard=keyboard_for(f.type, f.pattern)
-        )
-    if f.type == "yes_no":
-        return YesNoInput(tr, name)
-    if f.type in CHOICE_TYPES:
-        options = ctx.options(f, key)
-        if f.type == "choice" and len(options) > MAX_BUTTON_OPTIONS:
-            return ListChoiceInput(options, tr, name)
-        return ChoiceInput(options, f.type == "multi_choice", name, tr)
-    if f.type in {"country", "nationality"}:
-        extra = [
-            (o.value, tr.cat(option_ctx(ctx.form.id, key, o.value), o.label), o.label)
-            for o in f.extra_options or ()
-        ]
-        return ListChoiceInput(
-            country_options(tr, extra), tr, name, placeholder=tr(texts.SEARCH_COUNTRY)
-        )
-    if f.type == "date":
-        return DateInput(
-            tr, name, ctx.date_range(f), title=ctx.text(key, "label", f.label), german=f.label
-        )
-    if f.type == "address":
-        return AddressInput(tr, name, f.foreign)
-    if f.type == "consent" and f.consent is not None:
-        return ConsentInput(tr, ctx.text(key, "consent", f.consent.text), name)
-    if f.type == "signature":
-        return SignatureInput(tr, name)
-    if f.type == "attachment":
-        return AttachmentInput(tr, name)
-    return None
+#: The screens build frames with the form's FieldContext, so it is offered here too.
+__all__ = ["FieldContext", "FieldFrame", "GroupFrame", "head_row"]
 
 
 def head_row(words: QLabel, *controls: QWidget | None) -> QHBoxLayout:
@@ -144,7 +53,7 @@ class FieldFrame(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 8)
         self.title = ctx.text(key, "label", f.label)
-        self.label = label(self.title, "subtitle" if f.type != "note" else "")
+        self.label = label(self.title, "subtitle" if f.holds_answer else "")
         self.help_text = ctx.text(key, "help", f.help) if f.help else ""
         self.help_button: QPushButton | None = None
         if self.help_text:
@@ -193,7 +102,7 @@ class FieldFrame(QFrame):
         if self.computed is not None:
             if value is None:
                 shown = self.ctx.tr(texts.COMPUTED)
-            elif self.field.type in ALWAYS_LTR:
+            elif self.field.type in ALWAYS_LTR_TYPES:
                 shown = ltr_isolate(str(value))  # a number or an amount: left to right
             else:
                 shown = f"\u2068{value}\u2069"  # a date: in its own words' direction

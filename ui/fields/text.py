@@ -2,52 +2,28 @@
 
 Each kind of answer asks for its own keyboard (see :mod:`ui.keyboard`): Latin
 letters for what must match a passport or a German address, digits for
-numbers, the dial pad for phone numbers, the visitor's script for free text.
-Numbers, phone numbers and IBANs stay left to right in right-to-left layouts.
+numbers, the dial pad for phone numbers, the visitor's script for free text;
+which one is written in the table of inputs (:mod:`ui.fields.by_type`).
+Numbers, phone numbers and IBANs stay left to right in right-to-left layouts, as
+the core's field types say (:data:`kiosk.engine.field_types.ALWAYS_LTR_TYPES`).
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QVBoxLayout
 
+from kiosk.engine.field_types import ALWAYS_LTR_TYPES
 from ui.fields.base import Input, KioskLineEdit, KioskTextEdit
 from ui.keyboard import KeyboardKind, mark_keyboard
 
-#: The keyboard each typed field type needs.
-KEYBOARD_BY_TYPE: dict[str, KeyboardKind] = {
-    "person_name": "latin",
-    "place": "latin",
-    "iban": "code",
-    "email": "email",
-    "postcode": "digits",
-    "integer": "digits",
-    "decimal": "digits",
-    "money": "digits",
-    "phone": "phone",
-    "text": "native",
-    "long_text": "native",
-}
-TEXT_TYPES = frozenset(KEYBOARD_BY_TYPE)
-ALWAYS_LTR = frozenset({"integer", "postcode", "decimal", "money", "phone", "iban", "email"})
-#: A pattern whose letters are all from ranges like A-Z or a-z wants Latin letters.
-_LATIN_RANGE = re.compile(r"[A-Za-z]-[A-Za-z]")
-
-
-def keyboard_for(field_type: str, pattern: str | None = None) -> KeyboardKind:
-    kind = KEYBOARD_BY_TYPE.get(field_type, "native")
-    if kind == "native" and pattern and pattern.isascii() and _LATIN_RANGE.search(pattern):
-        return "latin"  # a file number like "^[A-Za-z0-9/ .-]*$": no Arabic letters fit
-    return kind
-
 
 class TextInput(Input):
-    def __init__(
-        self, kind: str, name: str, accessible: str, *, keyboard: KeyboardKind | None = None
-    ) -> None:
+    """A text box for an answer of field type *kind* (or an address's part of that type)."""
+
+    def __init__(self, kind: str, name: str, accessible: str, *, keyboard: KeyboardKind) -> None:
         super().__init__()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -62,8 +38,8 @@ class TextInput(Input):
             self.edit = KioskLineEdit()
             self.edit.textEdited.connect(lambda _: self.changed.emit())
         self.edit.left.connect(self.left.emit)
-        mark_keyboard(self.edit, keyboard or keyboard_for(kind))
-        if kind in ALWAYS_LTR:
+        mark_keyboard(self.edit, keyboard)
+        if kind in ALWAYS_LTR_TYPES:
             self.edit.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
             if isinstance(self.edit, QLineEdit):
                 self.edit.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignAbsolute)

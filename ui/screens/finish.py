@@ -14,10 +14,10 @@ from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.definition.model import Form, FormField
 from kiosk.definition.strings import field_ctx, form_ctx, page_ctx
 from kiosk.documents.answers import describe
+from kiosk.engine.field_types import ALWAYS_LTR_TYPES
 from kiosk.engine.form import CompiledForm
 from kiosk.session.visitor import Receipt
 from ui import texts
-from ui.fields.text import ALWAYS_LTR
 from ui.screens.base import Screen, ScreenEnv
 from ui.tr import Tr, ltr_isolate
 from ui.widgets import CodeWithQr, PrintFeedback, button, german_label, label, scroll
@@ -28,7 +28,7 @@ def show_answer(
 ) -> str:
     """An answer in words (the same wording as the documents), German if *german*."""
     text = describe(catalog, form, f, key, value, "de" if german else tr.lang)
-    return ltr_isolate(text) if f.type in ALWAYS_LTR else text
+    return ltr_isolate(text) if f.type in ALWAYS_LTR_TYPES else text
 
 
 class ReviewScreen(Screen):

@@ -1,0 +1,399 @@
+"""The terminal's settings: one typed file, ``HOME/kiosk.toml``, and the environment.
+
+A deployment sets timings and limits here instead of in code. The file is checked
+as strictly as a catalog: an unknown key, a wrong type or a value out of its bounds
+is refused with the file, the dotted key and what is allowed, so a typo never turns
+silently into a default and a bad value never reaches a visitor (a 5-second idle
+timeout, say). A missing file means every default.
+
+Environment variables that existed before the file stay as overrides, checked as the
+file's values are; this module is the only place that reads them.
+``KIOSK_HOME`` is not a setting of the file (the file lives in the home), but it
+is read here too, for :func:`kiosk.paths.home_dir`.
+
+Nothing here imports the session, the sync or Qt: the launcher (``cli``) turns the
+sections into the configuration objects of those parts.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from annotated_types import Ge, Le
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic.fields import FieldInfo
+
+SETTINGS_FILE = "kiosk.toml"
+#: A settings file is a few hundred bytes; anything near this is a mistake, not settings.
+MAX_FILE_BYTES = 64 * 1024
+
+ENV_HOME = "KIOSK_HOME"
+ENV_SPEECH_ENGINE = "KIOSK_TTS_ENGINE"
+ENV_KEYBOARD = "KIOSK_KEYBOARD"
+ENV_ADMIN_TOKEN = "KIOSK_ADMIN_TOKEN"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+
+
+class SessionSettings(_Section):
+    """A visitor's session and the assisted mode.
+
+    The upper bounds are part of the privacy promise, not a matter of taste: a visitor
+    who walks away must not leave their answers on screen, staff who walk away must not
+    leave their rights behind, and PIN guessing must stay slow, whatever a deployment
+    writes here.
+    """
+
+    idle_seconds: float = Field(
+        90.0,
+        ge=20,
+        le=300,
+        description="seconds without a touch before the idle warning (at most 300: a "
+        "visitor who walked away leaves the answers on screen no longer)",
+    )
+    warning_seconds: float = Field(
+        30.0,
+        ge=20,
+        le=120,
+        description="seconds the idle warning counts down before the visit is wiped "
+        "(at least 20: WCAG 2.2.1; at most 120: the answers stay on screen meanwhile)",
+    )
+    resume_days: float = Field(
+        7.0,
+        ge=1,
+        le=30,
+        description='days a "continue later" code stays valid (at most 30: the parked '
+        "answers stay on the terminal no longer)",
+    )
+    recovery_window_seconds: float = Field(
+        600.0,
+        ge=60,
+        le=1800,
+        description="seconds after an unclean stop in which staff may recover the "
+        "interrupted visit (at most 1800: after that it is wiped)",
+    )
+    free_pin_attempts: int = Field(
+        3,
+        ge=1,
+        le=5,
+        description="wrong PINs for one resume code before waits begin (at most 5: more "
+        "would let a guesser try PINs at full speed)",
+    )
+    lockout_base_seconds: float = Field(
+        30.0,
+        ge=10,
+        le=600,
+        description="the first wait after the free attempts; each further wrong PIN doubles "
+        "it, up to an hour (at least 10: shorter waits hardly slow a guesser)",
+    )
+    max_pin_attempts: int = Field(
+        10,
+        ge=2,
+        le=10,
+        description="wrong PINs after which a resume code is locked for good (at most 10: "
+        "each one more is one more PIN a guesser may try)",
+    )
+    staff_idle_seconds: float = Field(
+        120.0,
+        ge=30,
+        le=600,
+        description="seconds without a touch after which the assisted mode locks itself "
+        "(at most 600: staff who walked away leave their rights behind no longer)",
+    )
+    staff_max_seconds: float = Field(
+        1800.0,
+        ge=60,
+        le=7200,
+        description="seconds after which the assisted mode locks, however busy the terminal "
+        "is (at most 7200: staff unlock again at least every two hours)",
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> SessionSettings:
+        if self.free_pin_attempts >= self.max_pin_attempts:
+            raise ValueError("free_pin_attempts must be below max_pin_attempts")
+        if self.staff_idle_seconds > self.staff_max_seconds:
+            raise ValueError("staff_idle_seconds must not exceed staff_max_seconds")
+        return self
+
+
+class LoggingSettings(_Section):
+    """The log in ``HOME/logs`` (never answers: see :mod:`kiosk.logsetup`)."""
+
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        "INFO", description="the least severe records written to HOME/logs/kiosk.log"
+    )
+    max_file_kib: int = Field(
+        1024,
+        ge=64,
+        le=10240,
+        description="size in KiB at which kiosk.log is rotated (at most 10240: with "
+        "files_kept, the logs never fill the disk the visits are saved on)",
+    )
+    files_kept: int = Field(
+        5,
+        ge=1,
+        le=20,
+        description="rotated log files kept beside kiosk.log (kiosk.log.1 ...; at most 20: "
+        "see max_file_kib)",
+    )
+
+
+class SpeechSettings(_Section):
+    engine: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9_-]{1,40}$",
+        description="Qt TextToSpeech engine for read-aloud; left out: the first real engine "
+        f"found (overridden by ${ENV_SPEECH_ENGINE})",
+    )
+
+
+class KeyboardSettings(_Section):
+    enabled: bool = Field(
+        True,
+        description="the on-screen keyboard (the virtual keyboard of Qt); "
+        f"${ENV_KEYBOARD}=0 turns it off",
+    )
+
+
+class BackgroundSyncSettings(_Section):
+    """The background sync that ``kiosk run`` starts."""
+
+    idle_interval: float = Field(
+        5.0, ge=1, le=3600, description="seconds between looks at an empty outbox"
+    )
+    heartbeat_interval: float = Field(
+        60.0, ge=10, le=3600, description="seconds between status reports to the server"
+    )
+    delivery_interval: float = Field(
+        300.0,
+        ge=60,
+        le=86400,
+        description="seconds between asking the server which applications it still holds",
+    )
+    timeout: float = Field(30.0, ge=5, le=300, description="seconds one request may take")
+
+
+class KioskSettings(_Section):
+    """The whole file: one table per part of the terminal."""
+
+    session: SessionSettings = SessionSettings()
+    logging: LoggingSettings = LoggingSettings()
+    speech: SpeechSettings = SpeechSettings()
+    keyboard: KeyboardSettings = KeyboardSettings()
+    sync: BackgroundSyncSettings = BackgroundSyncSettings()
+
+
+class SettingsError(Exception):
+    """The settings cannot be used; each line of the message names where the value came
+    from (the file, or an environment variable), the key and why."""
+
+    def __init__(self, path: Path, problems: list[str], *, from_file: bool = True) -> None:
+        self.path = path
+        self.problems = problems
+        lines = [f"{path}: {problem}" if from_file else problem for problem in problems]
+        super().__init__("\n".join(lines))
+
+
+@dataclass(frozen=True)
+class LoadedSettings:
+    """The settings in effect, and where each value that is not a default came from."""
+
+    settings: KioskSettings
+    path: Path
+    exists: bool
+    from_file: frozenset[str] = frozenset()
+    #: dotted key -> the environment variable that set it
+    from_environment: dict[str, str] = field(default_factory=dict)
+
+    def source(self, key: str) -> str:
+        if key in self.from_environment:
+            return f"${self.from_environment[key]}"
+        return SETTINGS_FILE if key in self.from_file else "default"
+
+
+def settings_path(home: Path) -> Path:
+    return home / SETTINGS_FILE
+
+
+def load_settings(home: Path, environ: Mapping[str, str] | None = None) -> LoadedSettings:
+    """The settings of the terminal in *home*: its file, then the environment's overrides.
+
+    Raises :class:`SettingsError` for a file that cannot be used, and for an environment
+    variable with a value the file could not hold either (naming the variable).
+    """
+    env = os.environ if environ is None else environ
+    path = settings_path(home)
+    data = _read_table(path)
+    settings = parse_settings(data, path) if data is not None else KioskSettings()
+    overrides = _environment_overrides(env)
+    if overrides:
+        settings = _overridden(data or {}, overrides, path)
+    return LoadedSettings(
+        settings,
+        path,
+        exists=data is not None,
+        from_file=frozenset(_dotted_keys(data or {})),
+        from_environment={key: variable for key, (variable, _) in overrides.items()},
+    )
+
+
+def parse_settings(data: dict[str, Any], path: Path) -> KioskSettings:
+    """*data* (a parsed TOML table) as settings, or :class:`SettingsError` naming each key."""
+    try:
+        return KioskSettings.model_validate(data)
+    except ValidationError as exc:
+        raise SettingsError(path, [_describe(error) for error in exc.errors()]) from None
+
+
+def _overridden(
+    data: dict[str, Any], overrides: dict[str, tuple[str, object]], path: Path
+) -> KioskSettings:
+    """The file's *data* (already valid) with the environment's values in their places,
+    validated as a whole: an override passes the checks a value of the file passes."""
+    merged = {key: dict(value) if isinstance(value, dict) else value for key, value in data.items()}
+    for key, (_, value) in overrides.items():
+        section, name = key.split(".", 1)
+        merged.setdefault(section, {})[name] = value
+    try:
+        return KioskSettings.model_validate(merged)
+    except ValidationError as exc:
+        variables = {key: f"${variable}" for key, (variable, _) in overrides.items()}
+        problems = [
+            f"{variables.get('.'.join(map(str, e['loc'])), 'the environment')}: {_describe(e)}"
+            for e in exc.errors()
+        ]
+        raise SettingsError(path, problems, from_file=False) from None
+
+
+def _read_table(path: Path) -> dict[str, Any] | None:
+    try:
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise SettingsError(path, [f"cannot be read: {exc.strerror}"]) from None
+    if len(raw) > MAX_FILE_BYTES:
+        too_large = f"larger than {MAX_FILE_BYTES // 1024} KiB: not a settings file"
+        raise SettingsError(path, [too_large])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SettingsError(path, [f"not UTF-8 (byte {exc.start})"]) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(path, [_toml_problem(str(exc))]) from None
+
+
+_TOML_POSITION = re.compile(r"^(?P<what>.*?) \(at line (?P<line>\d+), column (?P<column>\d+)\)$")
+
+
+def _toml_problem(message: str) -> str:
+    """``line 3, column 7: Invalid value`` from tomllib's ``Invalid value (at line 3, ...)``."""
+    found = _TOML_POSITION.match(message)
+    if found is None:
+        return f"not valid TOML: {message}"
+    return f"line {found['line']}, column {found['column']}: not valid TOML: {found['what']}"
+
+
+def _describe(error: Any) -> str:
+    loc = [str(part) for part in error["loc"]]
+    key = ".".join(loc) or "(the file)"
+    kind = error["type"]
+    section = _section_model(loc[:-1])
+    if kind == "extra_forbidden":
+        known = sorted(section.model_fields) if section is not None else []
+        return f"{key}: unknown setting" + (f" (known here: {', '.join(known)})" if known else "")
+    if kind == "value_error":
+        return f"{key}: {error['msg'].removeprefix('Value error, ')}"
+    if kind in {"model_type", "dict_type"}:
+        return f"{key}: must be a table ([{key}] with its settings below it)"
+    got = error.get("input")
+    shown = "" if isinstance(got, dict | list) else f" (got {repr(got)[:60]})"
+    info = section.model_fields.get(loc[-1]) if section is not None and loc else None
+    hint = f"; allowed: {allowed_values(info)}" if info is not None else ""
+    return f"{key}: {error['msg'][:1].lower()}{error['msg'][1:]}{shown}{hint}"
+
+
+def _section_model(section: list[str]) -> type[BaseModel] | None:
+    model: type[BaseModel] = KioskSettings
+    for part in section:
+        annotation = model.model_fields[part].annotation if part in model.model_fields else None
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return None
+        model = annotation
+    return model
+
+
+def allowed_values(info: FieldInfo) -> str:
+    """What a setting accepts, in words (for a refusal, the README and ``kiosk settings``)."""
+    low = next((m.ge for m in info.metadata if isinstance(m, Ge)), None)
+    high = next((m.le for m in info.metadata if isinstance(m, Le)), None)
+    if low is not None and high is not None:
+        kind = "whole number" if info.annotation is int else "number"
+        return f"{kind}, {plain_number(low)} to {plain_number(high)}"
+    if info.annotation is bool:
+        return "true or false"
+    args = getattr(info.annotation, "__args__", ())
+    if args and all(isinstance(a, str) for a in args):
+        return ", ".join(f'"{a}"' for a in args)
+    return "a name: letters, digits, - and _"
+
+
+def plain_number(value: object) -> str:
+    """``90`` for 90.0, as a number is written in kiosk.toml."""
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _dotted_keys(data: Mapping[str, Any], prefix: str = "") -> Iterator[str]:
+    for key, value in data.items():
+        if isinstance(value, dict):
+            yield from _dotted_keys(value, f"{prefix}{key}.")
+        else:
+            yield f"{prefix}{key}"
+
+
+# ---------------------------------------------------------------- the environment
+def home_from_environment(environ: Mapping[str, str] | None = None) -> str | None:
+    """``$KIOSK_HOME``, when set and not empty."""
+    return (os.environ if environ is None else environ).get(ENV_HOME) or None
+
+
+def admin_token_from_environment(environ: Mapping[str, str] | None = None) -> str | None:
+    """``$KIOSK_ADMIN_TOKEN``: the admin's token for ``kiosk catalog publish``."""
+    return (os.environ if environ is None else environ).get(ENV_ADMIN_TOKEN) or None
+
+
+def speech_engine_override(environ: Mapping[str, str] | None = None) -> str | None:
+    """``$KIOSK_TTS_ENGINE``, which wins over ``speech.engine``."""
+    return (os.environ if environ is None else environ).get(ENV_SPEECH_ENGINE) or None
+
+
+def keyboard_override(environ: Mapping[str, str] | None = None) -> bool | None:
+    """``$KIOSK_KEYBOARD``: ``0`` turns the on-screen keyboard off, anything else on."""
+    value = (os.environ if environ is None else environ).get(ENV_KEYBOARD)
+    return None if value is None else value != "0"
+
+
+def _environment_overrides(environ: Mapping[str, str]) -> dict[str, tuple[str, object]]:
+    found: dict[str, tuple[str, object]] = {}
+    engine = speech_engine_override(environ)
+    if engine is not None:
+        found["speech.engine"] = (ENV_SPEECH_ENGINE, engine)
+    keyboard = keyboard_override(environ)
+    if keyboard is not None:
+        found["keyboard.enabled"] = (ENV_KEYBOARD, keyboard)
+    return found

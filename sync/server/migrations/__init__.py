@@ -1,0 +1,1 @@
+"""The server schema's Alembic revisions, shipped in the package (``sync.server.migrate``)."""
