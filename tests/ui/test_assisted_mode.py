@@ -308,7 +308,7 @@ def test_only_an_admin_can_exit_the_kiosk(staffed: Kiosk, qtbot: QtBot) -> None:
 def test_reprint_of_the_current_visitors_receipt(staffed: Kiosk, qtbot: QtBot) -> None:
     printed: list[int] = []
 
-    def fake_print(make: object) -> None:
+    def fake_print(make: object, *, scope: object = None) -> None:
         documents = make()  # type: ignore[operator]
         printed.append(len(documents))
         assert all(doc.startswith(b"%PDF") for doc in documents)
