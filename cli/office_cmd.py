@@ -111,6 +111,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="the server's certificate or its private CA's, trusted instead of the system's CAs",
     )
     p.set_defaults(handler=cmd_refile)
+    _register_status(osub)
 
 
 def _bad_office(office: str) -> bool:
@@ -354,3 +355,121 @@ def _refile_summary(report: RefileReport, out: Path) -> None:
     if left := report.count("left"):
         line += f"; {left} need a look (see above) and stay as they are"
     print(line, file=sys.stderr)
+
+
+STATUS_EXIT_STATUS = """\
+exit status:
+  0  the status is set (or was set so already)
+  1  not set: the network or the server failed, or the server has no such
+     application of this office
+  2  nothing asked: a bad argument, a reference not filed in DIR for OFFICE, a
+     token the server refuses or that belongs to another office
+  3  the application carries no status key (sent before terminals made them):
+     no visitor can look a status up for it
+"""
+EXIT_UNTRACKED = 3
+
+
+def _register_status(osub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = osub.add_parser(
+        "status",
+        help="set the status an application's visitor sees at the terminals",
+        description="The visitor sees it at any terminal with the receipt's code: the office,\n"
+        "the status and its day, nothing else. Filing an application (fetch) sets\n"
+        "'received' by itself.",
+        epilog=STATUS_EXIT_STATUS,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--server", required=True, metavar="URL")
+    p.add_argument("--office", required=True, metavar="OFFICE")
+    p.add_argument("--token", required=True, help="from `kiosk server office-token OFFICE`")
+    p.add_argument(
+        "--ca-file",
+        metavar="PEM",
+        help="the server's certificate or its private CA's, trusted instead of the system's CAs",
+    )
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--id", metavar="ID", help="the application's id")
+    which.add_argument(
+        "--reference", metavar="REF", help="the application's reference, filed in --out"
+    )
+    p.add_argument("--out", metavar="DIR", help="the folder fetch filed into (for --reference)")
+    p.add_argument(
+        "status",
+        metavar="STATUS",
+        choices=["received", "in_progress", "documents_missing", "decided_by_post"],
+        help="received, in_progress, documents_missing or decided_by_post",
+    )
+    p.add_argument("--on", metavar="YYYY-MM-DD", help="the day it holds from (default: today)")
+    p.set_defaults(handler=cmd_status)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from sync.client.office_http import OfficeApi
+    from sync.client.office_status import NotFiledError, as_id, as_reference, filed_id, set_status
+    from sync.client.tls import TLSSettingsError
+    from sync.client.transport import AuthRefusedError, SyncError, http_transport
+
+    if _bad_office(args.office):
+        return EXIT_REFUSED
+    try:
+        on = dt.date.fromisoformat(args.on) if args.on else None
+    except ValueError:
+        print(f"--on {args.on}: not a day (YYYY-MM-DD)", file=sys.stderr)
+        return EXIT_REFUSED
+    if args.id is not None:
+        application_id, named = as_id(args.id), args.id
+        if application_id is None:
+            print(f"'{args.id}' is not an application id", file=sys.stderr)
+            return EXIT_REFUSED
+    else:
+        reference = as_reference(args.reference)
+        if reference is None or not args.out:
+            print(
+                "give --reference as on the receipt (MD-XXXX-XXXX-X) with --out DIR",
+                file=sys.stderr,
+            )
+            return EXIT_REFUSED
+        try:
+            application_id, named = filed_id(Path(args.out), reference, args.office), reference
+        except NotFiledError as exc:
+            print(str(exc), file=sys.stderr)
+            return EXIT_REFUSED
+    try:
+        ca_file = Path(args.ca_file) if args.ca_file else None
+        client = OfficeApi(args.server, args.token, transport=http_transport(ca_file))
+    except TLSSettingsError as exc:
+        print(exc.message, file=sys.stderr)
+        return EXIT_REFUSED
+    try:
+        reply = set_status(client, application_id, args.status, on)
+    except AuthRefusedError as exc:
+        print(f"the server refused the office token: {exc.message}", file=sys.stderr)
+        return EXIT_REFUSED
+    except SyncError as exc:
+        print(f"the status was not set: {exc.message}", file=sys.stderr)
+        return EXIT_STOPPED
+    finally:
+        client.close()
+    if reply.office != args.office:
+        print(
+            f"the token is one of office {reply.office}, not of office {args.office}",
+            file=sys.stderr,
+        )
+        return EXIT_REFUSED
+    if reply.unknown:
+        print(
+            f"{named}: the server has no such application of office {args.office}", file=sys.stderr
+        )
+        return EXIT_STOPPED
+    if reply.untracked:
+        print(
+            f"{named}: the application carries no status key (sent before terminals made "
+            "them): no visitor can look a status up for it",
+            file=sys.stderr,
+        )
+        return EXIT_UNTRACKED
+    print(f"{named}: {args.status}" + (f" since {on.isoformat()}" if on else ""))
+    return 0

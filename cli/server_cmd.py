@@ -52,6 +52,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="listen without TLS on a non-loopback address: tokens then cross the network "
         "in clear (only for a network you trust end to end)",
     )
+    p.add_argument(
+        "--status-retention-days",
+        type=_days,
+        default=180,
+        metavar="N",
+        help="terminals get the statuses offices set in the last N days (default 180)",
+    )
     p.set_defaults(handler=cmd_serve)
 
     p = action("enroll-device", "print a one-time enrolment token for a terminal")
@@ -85,7 +92,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("key_id", metavar="KEY_ID", help="16 hex digits, as `trust-key` printed it")
     p.set_defaults(handler=cmd_distrust_key)
 
-    p = action("status", "list the terminals and their last heartbeat")
+    p = action("status", "list the terminals and their last heartbeat, and the statuses per office")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_status)
 
@@ -95,6 +102,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
     p = action("migrate", "upgrade the database schema now (every start does it too)")
     p.set_defaults(handler=cmd_migrate)
+
+
+def _days(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 3650:
+        raise argparse.ArgumentTypeError("a number of days from 1 to 3650")
+    return int(value)
 
 
 def _engine(args: argparse.Namespace, *, upgrade: bool = True) -> Engine | None:
@@ -165,7 +178,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     scheme = "https" if tls else "http"
     print(f"kiosk server on {scheme}://{args.host}:{args.port} ({engine.url.get_backend_name()})")
     uvicorn.run(
-        create_app(engine),
+        create_app(engine, status_retention_days=args.status_retention_days),
         host=args.host,
         port=args.port,
         log_level="info",
@@ -314,6 +327,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     escape sequence can never reach the admin's terminal, whatever the database holds."""
     from sync.protocol import TerminalList
     from sync.server.fleet import terminals
+    from sync.server.statuses import counts
     from sync.server.text import neutralise
 
     engine = _engine(args)
@@ -321,10 +335,12 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 1
     try:
         found = terminals(engine)
+        per_office = counts(engine)
     finally:
         engine.dispose()
     if args.json:
-        print(TerminalList(terminals=found).model_dump_json(indent=2))
+        listing = TerminalList(terminals=found).model_dump(mode="json")
+        print(json.dumps(listing | {"statuses": per_office}, indent=2))
         return 0
     if not found:
         print("no terminals yet (kiosk server enroll-device NAME)")
@@ -343,6 +359,10 @@ def cmd_status(args: argparse.Namespace) -> int:
             )
         if t.last_error:
             print(f"    last error: {neutralise(t.last_error)}")
+    if per_office:
+        print("statuses visitors can look up, per office:")
+    for office, by_status in sorted(per_office.items()):
+        print(f"    {neutralise(office)}: {format_counts(dict(sorted(by_status.items())))}")
     return 0
 
 

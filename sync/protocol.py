@@ -53,6 +53,10 @@ ShortText = Annotated[str, StringConstraints(max_length=500, pattern=r"^[^\x00]*
 Token = Annotated[
     str, StringConstraints(min_length=10, max_length=200, pattern=r"^[A-Za-z0-9_-]+$")
 ]
+#: what a receipt's secret opens (``kiosk.session.receipt_status.status_key``): 64 hex
+StatusKey = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+#: what an office says about an application (``kiosk.session.receipt_status.Status``)
+StatusName = Literal["received", "in_progress", "documents_missing", "decided_by_post"]
 
 
 class _Message(BaseModel):
@@ -127,6 +131,9 @@ class ApplicationIn(_Message):
     office: Identifier
     application_date: dt.date
     payload: CompactJwe
+    #: opened only by the receipt's secret; the status the office sets comes back under it.
+    #: Left out (not null) when there is none, so servers from before statuses take it.
+    status_key: StatusKey | None = None
 
 
 class BatchRequest(_Message):
@@ -311,3 +318,63 @@ class CatalogVersion(_Message):
 
 class CatalogVersions(_Reply):
     versions: list[CatalogVersion] = Field(description="newest first")
+
+
+# ------------------------------------------------------------ status back to the visitor
+MAX_STATUS_PAGE = 2000
+DEFAULT_STATUS_PAGE = 500
+MAX_STATUS_ITEMS = 500
+#: the highest feed position: statuses are numbered from the time in milliseconds upwards
+MAX_STATUS_SEQ = 2**62
+
+
+class StatusRecord(_Message):
+    """One application's status as terminals keep it: nothing that names a person or the
+    application, only the key its receipt opens."""
+
+    seq: int = Field(ge=1, le=MAX_STATUS_SEQ, description="its place in the feed")
+    key: StatusKey
+    office: Identifier
+    status: StatusName
+    on: dt.date = Field(description="the day the office set it")
+
+
+class StatusFeedReply(_Reply):
+    """``GET /status?after=SEQ&limit=N`` (device): the deployment's statuses after *SEQ*,
+    in ``seq`` order; ask again with ``after=next`` while ``more``. A status set anew
+    moves to the end of the feed."""
+
+    items: list[StatusRecord] = Field(max_length=MAX_STATUS_PAGE)
+    next: int = Field(ge=0, le=MAX_STATUS_SEQ, description="the ``after`` of the next page")
+    more: bool
+
+
+class StatusUpdate(_Message):
+    id: ApplicationId
+    status: StatusName
+    on: dt.date | None = Field(default=None, description="default: today, the server's day")
+
+    @field_validator("on")
+    @classmethod
+    def _plausible(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and not 2000 <= value.year <= 2200:
+            raise ValueError("a day between the years 2000 and 2200")
+        return value
+
+
+class OfficeStatusRequest(_Message):
+    """``POST /office/status`` (office): set statuses of the office's own applications."""
+
+    items: list[StatusUpdate] = Field(min_length=1, max_length=MAX_STATUS_ITEMS)
+
+
+class OfficeStatusReply(_Reply):
+    """Counts only: ``unknown`` holds ids of other offices and ids nobody has alike, so
+    the reply never says whether an application exists. ``untracked``: the office's own
+    applications that carry no status key (sent before terminals made them), which no
+    visitor can look up."""
+
+    office: Identifier = Field(description="the office the token belongs to")
+    updated: int
+    unknown: int
+    untracked: int

@@ -211,6 +211,8 @@ def run_app(
                 return  # a tap on the boot screen starts nothing on a terminal out of service
             if pending == "@code":
                 window.show_resume()
+            elif pending == "@status":
+                window.show_status_lookup()
             elif pending is not None and pending in window.catalog.languages:
                 window.choose_language(pending)
 

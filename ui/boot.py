@@ -46,6 +46,7 @@ class BootWindow(QWidget):
             dict(boot["names"]),
             self._chosen,
             lambda: self._chosen("@code"),
+            lambda: self._chosen("@status"),
         )
         # the accessibility toggles need the full kiosk; they appear a moment later
         self.welcome.top.setVisible(False)

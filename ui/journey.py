@@ -1,5 +1,6 @@
 """The screens of a visit, as the kiosk window shows them: language, finding a form,
-filling it in, review, the receipt, continue later and resume.
+filling it in, review, the receipt, continue later and resume, and where an application
+stands.
 
 Each screen is built for the moment from what the visit controller holds and thrown
 away when the visitor moves on. A tap goes to the controller (``self.visit``); the
@@ -21,12 +22,15 @@ from kiosk.definition.strings import office_ctx, topic_ctx
 from kiosk.documents.render import receipt as receipt_pdf
 from kiosk.documents.render import resume_slip, visitor_copy
 from kiosk.session.visitor import Receipt, ResumeTicket
+from kiosk.store.receipt_status import StatusRow
 from ui import texts
 from ui.screens.codes import ContinueLaterScreen, ResumeScreen
 from ui.screens.finish import DoneScreen, ReviewScreen
 from ui.screens.form import FormScreen
 from ui.screens.start import FormListScreen, HomeScreen, InfoSheetScreen
+from ui.screens.status_lookup import StatusLookupScreen, status_sentence
 from ui.screens.welcome import WelcomeScreen
+from ui.status_lookup import StatusLookup
 from ui.visit_controller import OpenForm, VisitController
 from ui.widgets import button
 
@@ -40,6 +44,7 @@ class JourneyScreens:
     """The visit's screens; mixed into the kiosk window, which provides the members below."""
 
     visit: VisitController
+    lookup: StatusLookup
     current: Screen | None
     back_to_list: Callable[[], None] | None
     printer: PrintService
@@ -81,6 +86,7 @@ class JourneyScreens:
                 self.visit.language_names,
                 self.choose_language,
                 self.show_resume,
+                self.show_status_lookup,
             )
         )
 
@@ -88,15 +94,23 @@ class JourneyScreens:
         self.visit.choose_language(lang)
 
     def show_language_choice(self) -> None:
-        """The language button: choose again; a running session keeps its answers."""
+        """The language button: choose again; a running session keeps its answers. From
+        the status lookup, the choice leads back to it, in the language chosen (with no
+        visit begun: looking up is not one)."""
         self._keep_form_state()
+        looking_up = isinstance(self.current, StatusLookupScreen)
         screen = WelcomeScreen(
             self.env(),
             self.visit.catalog.languages,
             self.visit.language_names,
-            self.switch_language,
+            self.status_lookup_in if looking_up else self.switch_language,
             self.show_resume,
+            self.show_status_lookup,
         )
+        if looking_up and self.visit.session is None:
+            # not the waiting welcome screen: left alone, it goes after the unattended
+            # minute like the lookup it came from, so the next visitor starts afresh
+            screen.name = "language_for_lookup"
         self.set_screen(screen)
 
     def switch_language(self, lang: str) -> None:
@@ -120,9 +134,18 @@ class JourneyScreens:
         self.set_screen(HomeScreen(self.env(), self.show_topic, self.show_office, self.show_search))
         if self.current is not None:
             self.current.footer.addWidget(self._code_button())
+            self.current.footer.addWidget(self._status_button())
 
     def _code_button(self) -> QWidget:
         return button(self.t(texts.HAVE_CODE), "have_code", on_click=self.show_resume, icon="code")
+
+    def _status_button(self) -> QWidget:
+        return button(
+            self.t(texts.CHECK_APPLICATION),
+            "check_status",
+            on_click=self.show_status_lookup,
+            icon="qr",
+        )
 
     def _forms(self, predicate: Callable[[Form], bool]) -> list[Form]:
         return [f for f in self.visit.catalog.catalog.forms if predicate(f)]
@@ -318,3 +341,35 @@ class JourneyScreens:
     def resume_refused(self, message: str) -> None:
         if isinstance(self.current, ResumeScreen):
             self.current.fail(message)
+
+    # ---------------------------------------------------------------- where an application stands
+    def show_status_lookup(self) -> None:
+        """Reference and status code from the receipt; with or without a visit on."""
+        self.set_screen(
+            StatusLookupScreen(
+                self.env(),
+                on_look_up=self.lookup.look_up,
+                on_back=self.show_home if self.visit.session else self.show_welcome,
+            )
+        )
+
+    def status_lookup_in(self, lang: str) -> None:
+        """A language chosen from the status lookup: the lookup again, in *lang* (empty:
+        the codes stayed on the screen that was left)."""
+        if self.visit.session is not None:
+            self.visit.switch_language(lang)
+        else:
+            self.visit.set_language(lang)
+        self.show_status_lookup()
+
+    def status_found(self, row: StatusRow) -> None:
+        if not isinstance(self.current, StatusLookupScreen):
+            return
+        offices = {o.id: o for o in self.visit.catalog.catalog.offices}
+        office = offices.get(row.office)
+        name = self.t.cat(office_ctx(office.id, "name"), office.name) if office else row.office
+        self.current.show_answer(status_sentence(self.t, name, row))
+
+    def status_not_found(self, message: str) -> None:
+        if isinstance(self.current, StatusLookupScreen):
+            self.current.show_answer(message)

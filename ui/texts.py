@@ -116,6 +116,33 @@ RESUME_WAIT = NP_(
 RESUME_FORM_GONE = N_(
     "Dieser Antrag kann nicht mehr geöffnet werden. Bitte wenden Sie sich an das Personal."
 )
+# where an application stands (ui/screens/status_lookup.py); the receipt says the same
+CHECK_APPLICATION = N_("Wo steht mein Antrag?")
+STATUS_PROMPT = N_("Tippen Sie die Nummer und den Status-Code von Ihrem Beleg ab.")
+STATUS_REFERENCE = N_("Nummer des Antrags")
+STATUS_CODE = N_("Status-Code")
+STATUS_CODE_HINT = N_(
+    "Mit der Nummer und dem Status-Code sehen Sie an jedem Terminal, ob das Amt Ihren Antrag hat."
+)
+LOOK_UP = N_("Nachsehen")
+LOOKING_UP = N_("Einen Moment bitte …")
+STATUS_RECEIVED = N_("{office} hat Ihren Antrag am {date} erhalten.")
+STATUS_IN_PROGRESS = N_("{office} bearbeitet Ihren Antrag (seit dem {date}).")
+STATUS_DOCUMENTS_MISSING = N_(
+    "{office} braucht noch Unterlagen von Ihnen (seit dem {date}). Bitte bringen Sie sie "
+    "vorbei oder fragen Sie das Personal."
+)
+STATUS_DECIDED_BY_POST = N_(
+    "{office} hat entschieden. Der Brief kommt mit der Post (seit dem {date})."
+)
+# one answer for a wrong code, an unknown reference and no status yet: an answer never
+# tells whether a reference exists
+STATUS_NOT_FOUND = N_(
+    "Für diesen Beleg gibt es noch keinen Stand. Die Ämter melden sich innerhalb weniger "
+    "Tage. Bitte prüfen Sie den Code oder fragen Sie das Personal."
+)
+# a typo, known from the check characters alone, before any lookup
+STATUS_CODE_TYPO = N_("Bitte prüfen Sie den Code: Ein Zeichen ist falsch.")
 STILL_THERE = N_("Sind Sie noch da?")
 # counted down every second, so the visitor reads it for 1 as well
 STILL_THERE_TEXT = NP_(

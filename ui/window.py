@@ -45,6 +45,7 @@ from ui.screens.base import Screen, ScreenEnv
 from ui.screens.out_of_service import OutOfServiceScreen
 from ui.speech import Speaker
 from ui.staff_mode import StaffMode, StatusSource
+from ui.status_lookup import StatusLookup
 from ui.theme import Theme, install_icon_painter, paint_icons, set_current
 from ui.touch import DrawGuard
 from ui.tr import Tr
@@ -74,6 +75,7 @@ class KioskWindow(JourneyScreens, QWidget):
         QWidget.__init__(self)
         self.terminal = terminal
         self.visit = VisitController(terminal, core, out_of_service=out_of_service)
+        self.lookup = StatusLookup(self.visit)
         self.speaker = speaker
         self.kiosk_mode = kiosk_mode
         self.setObjectName("kiosk-window")
@@ -142,6 +144,8 @@ class KioskWindow(JourneyScreens, QWidget):
         visit.parked.connect(self._parked)
         visit.park_refused.connect(self.park_refused)
         visit.resume_refused.connect(self.resume_refused)
+        self.lookup.found.connect(self.status_found)
+        self.lookup.not_found.connect(self.status_not_found)
         visit.idle_warning.connect(lambda seconds: self.overlay.show_warning(self.t, seconds))
         visit.idle_cleared.connect(self._idle_cleared)
         visit.catalog_changed.connect(self._catalog_changed)

@@ -11,7 +11,7 @@ import base64
 import datetime as dt
 import io
 import struct
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from babel import Locale
@@ -54,6 +54,11 @@ class ApplicationRecord:
     language: str
     resume_code: str | None = None
     resume_until: dt.date | None = None
+    #: the receipt's status secret and what its QR code carries then, both made by the
+    #: session (kiosk.session.receipt_status): on the receipt only, never on another
+    #: document; None for sample documents, whose QR code is the reference alone
+    status_secret: str | None = field(default=None, repr=False)
+    status_qr: str | None = field(default=None, repr=False)
 
     @property
     def form(self) -> Form:
@@ -272,9 +277,20 @@ def receipt(record: ApplicationRecord, *, a4: bool = False) -> bytes:
     w.space(3)
     w.text(f"{tr(texts.REFERENCE)}:", size=10, rtl=rtl)
     w.text(record.reference, size=20 if a4 else 17, bold=True)
+    secret = record.status_secret
+    if secret:
+        w.space(2)
+        w.text(f"{tr(texts.STATUS_CODE)}:", size=10, rtl=rtl)
+        if lang != "de":
+            w.text(f"{texts.STATUS_CODE}:", size=8, color=MUTED, right=rtl)
+        w.text(secret, size=20 if a4 else 17, bold=True)
     size = 50 * mm if a4 else 42 * mm
-    _qr(w, record.reference, size, (w.pagesize[0] - size) / 2)
+    # with the secret in it, the code opens the status lookup at any terminal (scanned)
+    _qr(w, record.status_qr or record.reference, size, (w.pagesize[0] - size) / 2)
     w.space(3)
+    if secret:
+        w.text(tr(texts.STATUS_HINT), size=9, rtl=rtl)
+        w.space(2)
     w.text(f"{tr(texts.APPLICATION_DATE)}: {_date(record.application_date, lang)}", size=9, rtl=rtl)
     if record.resume_code:
         w.space(3)

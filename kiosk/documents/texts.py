@@ -14,6 +14,10 @@ CONSENT_VERSION = N_("Zugestimmt in der Fassung {version}:")
 NEXT_STEPS = N_("Wie geht es weiter?")
 CONTACT = N_("Kontakt")
 RECEIPT = N_("Beleg")
+STATUS_CODE = N_("Status-Code")
+STATUS_HINT = N_(
+    "Mit diesem Beleg können Sie an jedem Terminal sehen, ob das Amt Ihren Antrag hat."
+)
 RESUME_CODE = N_("Code zum Weitermachen")
 VALID_UNTIL = N_("Gültig bis {date}")
 ONLINE = N_("Online lesen:")

@@ -43,6 +43,7 @@ from kiosk.session.codes import (
 )
 from kiosk.session.idle import IdlePhase, IdleState, IdleTimer
 from kiosk.session.profile import VisitorProfile
+from kiosk.session.receipt_status import new_secret, qr_text, status_key
 from kiosk.session.staff import StaffGrant
 from kiosk.session.tickets import JOINT_LOOKUP
 from kiosk.store import StoreError
@@ -85,6 +86,9 @@ class Receipt:
     office_name_de: str
     application_date: str
     submitted_at: str
+    #: printed beside the reference; with it the visitor can ask any terminal of the
+    #: deployment for the application's status (see kiosk.session.receipt_status)
+    status_secret: str = field(repr=False)
     #: everything the visitor copy and the printed receipt need; lives only in the session
     record: ApplicationRecord | None = None
 
@@ -354,6 +358,8 @@ class VisitorSession:
         form, catalog = draft.form, draft.catalog
         office = catalog.catalog.office(form.office)
         reference = new_reference()
+        # the secret lives only in this receipt (memory, paper); the outbox keeps the key
+        secret = new_secret()
         application_id = str(uuid.uuid4())
         today = local_date(terminal.clock)
         submitted_at = dt.datetime.fromtimestamp(terminal.clock.now(), dt.UTC).isoformat()
@@ -388,6 +394,8 @@ class VisitorSession:
             application_date=today,
             terminal=terminal.terminal_id,
             language=self.language,
+            status_secret=secret,
+            status_qr=qr_text(reference, secret),
         )
         application = with_office_copy(data, office_copy(record))
         sealed = seal(application.members(), terminal.office_public_key(office))
@@ -401,6 +409,7 @@ class VisitorSession:
             created_at=terminal.clock.now(),
             payload=sealed,
             payload_sha256=hashlib.sha256(sealed.encode()).hexdigest(),
+            status_key=status_key(terminal.deployment, reference, secret),
         )
         terminal.store.outbox.add(item, remove_draft=draft.draft_id)
         terminal.count("submitted", self.language, form)
@@ -418,6 +427,7 @@ class VisitorSession:
             office_name_de=office.name,
             application_date=today.isoformat(),
             submitted_at=submitted_at,
+            status_secret=secret,
             record=record,
         )
         self.receipts.append(receipt)

@@ -55,7 +55,7 @@ def read_capped(chunks: Iterable[bytes], limit: int, *, deadline: float, what: s
 
 
 class OfficeApi(ApiClient):
-    """An office's requests: list, download, acknowledge."""
+    """An office's requests: list, download, acknowledge, set statuses."""
 
     def __init__(
         self,
@@ -135,3 +135,16 @@ class OfficeApi(ApiClient):
             headers={"Content-Type": "application/json"},
         )
         return read_reply(reply, p.AckReply)
+
+    def set_statuses(self, updates: Sequence[p.StatusUpdate]) -> p.OfficeStatusReply:
+        """Set statuses of the office's applications, for their visitors to see."""
+        body = p.OfficeStatusRequest(items=list(updates)).model_dump_json(exclude_none=True)
+        reply = self._capped(
+            "POST",
+            "/office/status",
+            ACK_REPLY_BYTES,
+            "answer to the statuses",
+            content=body.encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        return read_reply(reply, p.OfficeStatusReply)

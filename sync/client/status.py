@@ -14,6 +14,7 @@ from kiosk.store.settings import CATALOG_SETTING as CATALOG
 from sync import protocol as p
 from sync.client.catalog_pull import REFUSED, STAGED_VERSION
 from sync.client.delivery import last_gap
+from sync.client.status_feed import cursor
 
 LAST_ATTEMPT = "sync.last_attempt_at"
 LAST_SUCCESS = "sync.last_success_at"
@@ -81,6 +82,9 @@ def sync_status(store: Store, home: Path) -> dict[str, Any]:
         **_disk(home),
         "catalog_refused": store.settings.get(REFUSED) or None,
         "delivery_gap": _gap(store),
+        # what offices set, held for visitors who ask, and where the feed stands
+        "receipt_statuses": store.receipt_statuses.count(),
+        "status_cursor": cursor(store),
     }
 
 

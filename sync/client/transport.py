@@ -221,7 +221,10 @@ class DeviceTransport(ApiClient):
         return read_reply(self._request("GET", "/info"), p.Info)
 
     def send_batch(self, items: list[p.ApplicationIn]) -> p.BatchReply:
-        body = p.BatchRequest.model_construct(items=items).model_dump_json().encode()
+        # exclude_none: an item without a status key goes as servers before statuses read it
+        body = (
+            p.BatchRequest.model_construct(items=items).model_dump_json(exclude_none=True).encode()
+        )
         response = self._request(
             "POST",
             "/applications/batch",
@@ -262,6 +265,19 @@ class DeviceTransport(ApiClient):
             headers={"Content-Type": "application/json"},
         )
         return read_reply(response, p.HeartbeatReply)
+
+    def status_page(self, after: int, limit: int) -> httpx.Response | None:
+        """One page of the status feed as it came (read by ``status_feed``), or None when
+        the server has no feed: a server from before statuses answers 404 ``not_found``."""
+        response = self._send("GET", "/status", params={"after": after, "limit": limit})
+        if response.status_code == 404:
+            try:
+                if read_reply(response, p.ErrorReply).error == "not_found":
+                    return None
+            except ProtocolError:
+                pass  # not the kiosk server's 404: raise_for_status says what it was
+        raise_for_status(response)
+        return response
 
     def delivery(self, ids: list[str]) -> p.DeliveryReply:
         """Where the server says these confirmed applications of this terminal stand."""

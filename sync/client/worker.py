@@ -32,6 +32,7 @@ from sync.client.backoff import Backoff
 from sync.client.catalog_pull import PullResult, installer_for, pull_catalog
 from sync.client.credential import load_credential
 from sync.client.status import heartbeat_delivered, heartbeat_for, record_attempt
+from sync.client.status_feed import FeedPull, cursor, pull_statuses
 from sync.client.tls import TLSSettingsError
 from sync.client.transport import (
     AuthRefusedError,
@@ -69,13 +70,17 @@ class PassReport:
     counts: dict[str, int] = field(default_factory=dict)
     delivery: delivery.DeliveryCheck | None = None
     delivery_error: str | None = None
+    statuses: FeedPull | None = None
+    status_error: str | None = None
 
     @property
     def ok(self) -> bool:
         return self.error is None
 
 
-def to_wire(item: OutboxItem) -> p.ApplicationIn:
+def to_wire(item: OutboxItem, *, status_key: bool = True) -> p.ApplicationIn:
+    """The item as it goes up; *status_key* False leaves its key out, for a server from
+    before statuses (it would refuse the field)."""
     return p.ApplicationIn(
         id=item.id,
         sha256=item.payload_sha256,
@@ -85,6 +90,7 @@ def to_wire(item: OutboxItem) -> p.ApplicationIn:
         office=item.office,
         application_date=item.application_date,
         payload=item.payload or "",
+        status_key=item.status_key if status_key else None,
     )
 
 
@@ -106,6 +112,9 @@ class OutboxSync:
         self.max_items = self.settings.max_items
         self.max_bytes = self.settings.max_bytes
         self._limits_known = False
+        #: whether the server has the status feed (and takes status keys); None: not
+        #: known yet, asked before the first batch
+        self.status_feed: bool | None = None
 
     def _learn_limits(self) -> None:
         if self._limits_known:
@@ -137,12 +146,15 @@ class OutboxSync:
                 except SyncError as exc:  # an older server, or a hiccup: sending goes on
                     report.delivery_error = exc.message
                     log.info("delivery check failed: %s", exc.message)
+            if self.status_feed is None and outbox.counts_by_state().get("pending"):
+                self.status_feed = self.transport.status_page(cursor(self.store), 1) is not None
             while True:
                 batch = outbox.take_batch(self.max_items, self.max_bytes)
                 if not batch:
                     break
                 if not self._send(batch, report):
                     break
+            self._pull_statuses(report)
         except SyncError as exc:
             report.error = exc.message
             report.retry_after = exc.retry_after
@@ -150,6 +162,17 @@ class OutboxSync:
         report.counts = outbox.counts_by_state()
         record_attempt(self.store, now=self.clock(), error=report.error)
         return report
+
+    def _pull_statuses(self, report: PassReport) -> None:
+        """The statuses offices set, after the applications went: a failure here is no
+        failure of the pass (the applications are what must not wait)."""
+        try:
+            report.statuses = pull_statuses(self.store, self.transport, now=self.clock())
+        except SyncError as exc:
+            report.status_error = exc.message
+            log.info("status feed failed: %s", exc.message)
+            return
+        self.status_feed = report.statuses.served
 
     def _send(self, batch: list[OutboxItem], report: PassReport) -> bool:
         """Send one batch; False when the pass should stop (no progress possible)."""
@@ -159,7 +182,7 @@ class OutboxSync:
         outcomes: dict[str, tuple[str, str | None]] = {}
         for item in batch:
             try:
-                wire.append(to_wire(item))
+                wire.append(to_wire(item, status_key=self.status_feed is not False))
             except ValidationError as exc:
                 outcomes[item.id] = ("rejected", f"not sendable: {exc.errors()[0]['msg']}")
         ids = [item.id for item in batch]
@@ -237,6 +260,7 @@ class SyncLoop:
         #: a pass that went through
         self._max_items = self.settings.max_items
         self._max_bytes = self.settings.max_bytes
+        self._status_feed: bool | None = None  # carried too: asked once, then known
         self.last_report: PassReport | None = None
         self.last_pull: PullResult | None = None
 
@@ -309,7 +333,9 @@ class SyncLoop:
         try:
             sync = OutboxSync(store, transport, settings=self.settings)
             sync.max_items, sync.max_bytes = self._max_items, self._max_bytes
+            sync.status_feed = self._status_feed
             report = sync.run_pass()
+            self._status_feed = sync.status_feed
             if report.ok:
                 self._max_items = min(self.settings.max_items, sync.max_items * 2)
                 self._max_bytes = min(self.settings.max_bytes, sync.max_bytes * 2)

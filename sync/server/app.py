@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kiosk import __version__
 from kiosk.catalog.refusal import BundleRefusedError
 from sync import protocol as p
-from sync.server import accounts, bundles, delivery, fleet, health, inbox, ingest
+from sync.server import accounts, bundles, delivery, fleet, health, inbox, ingest, statuses
 from sync.server.guard import FAILURES_PER_MINUTE, PRINCIPAL, FailureLimiter, Guard
 from sync.server.limits import UPLOADS, BodyLimitMiddleware, ProtocolHeaderMiddleware
 
@@ -138,9 +138,13 @@ def create_app(
     max_bundle_bytes: int = p.MAX_BUNDLE_BYTES,
     uploads: int = UPLOADS,
     auth_failures_per_minute: int = FAILURES_PER_MINUTE,
+    status_retention_days: int = statuses.STATUS_RETENTION_DAYS,
 ) -> FastAPI:
     """The API on *engine*. *uploads* large bodies are taken at a time (more get 503
-    ``busy``); an address gets 429 after *auth_failures_per_minute* failed tokens."""
+    ``busy``); an address gets 429 after *auth_failures_per_minute* failed tokens;
+    terminals get the statuses set within the last *status_retention_days*."""
+    if status_retention_days < 1:
+        raise ValueError("statuses are kept for at least one day")
     limits = limits or p.Limits(
         max_batch_items=p.MAX_BATCH_ITEMS,
         max_batch_bytes=p.MAX_BATCH_BYTES,
@@ -276,6 +280,19 @@ def create_app(
             raise ApiError(404, "no_catalog", "the published catalog is missing")
         return Response(data, media_type="application/json", headers=headers)
 
+    @app.get(f"{p.API}/status", tags=["device"])
+    def status_feed(
+        _device: Device,
+        after: Annotated[int, Query(ge=0, le=p.MAX_STATUS_SEQ)] = 0,
+        limit: Annotated[int, Query(ge=1, le=p.MAX_STATUS_PAGE)] = p.DEFAULT_STATUS_PAGE,
+    ) -> p.StatusFeedReply:
+        """The deployment's statuses after `after`, oldest first, for visitors who ask at a
+        terminal: the status key, office, status and day, nothing else. Only applications
+        that carry a status key, set within the server's retention time."""
+        return statuses.feed(
+            engine, after, limit, now=clock(), retention_days=status_retention_days
+        )
+
     # ------------------------------------------------------------ offices
     @app.get(f"{p.API}/inbox/applications", tags=["office"])
     def inbox_list(
@@ -317,6 +334,17 @@ def create_app(
             quarantined={q.id: q.reason for q in body.quarantined},
         )
         return p.AckReply(acknowledged=done, unknown=unknown)
+
+    @app.post(f"{p.API}/office/status", tags=["office"])
+    def office_status(body: p.OfficeStatusRequest, office: Office) -> p.OfficeStatusReply:
+        """Set the status of the office's own applications, for their visitors to see.
+        Ids of other offices and ids nobody has are counted together as `unknown`."""
+        now = clock()
+        today = statuses.day_of(now)
+        for n, item in enumerate(body.items):
+            if item.on is not None and item.on > today:
+                raise ApiError(422, "invalid_request", f"items.{n}.on: a day to come")
+        return statuses.set_statuses(engine, office.subject, body.items, now=now)
 
     # ------------------------------------------------------------ admins
     @app.get(f"{p.API}/admin/terminals", tags=["admin"])

@@ -81,7 +81,24 @@ applications = sa.Table(
     sa.Column("acknowledged_at", sa.Float),
     # set when the office could not read or file it and set the sealed form aside
     sa.Column("quarantine_reason", sa.String(500)),
+    # what the receipt's secret opens: the key the application's status is served under
+    sa.Column("status_key", sa.String(64)),
     sa.Index("applications_inbox", "office", "acknowledged_at", "received_at"),
+)
+
+# the latest status of each application that carries a status key, numbered in the order
+# it was set: terminals read it as a feed, from their cursor on (see statuses.py)
+statuses = sa.Table(
+    "statuses",
+    metadata,
+    sa.Column("application_id", sa.String(36), primary_key=True),
+    sa.Column("seq", sa.BigInteger, nullable=False),
+    sa.Column("key", sa.String(64), nullable=False),
+    sa.Column("office", sa.String(63), nullable=False),
+    sa.Column("status", sa.String(20), nullable=False),
+    sa.Column("status_on", sa.String(10), nullable=False),
+    sa.Column("set_at", sa.Float, nullable=False),
+    sa.Index("statuses_feed", "seq", unique=True),
 )
 
 # the same id arrived again with other content: kept for staff, never overwrites the first

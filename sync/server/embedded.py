@@ -13,12 +13,14 @@ import time
 from pathlib import Path
 
 import uvicorn
+from fastapi import FastAPI
 from sqlalchemy.engine import Engine
 
 from sync.protocol import Limits
 from sync.server.app import create_app
 from sync.server.guard import FAILURES_PER_MINUTE
 from sync.server.limits import UPLOADS
+from sync.server.statuses import STATUS_RETENTION_DAYS
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -43,20 +45,25 @@ class EmbeddedServer:
         tls_key: Path | None = None,
         uploads: int = UPLOADS,
         auth_failures_per_minute: int = FAILURES_PER_MINUTE,
+        status_retention_days: int = STATUS_RETENTION_DAYS,
+        app: FastAPI | None = None,
     ) -> None:
         """*tls_cert* and *tls_key* (PEM) make it speak HTTPS, as a production server does;
-        *uploads* and *auth_failures_per_minute* as in ``create_app`` (tests make them
-        small to reach them quickly)."""
+        *uploads*, *auth_failures_per_minute* and *status_retention_days* as in
+        ``create_app`` (tests make them small to reach them quickly); *app* is served
+        instead of ``create_app``'s when given (tests play an older server with it)."""
         self.engine = engine
         self.tls = tls_cert is not None
         self.socket = bind(host, port)
         self.host, self.port = self.socket.getsockname()[:2]
         config = uvicorn.Config(
-            create_app(
+            app
+            or create_app(
                 engine,
                 limits=limits,
                 uploads=uploads,
                 auth_failures_per_minute=auth_failures_per_minute,
+                status_retention_days=status_retention_days,
             ),
             log_level="warning",
             access_log=False,

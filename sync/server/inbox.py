@@ -13,6 +13,7 @@ from sqlalchemy.engine import Engine
 
 from sync.protocol import InboxEntry
 from sync.server.db import applications
+from sync.server.statuses import record_received
 
 log = logging.getLogger("kiosk.server")
 
@@ -86,14 +87,19 @@ def acknowledge(
     *quarantined* (id -> reason) are taken too, set aside by the office because it could
     not read or file them: the reason stays on the row for admins, and the server log
     names each one. The first acknowledgement of an application counts; repeating it,
-    in either form, changes nothing.
+    in either form, changes nothing. A filed application that carries a status key is
+    ``received`` from then on, for its visitor to see (``statuses``); a quarantined one
+    is not: its office could not read it.
     """
     reasons = dict(quarantined or {})
     wanted = list(dict.fromkeys([*ids, *reasons]))
     with engine.begin() as conn:
         rows = conn.execute(
             sa.select(
-                applications.c.id, applications.c.reference, applications.c.acknowledged_at
+                applications.c.id,
+                applications.c.reference,
+                applications.c.acknowledged_at,
+                applications.c.status_key,
             ).where(applications.c.id.in_(wanted), applications.c.office == office)
         ).all()
         found = {row.id for row in rows}
@@ -105,6 +111,9 @@ def acknowledge(
                 .where(applications.c.id.in_(filed), applications.c.acknowledged_at.is_(None))
                 .values(acknowledged_at=now)
             )
+            keys = {row.id: row.status_key for row in rows if row.status_key is not None}
+            received = [(i, keys[i], office) for i in filed if i in keys]
+            record_received(conn, received, now=now)
         for application_id, reason in reasons.items():
             if application_id in fresh:
                 conn.execute(

@@ -45,6 +45,7 @@ def application_row(item: ApplicationIn, device_id: str, now: float) -> dict[str
         "received_at": now,
         "size": len(item.payload),
         "payload": item.payload,
+        "status_key": item.status_key,
     }
 
 

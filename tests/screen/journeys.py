@@ -470,3 +470,65 @@ def nothing_of_one_visitor_for_the_next(s: RealScreen) -> None:
     s.check()  # (a menu would be a window of its own on the X screen)
     if s.focused_text():
         s.fail(f"the next visitor's field received {s.focused_text()!r}")
+
+
+def submitted_receipt(s: RealScreen, form_id: str, status: str) -> tuple[str, str]:
+    """An application sent earlier, and the status its office reported since (set-up
+    through the core and the store, as submit and the sync do; not what is tested)."""
+    from kiosk.session.receipt_status import status_key
+    from kiosk.simulation.answers import AnswerMaker
+    from kiosk.store.receipt_status import StatusRow
+
+    terminal = s.terminal
+
+    def work() -> tuple[str, str]:
+        session = terminal.start_session("de")
+        draft = session.open_form(form_id)
+        codelists = {c.id: c for c in terminal.catalog.catalog.codelists}
+        answers = None
+        maker = AnswerMaker(random.Random(5))
+        while answers is None:
+            answers = maker.fill(draft.compiled, codelists, dt.date.today())
+        for key, value in answers.items():
+            session.answer(key, value)
+        receipt = session.submit()
+        session.end("finished")
+        key = status_key(terminal.deployment, receipt.reference, receipt.status_secret)
+        row = StatusRow(key, draft.form.office, status, dt.date.today().isoformat())
+        terminal.store.receipt_statuses.put_many([row], now=terminal.clock.now())
+        return receipt.reference, receipt.status_secret
+
+    reference, secret = s.on_core(work)
+    return str(reference), str(secret)
+
+
+@journey
+def status_lookup_by_touch(s: RealScreen) -> None:
+    """From the welcome screen, in Arabic and then in Ukrainian: the receipt's reference
+    and status code on the code pad, and the office's answer on screen."""
+    from kiosk.session.codes import normalise
+    from kiosk.session.receipt_status import reference_body
+
+    reference, secret = submitted_receipt(s, "sozialticket", "documents_missing")
+    for lang in ("ar", "uk"):
+        s.tap("check_status")
+        wait_screen(s, "status_lookup")
+        s.tap("language")
+        wait_screen(s, "welcome")
+        s.tap(f"lang-{lang}")
+        wait_screen(s, "status_lookup")
+        for char in reference_body(reference) + normalise(secret):
+            s.tap(f"status-pad-{char}", settle=0.05)
+        s.shot(f"status-typed-{lang}")
+        s.tap("status-look-up")
+        answer = s.find("status-answer")
+        s.wait_until(
+            lambda a=answer: isinstance(a, QLabel) and "2" in a.text(), 10, "the office's answer"
+        )
+        problem = s.hit(answer)
+        if problem:
+            s.fail(f"the answer is not in view: {problem}")
+        s.check()
+        s.shot(f"status-answer-{lang}")
+        s.tap("start_over")
+        wait_screen(s, "welcome")

@@ -99,9 +99,15 @@ FAKE_PDF = b"%PDF-1.4\n% office copy stand-in\n"
 
 
 def sealed_application(
-    office: str, public_pem: bytes, *, reference: str | None = None, filler: int = 0
+    office: str,
+    public_pem: bytes,
+    *,
+    reference: str | None = None,
+    filler: int = 0,
+    status_key: str | None = None,
 ) -> OutboxItem:
-    """An application as the terminal seals it (answers, metadata, office copy), small."""
+    """An application as the terminal seals it (answers, metadata, office copy), small;
+    *status_key* as the receipt's secret makes it (``receipt_status.status_key``)."""
     from kiosk.session.codes import new_reference
 
     application_id = str(uuid.uuid4())
@@ -134,6 +140,7 @@ def sealed_application(
         created_at=dt.datetime.now(dt.UTC).timestamp(),
         payload=token,
         payload_sha256=hashlib.sha256(token.encode()).hexdigest(),
+        status_key=status_key,
     )
 
 

@@ -11,6 +11,7 @@ import hashlib
 import shutil
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ from sync.server.migrate import (
 )
 from tests.pgcluster import PostgresCluster
 from tests.sync.conftest import bearer, sealed_application
-from tests.sync.legacy_schema_v4 import create_legacy_database
+from tests.sync.legacy_schema_v4 import create_legacy_database, legacy_metadata
 
 DEVICE_TOKEN = "kd_" + "d" * 43
 OFFICE_TOKEN = "ko_" + "o" * 43
@@ -109,6 +110,12 @@ def drift(engine: sa.Engine, models: sa.MetaData) -> list[str]:
     return kinds
 
 
+def with_status_feed(before: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows of a schema 4 database after revision 0002: each application without a
+    status key, the feed empty; everything else as it was."""
+    return {**before, "applications": [(*r, None) for r in before["applications"]], "statuses": []}
+
+
 # ------------------------------------------------------------ a fresh database
 def test_a_fresh_database_reaches_head_and_equals_the_models(db_url: str) -> None:
     engine = open_engine(db_url)
@@ -176,11 +183,25 @@ def test_the_baseline_is_schema_4_as_the_hand_made_code_created_it(
 
 
 # ------------------------------------------------------------ databases from before Alembic
-def fill_schema_4(url: str, office_keys: Path) -> dict[str, Any]:
+def at_revision_0001(url: str) -> tuple[sa.Engine, sa.MetaData]:
+    """A database Alembic brought to the baseline and no further, and its tables (those
+    of schema 4, which the baseline is) to fill it."""
+    engine = sa.create_engine(database_url(url))
+    with engine.begin() as conn:
+        command.upgrade(alembic_config(conn), BASELINE)
+    return engine, legacy_metadata(4)
+
+
+def fill_schema_4(
+    url: str,
+    office_keys: Path,
+    create: Callable[[str], tuple[sa.Engine, sa.MetaData]] = create_legacy_database,
+) -> dict[str, Any]:
     """A schema 4 database with what a server in service holds: a terminal with its
     token, an office token, applications (one the office filed), a conflict, a delivery
-    gap, a trusted key and a published catalog."""
-    engine, legacy = create_legacy_database(url)
+    gap, a trusted key and a published catalog. *create* makes the empty database:
+    as the hand-made code did, or Alembic's baseline."""
+    engine, legacy = create(url)
     t = legacy.tables
     public = (office_keys / "jobcenter.pub.pem").read_bytes()
     filed, waiting = (sealed_application("jobcenter", public) for _ in range(2))
@@ -275,7 +296,7 @@ def test_a_schema_4_database_with_rows_keeps_them_all_and_goes_on_serving(
         assert current(engine) == Found((head(),), 4)
         after = rows_of(db_url)
         assert after.pop("alembic_version") == [(head(),)]
-        assert after == before
+        assert after == with_status_feed(before)
         assert drift(engine, metadata) == []
 
         public = (office_keys / "jobcenter.pub.pem").read_bytes()
@@ -328,12 +349,53 @@ def test_a_schema_3_database_gains_the_quarantine_column_and_keeps_its_rows(
     try:
         assert current(engine) == Found((head(),), 4)
         assert drift(engine, metadata) == []
-        assert rows_of(db_url)["applications"] == [(*r, None) for r in before]
+        assert rows_of(db_url)["applications"] == [(*r, None, None) for r in before]
         taken, unknown = inbox.acknowledge(
             engine, "jobcenter", [], now=2.0, quarantined={item.id: "not JSON"}
         )
         assert (taken, unknown) == ([item.id], [])
         assert inbox.quarantined_counts(engine) == {"jobcenter": 1}
+    finally:
+        engine.dispose()
+
+
+# ------------------------------------------------------------ revision 0002: the status feed
+def test_a_database_at_0001_with_rows_gains_the_status_feed_and_keeps_them(
+    db_url: str, office_keys: Path
+) -> None:
+    held = fill_schema_4(db_url, office_keys, create=at_revision_0001)
+    before = rows_of(db_url)
+    assert before.pop("alembic_version") == [(BASELINE,)]
+    engine = open_engine(db_url)
+    try:
+        assert current(engine) == Found(("0002",), 4)
+        after = rows_of(db_url)
+        assert after.pop("alembic_version") == [("0002",)]
+        assert after == with_status_feed(before)
+        assert drift(engine, metadata) == []
+
+        # the applications from before have no key: filing them shows nothing; a new one
+        # with a key is received on the day its office files it
+        public = (office_keys / "jobcenter.pub.pem").read_bytes()
+        keyed = replace(sealed_application("jobcenter", public), status_key="5" * 64)
+        with (
+            EmbeddedServer(engine) as server,
+            httpx.Client(base_url=f"{server.url}{p.API}", timeout=30) as client,
+        ):
+            sent = client.post(
+                "/applications/batch",
+                json={"items": [to_wire(keyed).model_dump(mode="json")]},
+                headers=bearer(DEVICE_TOKEN),
+            )
+            assert [r["status"] for r in sent.json()["results"]] == ["accepted"]
+            taken = client.post(
+                "/inbox/acknowledgements",
+                json={"ids": [held["waiting"].id, keyed.id]},
+                headers=bearer(OFFICE_TOKEN),
+            )
+            assert taken.json()["acknowledged"] == [held["waiting"].id, keyed.id]
+            feed = client.get("/status", headers=bearer(DEVICE_TOKEN)).json()
+        assert [(i["key"], i["status"]) for i in feed["items"]] == [("5" * 64, "received")]
     finally:
         engine.dispose()
 
@@ -416,8 +478,8 @@ NEXT_REVISION = '''"""Terminals report their printer: a revision after the basel
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002"
 
 
 def upgrade() -> None:
@@ -431,7 +493,7 @@ def newer_server(tmp_path: Path) -> Path:
     """The revisions of a newer server: this one's and one more."""
     folder = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS, folder, ignore=shutil.ignore_patterns("__pycache__"))
-    (folder / "versions" / "rev0002_terminals_report_their_printer.py").write_text(NEXT_REVISION)
+    (folder / "versions" / "rev0003_terminals_report_their_printer.py").write_text(NEXT_REVISION)
     return folder
 
 
@@ -443,14 +505,14 @@ def test_a_later_revision_runs_after_the_stamp_and_this_server_then_refuses(
     engine = open_engine(db_url, upgrade=False)
     try:
         done = upgrade_to_head(engine, newer_server)
-        assert (done.before, done.after) == (Found((), 4), Found(("0002",), 4))
+        assert (done.before, done.after) == (Found((), 4), Found(("0003",), 4))
     finally:
         engine.dispose()
     after = rows_of(db_url)
-    assert after.pop("alembic_version") == [("0002",)]
+    assert after.pop("alembic_version") == [("0003",)]
     assert after.pop("devices") == [(*row, None) for row in before.pop("devices")]
-    assert after == before
-    with pytest.raises(SchemaError, match="at schema revision 0002, which this server does not"):
+    assert after == with_status_feed(before)
+    with pytest.raises(SchemaError, match="at schema revision 0003, which this server does not"):
         open_engine(db_url)
 
 

@@ -26,7 +26,9 @@ ROLE_BY_PREFIX = {
     "/api/v1/applications": "device",
     "/api/v1/heartbeat": "device",
     "/api/v1/catalog": "device",
+    "/api/v1/status": "device",
     "/api/v1/inbox": "office",
+    "/api/v1/office": "office",
     "/api/v1/admin": "admin",
 }
 

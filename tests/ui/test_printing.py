@@ -10,6 +10,7 @@ from PySide6.QtCore import QSizeF
 from PySide6.QtGui import QPageSize
 from PySide6.QtPrintSupport import QPrinter
 
+from kiosk.session.receipt_status import qr_text
 from tests.ui.conftest import Kiosk
 from ui.printing import PrinterState, PrinterStatus, PrintService, classify
 
@@ -55,7 +56,9 @@ def test_receipt_and_visitor_copy_go_to_the_printer(kiosk: Kiosk, tmp_path: Path
     pages = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages")))
     assert pages >= 2  # the receipt, then the visitor copy
     decoded = qr_on_first_page(output, tmp_path)
-    assert decoded == reference
+    receipt = kiosk.window.visit.receipt
+    assert receipt is not None  # the printed QR code carries the reference and the status code
+    assert decoded == qr_text(reference, receipt.status_secret)
 
 
 def test_without_a_ready_printer_the_qr_code_is_the_receipt(kiosk: Kiosk) -> None:

@@ -1,4 +1,5 @@
-"""Review before submitting, and the done screen with the reference and its QR code."""
+"""Review before submitting, and the done screen with the reference, the status code and
+their QR code."""
 
 from __future__ import annotations
 
@@ -16,11 +17,12 @@ from kiosk.definition.strings import field_ctx, form_ctx, page_ctx
 from kiosk.documents.answers import describe
 from kiosk.engine.field_types import ALWAYS_LTR_TYPES
 from kiosk.engine.form import CompiledForm
+from kiosk.session.receipt_status import qr_text
 from kiosk.session.visitor import Receipt
 from ui import texts
 from ui.screens.base import Screen, ScreenEnv
 from ui.tr import Tr, ltr_isolate
-from ui.widgets import CodeWithQr, PrintFeedback, button, german_label, label, scroll
+from ui.widgets import PrintFeedback, button, german_label, label, qr_pixmap, scroll
 
 
 def show_answer(
@@ -140,8 +142,42 @@ class ReviewScreen(Screen):
             box.addWidget(german_label(f"{f.label}: {german}", tr))
 
 
+class ReceiptCodes(QWidget):
+    """The reference and the status code in big letters (always left to right), beside the
+    QR code that carries both, as the printed receipt has them: a photo of the screen
+    serves at any terminal as the paper does."""
+
+    def __init__(self, tr: Tr, receipt: Receipt, qr_size: int) -> None:
+        super().__init__()
+        row = QHBoxLayout(self)
+        row.addStretch(1)
+        words = QVBoxLayout()
+        words.addStretch(1)
+        # both codes on the reading side of their titles (a shorter one too), left to right
+        side = Qt.AlignmentFlag.AlignRight if tr.rtl else Qt.AlignmentFlag.AlignLeft
+        for title, code, prop in [
+            (tr(texts.DONE_REFERENCE), receipt.reference, "reference"),
+            (f"{tr(texts.STATUS_CODE)}:", receipt.status_secret, "status_code"),
+        ]:
+            words.addWidget(label(title, "subtitle"))
+            shown = label(ltr_isolate(code), "reference", wrap=False)
+            shown.setAlignment(side | Qt.AlignmentFlag.AlignAbsolute)
+            shown.setAccessibleName(code)
+            shown.setProperty(prop, code)
+            words.addWidget(shown)
+        words.addStretch(1)
+        row.addLayout(words)
+        row.addSpacing(32)
+        self.qr = label("", "qr", wrap=False)
+        self.qr.setPixmap(qr_pixmap(qr_text(receipt.reference, receipt.status_secret), qr_size))
+        self.qr.setAccessibleName(receipt.reference)
+        row.addWidget(self.qr)
+        row.addStretch(1)
+
+
 class DoneScreen(Screen):
-    """The reference in big letters, its QR code, print, another application, finish."""
+    """The reference and the status code in big letters, their QR code, print, another
+    application, finish."""
 
     name = "done"
 
@@ -166,13 +202,14 @@ class DoneScreen(Screen):
             german.setAlignment(centre)
             self.body.addWidget(german)
         self.body.addSpacing(12)
-        block = CodeWithQr(tr(texts.DONE_REFERENCE), receipt.reference, "reference", 260)
+        block = ReceiptCodes(tr, receipt, 260)
         block.qr.setObjectName("done-qr")
         self.body.addWidget(block)
         self.body.addSpacing(12)
-        done_text = label(tr(texts.DONE_TEXT))
-        done_text.setAlignment(centre)
-        self.body.addWidget(done_text)
+        for text in (tr(texts.DONE_TEXT), tr(texts.STATUS_CODE_HINT)):
+            words = label(text)
+            words.setAlignment(centre)
+            self.body.addWidget(words)
         self.print = PrintFeedback(tr, on_print)
         self.body.addWidget(self.print.unavailable)
         self.body.addWidget(self.print.printing)

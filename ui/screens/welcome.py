@@ -1,9 +1,9 @@
 """The first screen: every language in its own name and script; big buttons, no flags.
 
 Nobody has chosen a language yet, so the screen speaks all of them in turn: the
-heading, the two display toggles and "I have a code" change together to the
-next language every few seconds, each in its own direction. Their sizes are
-fixed to the longest wording, so nothing jumps while they change.
+heading, the two display toggles, "I have a code" and "where is my application?"
+change together to the next language every few seconds, each in its own direction.
+Their sizes are fixed to the longest wording, so nothing jumps while they change.
 
 It is also what the kiosk paints first, before the catalog and the database are
 loaded, so it imports nothing heavy and takes the language names from the boot
@@ -45,6 +45,7 @@ class WelcomeScreen(Screen):
         names: Mapping[str, str],
         on_choose: Callable[[str], None],
         on_code: Callable[[], None],
+        on_status: Callable[[], None],
     ) -> None:
         super().__init__(env, with_language=False, with_start_over=False)
         self.languages = languages or ["de"]
@@ -70,14 +71,17 @@ class WelcomeScreen(Screen):
         column.addStretch(1)
         self.body.addWidget(scroll(inner), 1)
         self.code = button("", "have_code", on_click=on_code, icon="code")
+        self.status = button("", "check_status", on_click=on_status, icon="qr")
         self.footer.addStretch(1)
         self.footer.addWidget(self.code)
+        self.footer.addWidget(self.status)
         self.footer.addStretch(1)
         self._cycling: list[tuple[QPushButton | QLabel, str]] = [
             (self.greeting, texts.CHOOSE_LANGUAGE),
             (self.top.large, texts.LARGER_TEXT),
             (self.top.contrast, texts.HIGH_CONTRAST),
             (self.code, texts.HAVE_CODE),
+            (self.status, texts.CHECK_APPLICATION),
         ]
         self._fix_sizes()
         self.index = 0
