@@ -514,7 +514,7 @@ def status_lookup_by_touch(s: RealScreen) -> None:
         s.tap("check_status")
         wait_screen(s, "status_lookup")
         s.tap("language")
-        wait_screen(s, "welcome")
+        wait_screen(s, "language_for_lookup")  # a language choice that leads back
         s.tap(f"lang-{lang}")
         wait_screen(s, "status_lookup")
         for char in reference_body(reference) + normalise(secret):

@@ -5,18 +5,17 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from sync.server import inbox
-from sync.server.db import SCHEMA_VERSION, applications, meta, open_engine
+from sync.server.db import SCHEMA_VERSION, meta, open_engine
+from tests.sync.legacy_schema_v4 import create_legacy_database
 
 
 def test_a_schema_3_database_gains_the_column_and_keeps_its_applications(db_url: str) -> None:
-    engine = open_engine(db_url)
+    # as a server of schema 3 made it (before Alembic, before the quarantine column)
+    legacy, tables = create_legacy_database(db_url, schema=3)
     application_id = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0"
-    with engine.begin() as conn:  # as a server of schema 3 left it
-        conn.execute(sa.text("DROP TABLE alembic_version"))  # it came before Alembic
-        conn.execute(sa.text("ALTER TABLE applications DROP COLUMN quarantine_reason"))
-        conn.execute(sa.update(meta).where(meta.c.key == "schema").values(value="3"))
+    with legacy.begin() as conn:
         conn.execute(
-            sa.insert(applications).values(
+            sa.insert(tables.tables["applications"]).values(
                 id=application_id,
                 sha256="0" * 64,
                 reference="MD-7K3Q-9XPF-H",
@@ -30,7 +29,7 @@ def test_a_schema_3_database_gains_the_column_and_keeps_its_applications(db_url:
                 payload="a.b.c.d.e",
             )
         )
-    engine.dispose()
+    legacy.dispose()
 
     for _ in range(2):  # the second start finds everything in place
         engine = open_engine(db_url)
