@@ -189,6 +189,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
         )
     if report.delivery_error:
         print(f"delivery check failed: {report.delivery_error}", file=sys.stderr)
+    pulled = report.statuses
+    if pulled is not None and pulled.served:
+        print(f"offices' statuses: {pulled.stored} new for visitors who ask with a receipt")
     if report.error:
         print(f"sync stopped: {report.error}", file=sys.stderr)
         return 1
@@ -228,6 +231,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     else:
         print(f"server: not enrolled {status['enrolment_problem'] or ''}".rstrip())
     print(f"outbox: {outbox}")
+    print(f"offices' statuses held for visitors: {status['receipt_statuses']}")
     print(f"last sync: {status['last_sync_at'] or 'never'}")
     if status["last_error"]:
         print(f"last error: {status['last_error']}")

@@ -8,6 +8,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
+import pytest
 from sqlalchemy.engine import Engine
 
 from cli.main import main
@@ -49,6 +50,7 @@ def test_a_status_set_by_the_office_is_found_with_the_receipt_at_another_termina
     home: Path,
     office_keys: Path,
     tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     clock = FakeClock(start=dt.datetime(2026, 11, 21, 10, 0).timestamp())
     first = Terminal(Store(home / "kiosk.sqlite3"), demo, home, clock=clock, config=FAST)
@@ -99,5 +101,10 @@ def test_a_status_set_by_the_office_is_found_with_the_receipt_at_another_termina
 
     # without the receipt's code nothing is found, as for a reference that never existed
     assert find_status(second.store, second.deployment, reference, new_secret()) is None
+
+    # staff see how many statuses the terminal holds
+    capsys.readouterr()
+    assert main(["status", "--home", str(other_home)]) == 0
+    assert "offices' statuses held for visitors: 1" in capsys.readouterr().out
     first.store.close()
     second.store.close()
