@@ -25,7 +25,13 @@ from kiosk.catalog.refusal import BundleRefusedError
 from sync import protocol as p
 from sync.server import accounts, bundles, delivery, fleet, health, inbox, ingest, statuses
 from sync.server.guard import FAILURES_PER_MINUTE, PRINCIPAL, FailureLimiter, Guard
-from sync.server.limits import UPLOADS, BodyLimitMiddleware, ProtocolHeaderMiddleware
+from sync.server.limits import (
+    UPLOAD_GRACE,
+    UPLOAD_MIN_RATE,
+    UPLOADS,
+    BodyLimitMiddleware,
+    ProtocolHeaderMiddleware,
+)
 
 log = logging.getLogger("kiosk.server")
 
@@ -139,10 +145,13 @@ def create_app(
     uploads: int = UPLOADS,
     auth_failures_per_minute: int = FAILURES_PER_MINUTE,
     status_retention_days: int = statuses.STATUS_RETENTION_DAYS,
+    upload_grace: float = UPLOAD_GRACE,
+    upload_min_rate: int = UPLOAD_MIN_RATE,
 ) -> FastAPI:
     """The API on *engine*. *uploads* large bodies are taken at a time (more get 503
     ``busy``); an address gets 429 after *auth_failures_per_minute* failed tokens;
-    terminals get the statuses set within the last *status_retention_days*."""
+    terminals get the statuses set within the last *status_retention_days*; a body
+    slower than *upload_min_rate* bytes a second after *upload_grace* seconds gets 408."""
     if status_retention_days < 1:
         raise ValueError("statuses are kept for at least one day")
     limits = limits or p.Limits(
@@ -166,6 +175,8 @@ def create_app(
         guard=guard,
         larger={PUBLISH_PATH: max_bundle_bytes},
         uploads=uploads,
+        upload_grace=upload_grace,
+        upload_min_rate=upload_min_rate,
     )
     app.add_middleware(ProtocolHeaderMiddleware)
     app.state.engine = engine
@@ -235,8 +246,8 @@ def create_app(
         )
 
     # ------------------------------------------------------------ devices
-    @app.post(f"{p.API}/applications/batch", tags=["device"])
-    def submit_batch(body: p.BatchRequest, device: Device) -> p.BatchReply:
+    @app.post(f"{p.API}/applications/batch", tags=["device"], response_model=p.BatchReply)
+    def submit_batch(body: p.BatchRequest, device: Device) -> Response:
         """Store sealed applications; answers per item. Sending a batch again is safe."""
         if len(body.items) > limits.max_batch_items:
             raise ApiError(
@@ -245,7 +256,10 @@ def create_app(
         results = ingest.store_batch(
             engine, device.subject, body.items, now=clock(), max_item_bytes=limits.max_item_bytes
         )
-        return p.BatchReply(results=results)
+        # serialized here: the reply was built from validated parts, and FastAPI would
+        # validate it once more (on another thread hop) before serializing it
+        reply = p.BatchReply(results=results).model_dump_json()
+        return Response(reply, media_type="application/json")
 
     @app.post(f"{p.API}/applications/delivery", tags=["device"])
     def application_delivery(body: p.DeliveryQuery, device: Device) -> p.DeliveryReply:

@@ -12,10 +12,17 @@ has failed too often lately.
 
 Failures are counted per address in a token bucket: *per_minute* failures may
 come at once, then one more each ``60 / per_minute`` seconds; past that
-the address gets 429 with ``Retry-After`` and no database work at all, whatever
-token it sends. Successful requests cost nothing, so a busy terminal is never
-limited. The table of addresses is bounded (least recently failed forgotten
-first); IPv6 addresses count per /64, which one host usually owns whole.
+the address gets 429 with ``Retry-After`` and no database work at all. Successful
+requests cost nothing, so a busy terminal is never limited. The table of addresses
+is bounded (least recently failed forgotten first); IPv6 addresses count per /64,
+which one host usually owns whole.
+
+Several terminals behind one NAT share an address, so one of them failing (or an
+attacker on the same network) must not lock out the others: a token that was
+accepted lately (:class:`KnownTokens`, its SHA-256 only, bounded) is still looked up
+from a throttled address. Nobody who does not hold a valid token can get into that
+set, so for anyone guessing the address stays closed; a token revoked since is
+looked up, refused, counted and forgotten.
 
 The address is the TCP peer's, as uvicorn reports it. Behind a reverse proxy
 that is the proxy, for every client alike, unless uvicorn is told to believe the
@@ -38,7 +45,7 @@ import anyio
 import anyio.to_thread
 from fastapi.routing import APIRoute
 
-from sync.server.accounts import AuthError, Principal, Role
+from sync.server.accounts import AuthError, Principal, Role, token_hash
 
 #: the key under which the principal reaches the route (``scope[PRINCIPAL]``)
 PRINCIPAL = "kiosk.principal"
@@ -46,6 +53,8 @@ PRINCIPAL = "kiosk.principal"
 ROLE_ATTRIBUTE = "required_role"
 FAILURES_PER_MINUTE = 30
 MAX_ADDRESSES = 10_000
+#: tokens remembered as accepted lately (a deployment has a few hundred terminals)
+MAX_KNOWN_TOKENS = 10_000
 #: concurrent token look-ups; more wait for a free thread (their bodies still unread)
 AUTH_THREADS = 4
 
@@ -96,6 +105,30 @@ class FailureLimiter:
         self._buckets.move_to_end(key)
         while len(self._buckets) > self.max_addresses:
             self._buckets.popitem(last=False)
+
+
+class KnownTokens:
+    """The SHA-256 of tokens accepted lately, least recently accepted forgotten first."""
+
+    def __init__(self, capacity: int = MAX_KNOWN_TOKENS) -> None:
+        self.capacity = capacity
+        self._digests: OrderedDict[str, None] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._digests)
+
+    def __contains__(self, token: str) -> bool:
+        return token_hash(token) in self._digests
+
+    def accepted(self, token: str) -> None:
+        digest = token_hash(token)
+        self._digests[digest] = None
+        self._digests.move_to_end(digest)
+        while len(self._digests) > self.capacity:
+            self._digests.popitem(last=False)
+
+    def refused(self, token: str) -> None:
+        self._digests.pop(token_hash(token), None)
 
 
 def client_key(scope: Mapping[str, Any]) -> str:
@@ -155,10 +188,12 @@ class Guard:
         authenticate: Callable[[str], Principal],
         *,
         failures: FailureLimiter | None = None,
+        known: KnownTokens | None = None,
         auth_threads: int = AUTH_THREADS,
     ) -> None:
         self.authenticate = authenticate
         self.failures = failures if failures is not None else FailureLimiter()
+        self.known = known if known is not None else KnownTokens()
         self.auth_threads = auth_threads
         self._routes: list[_Route] = []
         self._credential_paths: set[str] = set()
@@ -194,10 +229,14 @@ class Guard:
         its address."""
         return role is not None or path in self._credential_paths
 
-    def throttled(self, scope: Mapping[str, Any]) -> Refusal | None:
-        """429 for an address that has failed too often, before any other work."""
+    def throttled(self, scope: Mapping[str, Any], headers: Mapping[bytes, bytes]) -> Refusal | None:
+        """429 for an address that has failed too often, before any database work; a
+        token accepted lately is let through to its look-up (see the module's notes)."""
         wait = self.failures.wait(client_key(scope))
         if wait <= 0:
+            return None
+        token = bearer_token(headers)
+        if token is not None and token in self.known:
             return None
         seconds = str(max(1, math.ceil(wait))).encode()
         return Refusal(
@@ -228,7 +267,9 @@ class Guard:
                 self.authenticate, token, limiter=self._limiter
             )
         except AuthError as exc:
+            self.known.refused(token)
             return Refusal(401, exc.code, exc.message, CHALLENGE)
+        self.known.accepted(token)
         if principal.role != role:
             return Refusal(403, "wrong_role", f"this needs the {role} role")
         return principal

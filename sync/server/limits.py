@@ -13,9 +13,11 @@ The order is what keeps memory bounded against anyone who can reach the server:
 4. A body larger than :data:`SMALL_BODY` needs one of *uploads* slots; without a
    free one the answer is 503 ``busy`` with ``Retry-After``, so at most that many
    large bodies are held at a time.
-5. gzip is inflated on a thread, in pieces: once to measure (the output is
-   dropped as it comes, so a bomb costs CPU up to the limit, never memory), and
-   only a body within the limit is inflated again to keep.
+5. A body must keep coming: after *upload_grace* seconds it must have arrived at
+   *upload_min_rate* bytes a second on average, or the answer is 408 ``too_slow``
+   and the connection is closed, so a slow (or stalled) upload cannot keep a slot.
+6. gzip is inflated once, on a thread, never past the length its trailer claims;
+   a claim over the limit is refused without inflating (``inflate.py``).
 
 Every refusal is JSON in the protocol's error shape.
 """
@@ -23,8 +25,8 @@ Every refusal is JSON in the protocol's error shape.
 from __future__ import annotations
 
 import json
-import zlib
-from collections.abc import Awaitable, Callable, Iterator, Mapping, MutableMapping, Sequence
+import time
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
 from typing import Any
 
 import anyio
@@ -34,6 +36,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sync.protocol import PROTOCOL
 from sync.server.guard import PRINCIPAL, Guard, Refusal
 from sync.server.health import MESSAGES, RETRY_AFTER, failure_reason
+from sync.server.inflate import BodyTooLargeError, claimed_size, inflate
 
 HEADER = b"x-kiosk-protocol"
 #: bodies up to this size need no upload slot; public routes take no more
@@ -42,8 +45,10 @@ SMALL_BODY = 64 * 1024
 UPLOADS = 4
 BUSY_RETRY_AFTER = 5
 INFLATE_THREADS = 2
-_FEED = 64 * 1024  # compressed bytes handed to zlib at a time
-_PIECE = 256 * 1024  # the most zlib may return at a time
+#: seconds any body may take before the rate below is asked of it
+UPLOAD_GRACE = 30.0
+#: bytes a second a body must average after the grace time (128 kbit/s: a poor mobile link)
+UPLOAD_MIN_RATE = 16 * 1024
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -51,10 +56,6 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 Headers = Sequence[tuple[bytes, bytes]]
-
-
-class BodyTooLargeError(Exception):
-    pass
 
 
 async def send_error(
@@ -78,55 +79,6 @@ async def send_error(
     await send({"type": "http.response.body", "body": body})
 
 
-def _pieces(data: bytes, limit: int) -> Iterator[bytes]:
-    """The inflated gzip *data* in pieces of at most 256 KiB; :class:`BodyTooLargeError`
-    as soon as more than *limit* bytes came out, ValueError if the data is damaged."""
-    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
-    view = memoryview(data)
-    total = 0
-    try:
-        for start in range(0, len(data), _FEED):
-            pending: bytes | memoryview = view[start : start + _FEED]
-            while pending and not inflater.eof:
-                piece = inflater.decompress(pending, _PIECE)
-                total += len(piece)
-                if total > limit:
-                    raise BodyTooLargeError
-                yield piece
-                pending = inflater.unconsumed_tail
-            if inflater.eof:
-                if inflater.unused_data or start + _FEED < len(data):
-                    raise ValueError("the gzip body has data after its end")
-                break
-        rest = inflater.flush()
-    except zlib.error as exc:
-        raise ValueError(f"the gzip body is damaged: {exc}") from None
-    if total + len(rest) > limit:
-        raise BodyTooLargeError
-    if rest:
-        yield rest
-    if not inflater.eof:
-        raise ValueError("the gzip body is cut short")
-
-
-def inflated_size(data: bytes, limit: int) -> int:
-    """How large gzip *data* inflates, measured in pieces that are dropped at once."""
-    return sum(len(piece) for piece in _pieces(data, limit))
-
-
-def collect(data: bytes, limit: int) -> bytes:
-    """gzip *data* inflated into one body; call it after :func:`inflated_size`, which
-    proved that the body fits."""
-    return b"".join(_pieces(data, limit))
-
-
-def inflate(data: bytes, limit: int) -> bytes:
-    """gzip *data* inflated; never holds more than *limit* bytes of output (measured
-    first), so a small bomb cannot become a large body."""
-    inflated_size(data, limit)
-    return collect(data, limit)
-
-
 class Uploads:
     """Slots for large bodies. Only the event loop's thread takes and gives them, so a
     counter is enough."""
@@ -147,7 +99,8 @@ class Uploads:
 class BodyLimitMiddleware:
     """*max_body* for the routes that need a token, except the paths in *larger* with a
     limit of their own (a catalog bundle is much larger than a batch of applications),
-    and :data:`SMALL_BODY` for public routes; *guard* decides who may send a body."""
+    and :data:`SMALL_BODY` for public routes; *guard* decides who may send a body;
+    *upload_grace* and *upload_min_rate* how slowly it may come (see step 5 above)."""
 
     def __init__(
         self,
@@ -157,13 +110,19 @@ class BodyLimitMiddleware:
         larger: Mapping[str, int] | None = None,
         uploads: int = UPLOADS,
         public_max_body: int = SMALL_BODY,
+        upload_grace: float = UPLOAD_GRACE,
+        upload_min_rate: int = UPLOAD_MIN_RATE,
     ) -> None:
+        if upload_grace <= 0 or upload_min_rate < 1:
+            raise ValueError("a body needs some time and a rate of at least one byte a second")
         self.app = app
         self.max_body = max_body
         self.guard = guard
         self.larger = dict(larger or {})
         self.public_max_body = public_max_body
         self.uploads = Uploads(uploads)
+        self.upload_grace = upload_grace
+        self.upload_min_rate = upload_min_rate
         self._inflaters: anyio.CapacityLimiter | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -175,7 +134,7 @@ class BodyLimitMiddleware:
         role = self.guard.role_for(method, path)
         if self.guard.limited(path, role):
             send = self._counting(scope, send)
-            refusal = self.guard.throttled(scope)
+            refusal = self.guard.throttled(scope, headers)
             if refusal is not None:
                 await self._refuse(send, refusal, headers)
                 return
@@ -290,8 +249,23 @@ class BodyLimitMiddleware:
         chunks: list[bytes] = []
         size = 0
         more = True
+        started = time.monotonic()
         while more:
-            message = await receive()
+            # the time a body of *size* bytes may take so far: it only grows as bytes come
+            allowed = self.upload_grace + size / self.upload_min_rate
+            message: Message | None = None
+            with anyio.move_on_after(started + allowed - time.monotonic()):
+                message = await receive()
+            if message is None:
+                await send_error(
+                    send,
+                    408,
+                    "too_slow",
+                    f"the request body came slower than {self.upload_min_rate} bytes a "
+                    "second; send it again",
+                    close=True,
+                )
+                return None
             if message["type"] == "http.disconnect":
                 return None
             chunk = message.get("body", b"")
@@ -311,13 +285,13 @@ class BodyLimitMiddleware:
         if self._inflaters is None:  # made on the event loop that uses it
             self._inflaters = anyio.CapacityLimiter(INFLATE_THREADS)
         try:
-            size = await anyio.to_thread.run_sync(
-                inflated_size, body, limit, limiter=self._inflaters
-            )
-            if size > SMALL_BODY and not ticket.take():
+            claim = claimed_size(body)
+            if claim > limit:  # refused before inflating anything
+                raise BodyTooLargeError
+            if claim > SMALL_BODY and not ticket.take():
                 await self._busy(send)
                 return None
-            return await anyio.to_thread.run_sync(collect, body, limit, limiter=self._inflaters)
+            return await anyio.to_thread.run_sync(inflate, body, limit, limiter=self._inflaters)
         except BodyTooLargeError:
             await send_error(send, 413, "too_large", too_large)
         except ValueError as exc:

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 
 from sync import protocol as p
 from sync.client.transport import ServerBusyError, raise_for_status
-from sync.server import limits
+from sync.server import inflate
 from sync.server.embedded import EmbeddedServer
 from sync.server.guard import FailureLimiter, bearer_token, client_key
 from tests.sync.conftest import Tokens, bearer
@@ -217,30 +217,44 @@ def test_addresses_are_counted_per_host_and_ipv6_per_64() -> None:
 
 
 # ------------------------------------------------------------ inflating
-def test_inflating_a_bomb_stops_at_the_limit_without_holding_it() -> None:
+def with_claim(packed: bytes, claim: int) -> bytes:
+    """*packed* with its trailer's length field set to *claim* (a lie, unless it is true)."""
+    return packed[:-4] + claim.to_bytes(4, "little")
+
+
+def test_a_bomb_is_refused_by_its_claim_or_at_the_length_it_claimed() -> None:
+    """An honest bomb says how large it is and is refused unread; one that lies about
+    its length is stopped where its claim ends. Neither is ever held."""
     bomb = gzip_bomb(130 * MiB)
+    assert inflate.claimed_size(bomb) == 130 * MiB
     tracemalloc.start()
     try:
-        with pytest.raises(limits.BodyTooLargeError):
-            limits.inflated_size(bomb, p.MAX_BUNDLE_BYTES)
+        with pytest.raises(inflate.BodyTooLargeError):
+            inflate.inflate(bomb, p.MAX_BUNDLE_BYTES)
+        with pytest.raises(ValueError, match="longer than its trailer says"):
+            inflate.inflate(with_claim(bomb, 1000), p.MAX_BUNDLE_BYTES)
         _now, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
     assert peak < 2 * MiB, peak
-    with pytest.raises(limits.BodyTooLargeError):
-        limits.inflate(bomb, 32 * MiB)
 
 
 def test_inflate_keeps_exact_bodies_and_refuses_damaged_ones() -> None:
     data = json.dumps({"items": list(range(200_000))}).encode()
     packed = gzip.compress(data)
-    assert limits.inflate(packed, len(data)) == data
-    with pytest.raises(limits.BodyTooLargeError):
-        limits.inflate(packed, len(data) - 1)
-    with pytest.raises(ValueError, match="cut short"):
-        limits.inflate(packed[: len(packed) // 2], len(data))
-    with pytest.raises(ValueError, match="after its end"):
-        limits.inflate(packed + b"trailing", len(data))
-    with pytest.raises(ValueError, match="damaged"):
-        limits.inflate(b"\x1f\x8b not gzip at all", len(data))
-    assert limits.inflate(gzip.compress(b""), 10) == b""
+    trailer = packed[-8:]
+    assert inflate.inflate(packed, len(data)) == data
+    assert inflate.inflate(gzip.compress(b""), 10) == b""
+    refused: list[tuple[bytes, int, type[Exception], str | None]] = [
+        (packed, len(data) - 1, inflate.BodyTooLargeError, None),
+        (packed[: len(packed) // 2] + trailer, len(data), ValueError, "cut short"),
+        (packed + b"trailing" + trailer, len(data), ValueError, "after its end"),
+        (b"\x1f\x8b not gzip at all" + trailer, len(data), ValueError, "damaged"),
+        (with_claim(packed, len(data) - 1), len(data), ValueError, "damaged|longer than"),
+        (with_claim(packed, len(data) + 1), len(data) + 1, ValueError, "damaged"),
+        (b"\x1f\x8b", 10, ValueError, "cut short"),
+        (b"not gzip" + trailer, len(data), ValueError, "does not start as gzip"),
+    ]
+    for body, limit, error, message in refused:
+        with pytest.raises(error, match=message):
+            inflate.inflate(body, limit)

@@ -6,8 +6,9 @@ gzip requests took the server from about 100 MB to over 900 MB and blocked its e
 loop for seconds. The bound asserted here, 250 MB peak (``VmHWM``), is the idle server
 (about 100 MB: Python, FastAPI, SQLAlchemy, pydantic) plus what the design allows:
 anonymous bodies are never read (uvicorn buffers at most 64 KiB and one socket read per
-connection), an authenticated bomb is measured in 256 KiB pieces that are dropped at once,
-and at most four large bodies are held at a time. The rest is room for the allocator.
+connection), an authenticated bomb is refused by the length its gzip trailer claims
+before anything is inflated (and one whose trailer lies is stopped at its claim), and at
+most four large bodies are held at a time. The rest is room for the allocator.
 """
 
 from __future__ import annotations
