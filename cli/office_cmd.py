@@ -19,6 +19,26 @@ if TYPE_CHECKING:  # imported when the command runs, so that `kiosk` starts fast
     from sync.client.office_seal import OfficeKeys
 
 
+def _add_keys(p: argparse.ArgumentParser) -> None:
+    """The office's private keys, as fetch and refile take them."""
+    p.add_argument(
+        "--key",
+        required=True,
+        action="append",
+        metavar="KEYFILE",
+        help="the office's private key; during a key change give it twice, old and new",
+    )
+
+
+def _add_ca_file(p: argparse.ArgumentParser) -> None:
+    """The server's certificate or CA, as every command that talks to the server takes it."""
+    p.add_argument(
+        "--ca-file",
+        metavar="PEM",
+        help="the server's certificate or its private CA's, trusted instead of the system's CAs",
+    )
+
+
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser("office", help="tools for receiving offices")
     osub = parser.add_subparsers(dest="office_command", metavar="ACTION", required=True)
@@ -41,13 +61,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--server", required=True, metavar="URL")
     p.add_argument("--office", required=True, metavar="OFFICE")
     p.add_argument("--token", required=True, help="from `kiosk server office-token OFFICE`")
-    p.add_argument(
-        "--key",
-        required=True,
-        action="append",
-        metavar="KEYFILE",
-        help="the office's private key; during a key change give it twice, old and new",
-    )
+    _add_keys(p)
     p.add_argument("--out", required=True, metavar="DIR", help="REFERENCE.json/.pdf go here")
     p.add_argument(
         "--trust-key",
@@ -55,11 +69,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="the key is surely the office's: quarantine applications sealed for other keys "
         "even when the inbox starts with them, instead of stopping with exit status 2",
     )
-    p.add_argument(
-        "--ca-file",
-        metavar="PEM",
-        help="the server's certificate or its private CA's, trusted instead of the system's CAs",
-    )
+    _add_ca_file(p)
     p.set_defaults(handler=cmd_fetch)
 
     p = osub.add_parser(
@@ -83,13 +93,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="the office OUT is for, as given to fetch: an application sealed for another "
         "office stays in quarantine",
     )
-    p.add_argument(
-        "--key",
-        required=True,
-        action="append",
-        metavar="KEYFILE",
-        help="the office's private key; during a key change give it twice, old and new",
-    )
+    _add_keys(p)
     p.add_argument("--out", required=True, metavar="DIR", help="the folder fetch filed into")
     p.add_argument(
         "--trust-key",
@@ -105,11 +109,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         "(with --token), so that they are checked as fetch checks them",
     )
     p.add_argument("--token", help="the office token, for --server")
-    p.add_argument(
-        "--ca-file",
-        metavar="PEM",
-        help="the server's certificate or its private CA's, trusted instead of the system's CAs",
-    )
+    _add_ca_file(p)
     p.set_defaults(handler=cmd_refile)
     _register_status(osub)
 
@@ -383,11 +383,7 @@ def _register_status(osub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p.add_argument("--server", required=True, metavar="URL")
     p.add_argument("--office", required=True, metavar="OFFICE")
     p.add_argument("--token", required=True, help="from `kiosk server office-token OFFICE`")
-    p.add_argument(
-        "--ca-file",
-        metavar="PEM",
-        help="the server's certificate or its private CA's, trusted instead of the system's CAs",
-    )
+    _add_ca_file(p)
     which = p.add_mutually_exclusive_group(required=True)
     which.add_argument("--id", metavar="ID", help="the application's id")
     which.add_argument(

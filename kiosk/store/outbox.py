@@ -9,7 +9,7 @@ unsent ever leaves it. The sync client moves items through the states of
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any
 
@@ -80,41 +80,15 @@ class OutboxItem:
 
 
 def _item(row: sqlite3.Row | tuple[Any, ...]) -> OutboxItem:
-    """An item from a row of ``_OUTBOX_COLUMNS``."""
-    (
-        item_id,
-        reference,
-        form_id,
-        form_version,
-        office,
-        application_date,
-        created_at,
-        payload,
-        payload_sha256,
-        state,
-        attempts,
-        last_error,
-        sent_at,
-        office_at,
-        status_key,
-    ) = row
-    return OutboxItem(
-        item_id,
-        reference,
-        form_id,
-        form_version,
-        office,
-        application_date,
-        created_at,
-        payload,
-        payload_sha256,
-        OutboxState(state),
-        attempts,
-        last_error,
-        sent_at,
-        office_at,
-        status_key,
-    )
+    """An item from a row of ``_OUTBOX_COLUMNS`` (in the order of its fields); only the
+    state needs converting."""
+    fields = list(row)
+    fields[_STATE_COLUMN] = OutboxState(fields[_STATE_COLUMN])
+    return OutboxItem(*fields)
+
+
+#: where ``state`` stands among ``OutboxItem``'s fields (and so in ``_OUTBOX_COLUMNS``)
+_STATE_COLUMN = [f.name for f in fields(OutboxItem)].index("state")
 
 
 @dataclass(frozen=True)

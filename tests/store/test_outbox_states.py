@@ -92,3 +92,13 @@ def test_the_servers_answer_settles_a_sent_item(
     found = store.outbox.get("MD-1")
     assert found is not None
     assert (found.state, found.last_error, found.attempts) == (state, error, 1)
+
+
+def test_the_outbox_columns_are_read_in_the_order_of_the_items_fields() -> None:
+    """Rows become items by position: the SELECT list must name the fields in order."""
+    import dataclasses
+
+    from kiosk.store.outbox import _OUTBOX_COLUMNS, OutboxItem
+
+    columns = [c.strip().split(".")[1] for c in _OUTBOX_COLUMNS.split(",")]
+    assert columns == [f.name for f in dataclasses.fields(OutboxItem)]

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -98,6 +99,25 @@ def bearer(token: str) -> dict[str, str]:
 FAKE_PDF = b"%PDF-1.4\n% office copy stand-in\n"
 
 
+def application_data(**members: Any) -> ApplicationData:
+    """The data a terminal seals, with fixed where, when and how, and *members* (id,
+    reference, office, answers, ...) over them."""
+    defaults: dict[str, Any] = {
+        "format": APPLICATION_FORMAT,
+        "payload_version": APPLICATION_VERSION,
+        "form": FormRef(id="buergergeld", version=1, title="Bürgergeld"),
+        "application_date": "2026-11-21",
+        "submitted_at": "2026-11-21T09:30:00+00:00",
+        "language": "fa",
+        "catalog": "sha256:" + "0" * 64,
+        "terminal": "terminal-1a2b3c4d",
+        "assisted": False,
+        "assisted_by": [],
+        "consents": {},
+    }
+    return ApplicationData(**(defaults | members))
+
+
 def sealed_application(
     office: str,
     public_pem: bytes,
@@ -112,21 +132,10 @@ def sealed_application(
 
     application_id = str(uuid.uuid4())
     reference = reference or new_reference()
-    data = ApplicationData(
-        format=APPLICATION_FORMAT,
-        payload_version=APPLICATION_VERSION,
+    data = application_data(
         id=application_id,
         reference=reference,
-        form=FormRef(id="buergergeld", version=1, title="Bürgergeld"),
         office=office,
-        application_date="2026-11-21",
-        submitted_at="2026-11-21T09:30:00+00:00",
-        language="fa",
-        catalog="sha256:" + "0" * 64,
-        terminal="terminal-1a2b3c4d",
-        assisted=False,
-        assisted_by=[],
-        consents={},
         answers={"family_name": "Rahimi", "note": base64.b64encode(os.urandom(filler)).decode()},
     )
     token = seal(with_office_copy(data, FAKE_PDF).members(), public_pem)

@@ -14,8 +14,8 @@ from jwcrypto import jwe, jwk
 
 from kiosk.crypto.sealing import ALG, ENC
 from kiosk.documents.sealed import with_office_copy
-from kiosk.formats import APPLICATION_FORMAT, APPLICATION_VERSION, ApplicationData, FormRef
-from tests.sync.conftest import FAKE_PDF
+from kiosk.formats import FormRef
+from tests.sync.conftest import FAKE_PDF, application_data
 from tests.sync.test_server_api import wire
 
 PERSONAL = "Rahimi-Nasrin-1987"  # must never appear in a reason
@@ -35,20 +35,12 @@ def seal_bytes(plaintext: bytes, public_pem: bytes, *, kid: bool = True) -> str:
 
 def payload_of(item: dict[str, Any], office: str | None = None) -> dict[str, Any]:
     """A whole, valid payload for the wire *item*, as a terminal makes it."""
-    data = ApplicationData(
-        format=APPLICATION_FORMAT,
-        payload_version=APPLICATION_VERSION,
+    data = application_data(
         id=item["id"],
         reference=item["reference"],
         form=FormRef(id=item["form_id"], version=item["form_version"], title="Bürgergeld"),
         office=office or item["office"],
         application_date=item["application_date"],
-        submitted_at="2026-11-21T09:30:00+00:00",
-        language="fa",
-        catalog="sha256:" + "0" * 64,
-        terminal="terminal-1a2b3c4d",
-        assisted=False,
-        assisted_by=[],
         consents={"privacy": "2026-1"},
         answers={"family_name": PERSONAL, "children": [{"given_name": "Sara"}]},
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from tests.conftest import FAST
 from ui.core import CoreRunner
 from ui.fields.frame import FieldFrame, GroupFrame
 from ui.screens.form import FormScreen
+from ui.visit_controller import VisitController
 from ui.window import KioskWindow
 
 
@@ -183,3 +185,60 @@ def kiosk(qtbot: QtBot, home: Path, demo: CompiledCatalog) -> Iterator[Kiosk]:
     window.close()
     window.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+
+
+# ---------------------------------------------------------------- a visit without widgets
+SIGNALS = (
+    "visit_started",
+    "language_changed",
+    "form_opened",
+    "submitted",
+    "submit_blocked",
+    "submit_failed",
+    "parked",
+    "park_refused",
+    "resume_refused",
+    "idle_warning",
+    "idle_cleared",
+    "catalog_changed",
+    "problem",
+    "ended",
+)
+
+
+@dataclass
+class Visit:
+    """The visit controller on a real terminal, and every signal it gave, in order."""
+
+    controller: VisitController
+    terminal: Terminal
+    clock: FakeClock
+    core: CoreRunner
+    qtbot: QtBot
+    heard: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
+
+    def settle(self) -> None:
+        """Until the core ran everything asked of it and every answer was delivered."""
+        self.qtbot.waitUntil(lambda: self.core.pending == 0, timeout=10000)
+
+    def names(self) -> list[str]:
+        return [name for name, _ in self.heard]
+
+    def last(self, name: str) -> tuple[Any, ...]:
+        return next(args for heard, args in reversed(self.heard) if heard == name)
+
+
+@pytest.fixture
+def visit(qtbot: QtBot, home: Path, demo: CompiledCatalog) -> Iterator[Visit]:
+    clock = FakeClock(start=dt.datetime(2026, 11, 21, 10, 0).timestamp())
+    store = Store(home / "kiosk.sqlite3")
+    terminal = Terminal(store, demo, home, clock=clock, config=FAST)
+    core = CoreRunner(terminal)
+    controller = VisitController(terminal, core, out_of_service=False)
+    made = Visit(controller, terminal, clock, core, qtbot)
+    for name in SIGNALS:
+        getattr(controller, name).connect(lambda *args, name=name: made.heard.append((name, args)))
+    yield made
+    core.wait_idle()
+    core.stop()
+    store.close()

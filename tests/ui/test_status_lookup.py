@@ -5,10 +5,8 @@ codes leave with the screen."""
 
 from __future__ import annotations
 
-import datetime as dt
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,24 +14,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.i18n import gettext_for
-from kiosk.session.clock import FakeClock
 from kiosk.session.codes import ALPHABET, new_reference, normalise
 from kiosk.session.receipt_status import new_secret, qr_text, reference_body, status_key
-from kiosk.session.terminal import Terminal
-from kiosk.store import Store
 from kiosk.store.receipt_status import StatusRow
-from tests.conftest import FAST
-from tests.ui.conftest import Kiosk
+from tests.ui.conftest import Kiosk, Visit
 from tests.ui.test_accessibility import check_contrast, check_targets
-from tests.ui.test_visit_controller import SIGNALS, Visit
 from ui.activity import NO_SESSION_TIMEOUT
 from ui.boot import BootWindow
-from ui.core import CoreRunner
 from ui.screens.status_lookup import StatusLookupScreen
 from ui.status_lookup import StatusLookup
-from ui.visit_controller import VisitController
 
 STATUS_ON = "2026-11-23"
 FORM = "buergergeld"  # filed with the Jobcenter
@@ -358,22 +348,6 @@ def test_the_button_speaks_every_language_on_the_welcome_screen(kiosk: Kiosk) ->
 
 
 # ---------------------------------------------------------------- without widgets
-@pytest.fixture
-def visit(qtbot: QtBot, home: Path, demo: CompiledCatalog) -> Iterator[Visit]:
-    clock = FakeClock(start=dt.datetime(2026, 11, 21, 10, 0).timestamp())
-    store = Store(home / "kiosk.sqlite3")
-    terminal = Terminal(store, demo, home, clock=clock, config=FAST)
-    core = CoreRunner(terminal)
-    controller = VisitController(terminal, core, out_of_service=False)
-    made = Visit(controller, terminal, clock, core, qtbot)
-    for name in SIGNALS:
-        getattr(controller, name).connect(lambda *args, name=name: made.heard.append((name, args)))
-    yield made
-    core.wait_idle()
-    core.stop()
-    store.close()
-
-
 def lookup(visit: Visit) -> StatusLookup:
     """The lookup beside *visit*'s controller, its answers heard with the visit's signals."""
     found = visit.controller.findChild(StatusLookup)

@@ -4,81 +4,16 @@ would show."""
 
 from __future__ import annotations
 
-import datetime as dt
 import random
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
-import pytest
 from PySide6.QtWidgets import QWidget
-from pytestqt.qtbot import QtBot
 
-from kiosk.catalog.compiled import CompiledCatalog
-from kiosk.session.clock import FakeClock, local_date
-from kiosk.session.terminal import Terminal
+from kiosk.session.clock import local_date
 from kiosk.session.visitor import Receipt, ResumeTicket
 from kiosk.simulation.answers import AnswerMaker
-from kiosk.store import Store
 from tests.conftest import FAST
-from ui.core import CoreRunner
-from ui.visit_controller import OpenForm, VisitController
-
-SIGNALS = (
-    "visit_started",
-    "language_changed",
-    "form_opened",
-    "submitted",
-    "submit_blocked",
-    "submit_failed",
-    "parked",
-    "park_refused",
-    "resume_refused",
-    "idle_warning",
-    "idle_cleared",
-    "catalog_changed",
-    "problem",
-    "ended",
-)
-
-
-@dataclass
-class Visit:
-    controller: VisitController
-    terminal: Terminal
-    clock: FakeClock
-    core: CoreRunner
-    qtbot: QtBot
-    heard: list[tuple[str, tuple[Any, ...]]] = field(default_factory=list)
-
-    def settle(self) -> None:
-        """Until the core ran everything asked of it and every answer was delivered."""
-        self.qtbot.waitUntil(lambda: self.core.pending == 0, timeout=10000)
-
-    def names(self) -> list[str]:
-        return [name for name, _ in self.heard]
-
-    def last(self, name: str) -> tuple[Any, ...]:
-        return next(args for heard, args in reversed(self.heard) if heard == name)
-
-
-@pytest.fixture
-def visit(qtbot: QtBot, home: Path, demo: CompiledCatalog) -> Iterator[Visit]:
-    clock = FakeClock(start=dt.datetime(2026, 11, 21, 10, 0).timestamp())
-    store = Store(home / "kiosk.sqlite3")
-    terminal = Terminal(store, demo, home, clock=clock, config=FAST)
-    core = CoreRunner(terminal)
-    controller = VisitController(terminal, core, out_of_service=False)
-    made = Visit(controller, terminal, clock, core, qtbot)
-    for name in SIGNALS:
-        getattr(controller, name).connect(
-            lambda *args, name=name: made.heard.append((name, args))
-        )
-    yield made
-    core.wait_idle()
-    core.stop()
-    store.close()
+from tests.ui.conftest import Visit
+from ui.visit_controller import OpenForm
 
 
 def start(visit: Visit, lang: str) -> None:
