@@ -11,6 +11,8 @@ revision: ``tests/sync/test_migrations.py`` fails until the two agree.
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -165,10 +167,27 @@ def database_url(value: str) -> str:
 
 def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     cursor = dbapi_conn.cursor()
-    cursor.execute("PRAGMA journal_mode = WAL")
-    cursor.execute("PRAGMA synchronous = FULL")  # a confirmed application survives power loss
     cursor.execute("PRAGMA busy_timeout = 30000")
+    _switch_to_wal(cursor)
+    cursor.execute("PRAGMA synchronous = FULL")  # a confirmed application survives power loss
     cursor.close()
+
+
+def _switch_to_wal(cursor: Any) -> None:
+    """WAL, once per database file (it stays). Several servers starting on a new file at
+    once: the switch needs the file to itself, and SQLite answers "locked" at once rather
+    than wait (waiting could deadlock with a reader), so it is tried again, bounded."""
+    for attempt in range(_WAL_ATTEMPTS):
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == _WAL_ATTEMPTS - 1:
+                raise
+            time.sleep(0.05)
+
+
+_WAL_ATTEMPTS = 200  # 10 s: far longer than another server's first upgrade takes
 
 
 def open_engine(url: str, *, upgrade: bool = True) -> Engine:
