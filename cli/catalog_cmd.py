@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # imported by the commands themselves, so `kiosk` starts fast
     from kiosk.catalog.build import BuildResult
     from kiosk.catalog.compiled import CompiledCatalog
+    from kiosk.catalog.issues import Issue
+    from kiosk.catalog.proof_limits import ProofLimits
 
 from cli.common import add_catalog_path
 from kiosk.paths import default_catalog_dir
@@ -32,8 +34,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--strict-translations",
         action="store_true",
-        help="treat missing translations as errors and list each one",
+        help="treat missing translations, and translations without the German term of "
+        "the glossary, as errors and list each one",
     )
+    _add_proof_options(p)
     p.set_defaults(handler=cmd_validate)
 
     p = csub.add_parser("stats", help="offices, forms, fields and translation coverage")
@@ -46,7 +50,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--kind",
         default="form",
-        choices=["catalog", "offices", "topics", "codelist", "info", "form"],
+        choices=["catalog", "offices", "topics", "codelist", "info", "form", "law", "glossary"],
         help="the schema to print when --out is not given (default: form)",
     )
     p.set_defaults(handler=cmd_schema)
@@ -80,6 +84,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="sealing keys for offices without public_key in offices.yaml: DIR/OFFICE.pub.pem "
         "as `kiosk office keygen` writes them (every office needs one, or the build fails)",
     )
+    p.add_argument(
+        "--strict-translations",
+        action="store_true",
+        help="build nothing while a translation is missing or lacks the German term of "
+        "the glossary (as `validate --strict-translations` reports them)",
+    )
+    _add_proof_options(p)
     p.set_defaults(handler=cmd_build)
 
     p = csub.add_parser("keygen", help="make an Ed25519 key pair for signing catalog bundles")
@@ -123,20 +134,68 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.set_defaults(handler=cmd_publish)
 
 
-def _build(args: argparse.Namespace) -> tuple[Path, BuildResult]:
+def _build(args: argparse.Namespace, *, prove: bool = False) -> tuple[Path, BuildResult]:
     from kiosk.catalog.build import build_catalog
 
     root = Path(args.path) if args.path else default_catalog_dir()
     translations = Path(args.translations) if args.translations else None
-    return root, build_catalog(root, translations)
+    limits = _proof_limits(args) if prove else None
+    return root, build_catalog(root, translations, prove=limits)
+
+
+def _add_proof_options(p: argparse.ArgumentParser) -> None:
+    """The limits of the proof that every form can be finished (docs/completability.md)."""
+    p.add_argument(
+        "--proof-seconds",
+        type=float,
+        default=30.0,
+        metavar="S",
+        help="time for the proof over the whole catalog (default: 30)",
+    )
+    p.add_argument(
+        "--proof-form-seconds",
+        type=float,
+        default=5.0,
+        metavar="S",
+        help="time for the proof of one form (default: 5)",
+    )
+    p.add_argument(
+        "--proof-rounds",
+        type=int,
+        default=60,
+        metavar="N",
+        help="dead-end candidates examined per form (default: 60)",
+    )
+
+
+def _proof_limits(args: argparse.Namespace) -> ProofLimits:
+    from kiosk.catalog.proof_limits import ProofLimits
+
+    return ProofLimits(
+        seconds=args.proof_seconds,
+        seconds_per_form=args.proof_form_seconds,
+        rounds=args.proof_rounds,
+    )
+
+
+def _translation_issues(result: BuildResult, *, strict: bool) -> list[Issue]:
+    """Missing translations, translations without their glossary terms and counted texts
+    of the kiosk without all their plural forms: errors when *strict*, else warnings."""
+    from kiosk.catalog.build import missing_translation_issues
+    from kiosk.catalog.glossary_check import glossary_translation_issues
+    from kiosk.catalog.plural_check import plural_form_issues
+
+    severity = "error" if strict else "warning"
+    return (
+        missing_translation_issues(result, severity=severity)
+        + glossary_translation_issues(result, severity=severity)
+        + plural_form_issues(result, severity=severity)
+    )
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from kiosk.catalog.build import missing_translation_issues
-
-    root, result = _build(args)
-    severity = "error" if args.strict_translations else "warning"
-    issues = result.issues + missing_translation_issues(result, severity=severity)
+    root, result = _build(args, prove=True)
+    issues = result.issues + _translation_issues(result, strict=args.strict_translations)
     for issue in issues:
         print(issue)
     errors = [i for i in issues if i.is_error]
@@ -226,11 +285,15 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _catalog_or_report(args: argparse.Namespace) -> CompiledCatalog | None:
-    """The built catalog, or None after printing every error."""
-    _, result = _build(args)
-    if result.catalog is None or result.errors:
-        for issue in result.errors:
+def _catalog_or_report(args: argparse.Namespace, *, prove: bool = False) -> CompiledCatalog | None:
+    """The built catalog, or None after printing every error (with ``--strict-translations``,
+    every missing translation and glossary term too)."""
+    _, result = _build(args, prove=prove)
+    errors = result.errors
+    if result.catalog is not None and getattr(args, "strict_translations", False):
+        errors = errors + _translation_issues(result, strict=True)
+    if result.catalog is None or errors:
+        for issue in errors:
             print(issue, file=sys.stderr)
         return None
     return result.catalog
@@ -269,7 +332,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         except ValueError as exc:
             print(exc, file=sys.stderr)
             return 1
-    catalog = _catalog_or_report(args)
+    catalog = _catalog_or_report(args, prove=True)  # nothing that cannot be finished ships
     if catalog is None:
         return 1
     if args.office_keys:
@@ -415,7 +478,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 def cmd_publish(args: argparse.Namespace) -> int:
     from kiosk.catalog.bundle import BundleRefusedError, split_bundle
-    from kiosk.settings import admin_token_from_environment
+    from kiosk.settings_file import admin_token_from_environment
     from sync.client.admin import AdminClient, PublishRefusedError
     from sync.client.tls import TLSSettingsError, check_server_url
     from sync.client.transport import AuthRefusedError, SyncError

@@ -136,9 +136,14 @@ def catalog_id(root: Path) -> str:
 
 
 def catalog_offices(root: Path) -> list[str]:
-    """Office ids straight from the catalog source: cheap, no build needed."""
+    """Ids of the offices that receive applications, straight from the catalog source:
+    cheap, no build needed."""
     data = yaml.safe_load((root / "offices.yaml").read_text(encoding="utf-8")) or {}
-    return [str(o["id"]) for o in data.get("offices", []) if isinstance(o, dict) and "id" in o]
+    return [
+        str(o["id"])
+        for o in data.get("offices", [])
+        if isinstance(o, dict) and "id" in o and o.get("receives_applications", True) is not False
+    ]
 
 
 class LocalServer:

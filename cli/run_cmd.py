@@ -1,8 +1,10 @@
 """``kiosk run``: start the touch application.
 
-It reads HOME/kiosk.toml first (a file it cannot use stops it, exit 2, with the
-file, key and reason) and logs, with the sync it starts and the catalog installs,
-to HOME/logs (see :mod:`kiosk.logsetup`).
+It reads HOME/kiosk.toml first and checks every value right after the first paint,
+before any visitor is served (the check's library takes longer to import than the
+paint itself): a file it cannot use stops it, exit 2, with the file, key and reason.
+It logs, with the sync it starts and the catalog installs, to HOME/logs (see
+:mod:`kiosk.logsetup`), with the default limits until the file has been checked.
 """
 
 from __future__ import annotations
@@ -15,12 +17,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cli.common import add_catalog_path, add_home, catalog_paths
-from cli.settings_cmd import load_or_explain, session_config, sync_settings
+from cli.settings_cmd import session_config, sync_settings
 from kiosk import __version__
 from kiosk.paths import home_dir
 from kiosk.platform_check import check_display, check_qt
+from kiosk.settings_file import SettingsError, keyboard_before_check, read_table, settings_path
 
 if TYPE_CHECKING:
+    from kiosk.logsetup import LoggingSetup
     from kiosk.session.config import SessionConfig
     from kiosk.settings import KioskSettings
 
@@ -58,9 +62,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return 3
     home = home_dir(args.home)
-    loaded = load_or_explain(home)
-    if loaded is None:
-        return 2  # a bad kiosk.toml is named, key by key; the kiosk does not start on it
+    try:
+        table = read_table(settings_path(home))
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2  # not a settings file at all: nothing is shown
     root, translations = catalog_paths(args)
     from kiosk.catalog.bundle_files import runs_signed_catalogs
 
@@ -73,13 +79,32 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 2
     from kiosk.logsetup import configure_logging
 
-    logs = configure_logging(home, loaded.settings.logging)
+    logs = configure_logging(home)
     log.info("kiosk %s starting", __version__)
     try:
-        return _run(args, home, root, translations, loaded.settings)
+        settings = CheckedSettings(home, logs)
+        return _run(args, home, root, translations, settings, keyboard_before_check(table))
     finally:
         log.info("kiosk stopped")
         logs.close()
+
+
+class CheckedSettings:
+    """HOME/kiosk.toml checked in full, once, when first asked for (after the first paint);
+    from then on the log keeps the limits the file sets. Raises :class:`SettingsError`."""
+
+    def __init__(self, home: Path, logs: LoggingSetup) -> None:
+        self.home = home
+        self.logs = logs
+        self._checked: KioskSettings | None = None
+
+    def __call__(self) -> KioskSettings:
+        if self._checked is None:
+            from kiosk.settings import load_settings
+
+            self._checked = load_settings(self.home).settings
+            self.logs.adopt(self._checked.logging)
+        return self._checked
 
 
 def _run(
@@ -87,12 +112,13 @@ def _run(
     home: Path,
     root: Path,
     translations: Path | None,
-    settings: KioskSettings,
+    settings: CheckedSettings,
+    keyboard: bool | None,
 ) -> int:
     from ui.app import run_app  # Qt is imported only here
 
     def config() -> SessionConfig:
-        return session_config(settings)
+        return session_config(settings())
 
     if args.smoke:
         return run_app(
@@ -103,6 +129,7 @@ def _run(
             smoke=True,
             demo=args.demo,
             settings=settings,
+            keyboard=keyboard,
             session_config=config,
         )
     started: dict[str, Any] = {}
@@ -120,7 +147,7 @@ def _run(
         started["status"] = sync_status
         try:
             started["sync"] = BackgroundSync(
-                home, settings=sync_settings(settings), companion=companion
+                home, settings=sync_settings(settings()), companion=companion
             ).start()
         except Exception as exc:  # the kiosk serves visitors offline; staff see "not enrolled"
             logging.getLogger("kiosk.sync").warning(
@@ -148,6 +175,7 @@ def _run(
             sync_now=sync_now,
             after_first_paint=start_sync,
             settings=settings,
+            keyboard=keyboard,
             session_config=config,
         )
     finally:

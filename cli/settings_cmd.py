@@ -39,7 +39,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def load_or_explain(home: Path) -> LoadedSettings | None:
     """The settings of *home*, or None after printing why the file cannot be used."""
-    from kiosk.settings import SettingsError, load_settings
+    from kiosk.settings import load_settings
+    from kiosk.settings_file import SettingsError
 
     try:
         return load_settings(home)

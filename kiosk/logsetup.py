@@ -46,9 +46,7 @@ import traceback
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
-
-from kiosk.settings import LoggingSettings
+from typing import IO, Any, Literal, Protocol
 
 LOG_FOLDER = "logs"
 LOG_FILE = "kiosk.log"
@@ -310,6 +308,31 @@ class PrivacyFilter(logging.Filter):
 
 
 # ---------------------------------------------------------------- the configuration
+class LogLimits(Protocol):
+    """What the log's settings decide (``[logging]`` of kiosk.toml: see :mod:`kiosk.settings`)."""
+
+    @property
+    def level(self) -> str: ...
+    @property
+    def max_file_kib(self) -> int: ...
+    @property
+    def files_kept(self) -> int: ...
+
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR"]
+
+
+@dataclass(frozen=True)
+class DefaultLogLimits:
+    level: LogLevel = "INFO"
+    max_file_kib: int = 1024
+    files_kept: int = 5
+
+
+#: The defaults of ``[logging]``; ``kiosk run`` logs with them until the file is checked.
+DEFAULT_LOG_LIMITS = DefaultLogLimits()
+
+
 @dataclass
 class LoggingSetup:
     """The handlers :func:`configure_logging` added; :meth:`close` takes them away again."""
@@ -317,6 +340,15 @@ class LoggingSetup:
     file: Path
     handlers: list[logging.Handler]
     previous_level: int
+
+    def adopt(self, limits: LogLimits) -> None:
+        """Log from now on as *limits* say (the checked settings, after the first paint)."""
+        for handler in self.handlers:
+            if isinstance(handler, logging.handlers.RotatingFileHandler):
+                handler.maxBytes = limits.max_file_kib * 1024
+                handler.backupCount = limits.files_kept
+                handler.setLevel(limits.level)
+        logging.getLogger().setLevel(min(logging.getLevelName(limits.level), logging.WARNING))
 
     def close(self) -> None:
         root = logging.getLogger()
@@ -328,10 +360,9 @@ class LoggingSetup:
 
 
 def configure_logging(
-    home: Path, settings: LoggingSettings | None = None, *, stderr: IO[str] | None = None
+    home: Path, settings: LogLimits = DEFAULT_LOG_LIMITS, *, stderr: IO[str] | None = None
 ) -> LoggingSetup:
     """Log to ``HOME/logs/kiosk.log`` and warnings to *stderr*, through the privacy filter."""
-    settings = settings or LoggingSettings()
     path = log_folder(home) / LOG_FILE
     privacy = PrivacyFilter()
     formatter = logging.Formatter(FORMAT)

@@ -37,7 +37,7 @@ def translations_dir() -> Path:
 
 def home_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The state folder, created on first use, for the kiosk user alone."""
-    from kiosk.settings import home_from_environment
+    from kiosk.settings_file import home_from_environment
 
     path = Path(
         explicit or home_from_environment() or platformdirs.user_data_dir(APP_NAME, appauthor=False)

@@ -7,9 +7,8 @@ silently into a default and a bad value never reaches a visitor (a 5-second idle
 timeout, say). A missing file means every default.
 
 Environment variables that existed before the file stay as overrides, checked as the
-file's values are; this module is the only place that reads them.
-``KIOSK_HOME`` is not a setting of the file (the file lives in the home), but it
-is read here too, for :func:`kiosk.paths.home_dir`.
+file's values are (they and the file are read in :mod:`kiosk.settings_file`, which
+the first paint of ``kiosk run`` uses before this check has even been imported).
 
 Nothing here imports the session, the sync or Qt: the launcher (``cli``) turns the
 sections into the configuration objects of those parts.
@@ -19,25 +18,25 @@ from __future__ import annotations
 
 import math
 import os
-import re
-import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from annotated_types import Ge, Le
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic.fields import FieldInfo
 
-SETTINGS_FILE = "kiosk.toml"
-#: A settings file is a few hundred bytes; anything near this is a mistake, not settings.
-MAX_FILE_BYTES = 64 * 1024
-
-ENV_HOME = "KIOSK_HOME"
-ENV_SPEECH_ENGINE = "KIOSK_TTS_ENGINE"
-ENV_KEYBOARD = "KIOSK_KEYBOARD"
-ENV_ADMIN_TOKEN = "KIOSK_ADMIN_TOKEN"
+from kiosk.logsetup import DEFAULT_LOG_LIMITS, LogLevel
+from kiosk.settings_file import (
+    ENV_KEYBOARD,
+    ENV_SPEECH_ENGINE,
+    SETTINGS_FILE,
+    SettingsError,
+    environment_overrides,
+    read_table,
+    settings_path,
+)
 
 
 class _Section(BaseModel):
@@ -129,18 +128,19 @@ class SessionSettings(_Section):
 class LoggingSettings(_Section):
     """The log in ``HOME/logs`` (never answers: see :mod:`kiosk.logsetup`)."""
 
-    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
-        "INFO", description="the least severe records written to HOME/logs/kiosk.log"
+    level: LogLevel = Field(
+        DEFAULT_LOG_LIMITS.level,
+        description="the least severe records written to HOME/logs/kiosk.log",
     )
     max_file_kib: int = Field(
-        1024,
+        DEFAULT_LOG_LIMITS.max_file_kib,
         ge=64,
         le=10240,
         description="size in KiB at which kiosk.log is rotated (at most 10240: with "
         "files_kept, the logs never fill the disk the visits are saved on)",
     )
     files_kept: int = Field(
-        5,
+        DEFAULT_LOG_LIMITS.files_kept,
         ge=1,
         le=20,
         description="rotated log files kept beside kiosk.log (kiosk.log.1 ...; at most 20: "
@@ -193,17 +193,6 @@ class KioskSettings(_Section):
     sync: BackgroundSyncSettings = BackgroundSyncSettings()
 
 
-class SettingsError(Exception):
-    """The settings cannot be used; each line of the message names where the value came
-    from (the file, or an environment variable), the key and why."""
-
-    def __init__(self, path: Path, problems: list[str], *, from_file: bool = True) -> None:
-        self.path = path
-        self.problems = problems
-        lines = [f"{path}: {problem}" if from_file else problem for problem in problems]
-        super().__init__("\n".join(lines))
-
-
 @dataclass(frozen=True)
 class LoadedSettings:
     """The settings in effect, and where each value that is not a default came from."""
@@ -221,10 +210,6 @@ class LoadedSettings:
         return SETTINGS_FILE if key in self.from_file else "default"
 
 
-def settings_path(home: Path) -> Path:
-    return home / SETTINGS_FILE
-
-
 def load_settings(home: Path, environ: Mapping[str, str] | None = None) -> LoadedSettings:
     """The settings of the terminal in *home*: its file, then the environment's overrides.
 
@@ -233,9 +218,9 @@ def load_settings(home: Path, environ: Mapping[str, str] | None = None) -> Loade
     """
     env = os.environ if environ is None else environ
     path = settings_path(home)
-    data = _read_table(path)
+    data = read_table(path)
     settings = parse_settings(data, path) if data is not None else KioskSettings()
-    overrides = _environment_overrides(env)
+    overrides = environment_overrides(env)
     if overrides:
         settings = _overridden(data or {}, overrides, path)
     return LoadedSettings(
@@ -273,38 +258,6 @@ def _overridden(
             for e in exc.errors()
         ]
         raise SettingsError(path, problems, from_file=False) from None
-
-
-def _read_table(path: Path) -> dict[str, Any] | None:
-    try:
-        with path.open("rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        raise SettingsError(path, [f"cannot be read: {exc.strerror}"]) from None
-    if len(raw) > MAX_FILE_BYTES:
-        too_large = f"larger than {MAX_FILE_BYTES // 1024} KiB: not a settings file"
-        raise SettingsError(path, [too_large])
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise SettingsError(path, [f"not UTF-8 (byte {exc.start})"]) from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(path, [_toml_problem(str(exc))]) from None
-
-
-_TOML_POSITION = re.compile(r"^(?P<what>.*?) \(at line (?P<line>\d+), column (?P<column>\d+)\)$")
-
-
-def _toml_problem(message: str) -> str:
-    """``line 3, column 7: Invalid value`` from tomllib's ``Invalid value (at line 3, ...)``."""
-    found = _TOML_POSITION.match(message)
-    if found is None:
-        return f"not valid TOML: {message}"
-    return f"line {found['line']}, column {found['column']}: not valid TOML: {found['what']}"
 
 
 def _describe(error: Any) -> str:
@@ -364,36 +317,3 @@ def _dotted_keys(data: Mapping[str, Any], prefix: str = "") -> Iterator[str]:
             yield from _dotted_keys(value, f"{prefix}{key}.")
         else:
             yield f"{prefix}{key}"
-
-
-# ---------------------------------------------------------------- the environment
-def home_from_environment(environ: Mapping[str, str] | None = None) -> str | None:
-    """``$KIOSK_HOME``, when set and not empty."""
-    return (os.environ if environ is None else environ).get(ENV_HOME) or None
-
-
-def admin_token_from_environment(environ: Mapping[str, str] | None = None) -> str | None:
-    """``$KIOSK_ADMIN_TOKEN``: the admin's token for ``kiosk catalog publish``."""
-    return (os.environ if environ is None else environ).get(ENV_ADMIN_TOKEN) or None
-
-
-def speech_engine_override(environ: Mapping[str, str] | None = None) -> str | None:
-    """``$KIOSK_TTS_ENGINE``, which wins over ``speech.engine``."""
-    return (os.environ if environ is None else environ).get(ENV_SPEECH_ENGINE) or None
-
-
-def keyboard_override(environ: Mapping[str, str] | None = None) -> bool | None:
-    """``$KIOSK_KEYBOARD``: ``0`` turns the on-screen keyboard off, anything else on."""
-    value = (os.environ if environ is None else environ).get(ENV_KEYBOARD)
-    return None if value is None else value != "0"
-
-
-def _environment_overrides(environ: Mapping[str, str]) -> dict[str, tuple[str, object]]:
-    found: dict[str, tuple[str, object]] = {}
-    engine = speech_engine_override(environ)
-    if engine is not None:
-        found["speech.engine"] = (ENV_SPEECH_ENGINE, engine)
-    keyboard = keyboard_override(environ)
-    if keyboard is not None:
-        found["keyboard.enabled"] = (ENV_KEYBOARD, keyboard)
-    return found

@@ -28,10 +28,11 @@ from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from kiosk.catalog.cache import read_boot
-from kiosk.logsetup import Diagnostic, log_exception
+from kiosk.logsetup import Count, Diagnostic, log_exception
+from kiosk.settings_file import SettingsError
 from ui import texts
 from ui.crash import CrashGuard, OnGuiThread
-from ui.keyboard import prepare_environment
+from ui.input_method import prepare_environment
 from ui.qt_privacy import keep_qt_settings_off_disk
 
 if TYPE_CHECKING:
@@ -162,7 +163,8 @@ def run_app(
     status_for: Callable[[Any], dict[str, Any]] | None = None,
     sync_now: Callable[[], None] | None = None,
     after_first_paint: Callable[[], None] | None = None,
-    settings: KioskSettings | None = None,
+    settings: Callable[[], KioskSettings] | None = None,
+    keyboard: bool | None = None,
     session_config: Callable[[], SessionConfig] | None = None,
 ) -> int:
     """Start the kiosk; returns the exit code.
@@ -172,10 +174,12 @@ def run_app(
     starts what the first screen need not wait for (the launcher's background sync).
     *demo*: run the unsigned catalog folder, with demo office keys, when no verified
     bundle is installed; otherwise a terminal that pins admin keys stays out of service.
-    *settings* and *session_config*: HOME/kiosk.toml, as the launcher read it (the
-    session's timings are made after the first paint: they need the core's packages).
+    *settings*: HOME/kiosk.toml checked in full, asked for right after the first paint (a
+    :class:`SettingsError` then ends the kiosk with exit 2 before anyone is served);
+    *keyboard*: the on-screen keyboard switch as read before the check (Qt needs it at
+    start); *session_config*: the session's timings, made from the checked settings.
     """
-    keyboard = prepare_environment(settings.keyboard.enabled if settings else None) and not smoke
+    keyboard = prepare_environment(keyboard) and not smoke
     keep_qt_settings_off_disk()
     QLocale.setDefault(QLocale("de_DE"))
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -219,9 +223,18 @@ def run_app(
     def load_rest() -> None:
         """Everything heavy; whatever goes wrong ends on a screen staff can read."""
         try:
+            checked = settings() if settings is not None else None
+        except SettingsError as exc:  # named key by key; nobody is served on such a file
+            print(exc, file=sys.stderr)
+            log.error("HOME/kiosk.toml refused: %d problems", Count(len(exc.problems)))
+            if boot_window is not None:
+                boot_window.release()
+            app.exit(2)
+            return
+        try:
             if after_first_paint is not None:
                 after_first_paint()
-            load_kiosk()
+            load_kiosk(checked)
         except Exception as exc:  # the terminal must show something, never hang on boot
             log_exception(log, logging.ERROR, exc, "the kiosk could not start")
             state["fatal"] = _fatal(texts.STAFF_NEEDED, f"{type(exc).__name__}: {exc}", windowed)
@@ -230,7 +243,7 @@ def run_app(
             if smoke:
                 app.exit(1)
 
-    def load_kiosk() -> None:
+    def load_kiosk(checked: KioskSettings | None) -> None:
         started = time.perf_counter()
         from kiosk.catalog.build import BuildResult
         from kiosk.catalog.cache import load_catalog_cached
@@ -298,7 +311,7 @@ def run_app(
             status_source=(lambda: status_for(store)) if status_for is not None else None,
             sync_now=sync_now,
             out_of_service=serving.closed is not None,
-            speech_engine=settings.speech.engine if settings else None,
+            speech_engine=checked.speech.engine if checked else None,
         )
         state.update(window=window, core=core, store=store)
         # after a crash: the welcome, nothing of the visit (queued: never inside the hook)

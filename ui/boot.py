@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from ui.screens.base import ScreenEnv
 from ui.screens.welcome import WelcomeScreen
-from ui.theme import Theme, install_icon_painter
+from ui.theme import Theme
 from ui.tr import Tr
 
 
@@ -34,7 +34,6 @@ class BootWindow(QWidget):
         self.pending: str | None = None
         self.on_choice = on_choice
         self._released = False
-        install_icon_painter()
         theme = Theme()
         self.setStyleSheet(theme.stylesheet())
         env = ScreenEnv.standalone(Tr("de", _NoCatalog()), theme)

@@ -30,6 +30,10 @@ ICONS: dict[str, str] = {
     "change": "refresh",
     "info": "info-circle",
     "office": "building-bank",
+    "health": "stethoscope",
+    "learning": "book",
+    "registration": "map-pin",
+    "family": "users",
     # the screens
     "language": "language",
     "larger_text": "text-size",

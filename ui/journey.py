@@ -17,13 +17,14 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtWidgets import QWidget
 
 from kiosk.catalog.search import search_forms
-from kiosk.definition.model import Form
+from kiosk.definition.model import Form, InfoSheet, Office
 from kiosk.definition.strings import office_ctx, topic_ctx
 from kiosk.documents.render import receipt as receipt_pdf
 from kiosk.documents.render import resume_slip, visitor_copy
 from kiosk.session.visitor import Receipt, ResumeTicket
 from kiosk.store.receipt_status import StatusRow
 from ui import texts
+from ui.finder_journey import FINDER_SCREENS, FinderJourney
 from ui.screens.codes import ContinueLaterScreen, ResumeScreen
 from ui.screens.finish import DoneScreen, ReviewScreen
 from ui.screens.form import FormScreen
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     from ui.tr import Tr
 
 
-class JourneyScreens:
+class JourneyScreens(FinderJourney):
     """The visit's screens; mixed into the kiosk window, which provides the members below."""
 
     visit: VisitController
@@ -71,6 +72,8 @@ class JourneyScreens:
             self.show_form(self.visit.open.page)
         elif name == "home" and self.visit.session is not None:
             self.show_home()
+        elif name in FINDER_SCREENS and self.visit.finder.active:
+            self.show_finder_step()
         elif name == "welcome":
             self.show_welcome()
 
@@ -98,6 +101,7 @@ class JourneyScreens:
         the status lookup, the choice leads back to it, in the language chosen (with no
         visit begun: looking up is not one)."""
         self._keep_form_state()
+        self.finder_was_showing = self.finder_showing
         looking_up = isinstance(self.current, StatusLookupScreen)
         screen = WelcomeScreen(
             self.env(),
@@ -118,6 +122,8 @@ class JourneyScreens:
             return  # a visit begins: its start brings the home screen
         if self.visit.open is not None:
             self.show_form(self.visit.open.page)
+        elif self.finder_was_showing and self.visit.finder.active:
+            self.show_finder_step()
         else:
             self.show_home()
 
@@ -132,6 +138,9 @@ class JourneyScreens:
     def show_home(self) -> None:
         self.visit.close_form()
         self.set_screen(HomeScreen(self.env(), self.show_topic, self.show_office, self.show_search))
+        finder = self.finder_card()
+        if isinstance(self.current, HomeScreen) and finder is not None:
+            self.current.lead.addWidget(finder)  # first: for who does not know where
         if self.current is not None:
             self.current.footer.addWidget(self._code_button())
             self.current.footer.addWidget(self._status_button())
@@ -150,18 +159,27 @@ class JourneyScreens:
     def _forms(self, predicate: Callable[[Form], bool]) -> list[Form]:
         return [f for f in self.visit.catalog.catalog.forms if predicate(f)]
 
+    def _sheets(self, forms: list[Form], predicate: Callable[[InfoSheet], bool]) -> list[InfoSheet]:
+        """Info sheets for a list, less those its forms' info buttons open already."""
+        linked = {f.info_sheet for f in forms}
+        return [
+            s for s in self.visit.catalog.catalog.info_sheets if predicate(s) and s.id not in linked
+        ]
+
     def show_topic(self, topic_id: str) -> None:
         topic = next(t for t in self.visit.catalog.catalog.topics if t.id == topic_id)
         title = self.t.cat(topic_ctx(topic.id, "title"), topic.title)
-        self._show_list(
-            title, self._forms(lambda f: topic_id in f.topics), lambda: self.show_topic(topic_id)
-        )
+        forms = self._forms(lambda f: topic_id in f.topics)
+        sheets = self._sheets(forms, lambda s: topic_id in s.topics)
+        self._show_list(title, forms, lambda: self.show_topic(topic_id), sheets=sheets)
 
     def show_office(self, office_id: str) -> None:
         office = self.visit.catalog.catalog.office(office_id)
         title = self.t.cat(office_ctx(office.id, "name"), office.name)
+        forms = self._forms(lambda f: f.office == office_id)
+        sheets = self._sheets(forms, lambda s: s.office == office_id)
         self._show_list(
-            title, self._forms(lambda f: f.office == office_id), lambda: self.show_office(office_id)
+            title, forms, lambda: self.show_office(office_id), sheets=sheets, office=office
         )
 
     def show_search(self, query: str) -> None:
@@ -170,11 +188,39 @@ class JourneyScreens:
         forms = [catalog.catalog.form(i) for i in ids]
         self._show_list(f"{self.t(texts.SEARCH)}: {query}", forms, lambda: self.show_search(query))
 
-    def _show_list(self, title: str, forms: list[Form], again: Callable[[], None]) -> None:
+    def _show_list(
+        self,
+        title: str,
+        forms: list[Form],
+        again: Callable[[], None],
+        *,
+        sheets: list[InfoSheet] | None = None,
+        office: Office | None = None,
+    ) -> None:
         self.back_to_list = again
         self.set_screen(
             FormListScreen(
-                self.env(), title, forms, self.visit.open_form, self.show_info, self.show_home
+                self.env(),
+                title,
+                forms,
+                self.visit.open_form,
+                self.show_info,
+                self.show_home,
+                sheets=sheets or [],
+                on_sheet=self.show_sheet,
+                office=office,
+            )
+        )
+
+    def show_sheet(self, sheet_id: str) -> None:
+        """An info sheet on its own (Anmeldung, Kindergeld): no form to start from it."""
+        self.set_screen(
+            InfoSheetScreen(
+                self.env(),
+                sheet_id,
+                None,
+                self.visit.open_form,
+                self.back_to_list or self.show_home,
             )
         )
 

@@ -13,7 +13,8 @@ of the widget with focus, see :data:`KIND_HINTS`):
 * ``latin``: names, places, streets, codes, IBANs, e-mail addresses: a Latin
   layout with the accented letters of DIN 91379 on long press; a strip above the
   keys says why, in the visitor's language;
-* ``digits``: numbers, amounts, postcodes: the number pad, with Western digits;
+* ``digits``: whole numbers, postcodes: the number pad, with Western digits;
+* ``number``: amounts and decimals: the number pad with decimal separators;
 * ``phone``: the dial pad;
 * ``house``: house numbers such as "12a": Latin, numbers preferred;
 * ``native``: free text and searches: the visitor's own script.
@@ -24,7 +25,6 @@ the keyboard's own language key only toggles between those two.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Literal
 
@@ -32,16 +32,17 @@ from PySide6.QtCore import QObject, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.settings import keyboard_override
+from kiosk.locales import native_name
 from ui import texts
-from ui.tr import KEYBOARD_LOCALES, Tr, native_name
+from ui.theme import show_icon
+from ui.tr import KEYBOARD_LOCALES, Tr
 from ui.widgets import button, label
 
 QML = Path(__file__).with_name("qml") / "keyboard.qml"
 
 #: Input-method hints per keyboard kind (the keyboard picks its layout from them).
 #: The keyboards a field can ask for.
-KeyboardKind = Literal["latin", "code", "email", "digits", "phone", "house", "native"]
+KeyboardKind = Literal["latin", "code", "email", "digits", "number", "phone", "house", "native"]
 
 KIND_HINTS: dict[KeyboardKind, Qt.InputMethodHint] = {
     "latin": Qt.InputMethodHint.ImhNoPredictiveText | Qt.InputMethodHint.ImhLatinOnly,
@@ -54,6 +55,7 @@ KIND_HINTS: dict[KeyboardKind, Qt.InputMethodHint] = {
     | Qt.InputMethodHint.ImhNoPredictiveText
     | Qt.InputMethodHint.ImhLatinOnly,
     "digits": Qt.InputMethodHint.ImhDigitsOnly,
+    "number": Qt.InputMethodHint.ImhFormattedNumbersOnly,
     "phone": Qt.InputMethodHint.ImhDialableCharactersOnly,
     "house": Qt.InputMethodHint.ImhPreferNumbers
     | Qt.InputMethodHint.ImhNoPredictiveText
@@ -80,20 +82,6 @@ def mark_keyboard(widget: QWidget, kind: KeyboardKind) -> None:
     """Say which keyboard *widget* needs; sets the matching input-method hints."""
     widget.setProperty("kiosk_keyboard", kind)
     widget.setInputMethodHints(KIND_HINTS[kind])
-
-
-def prepare_environment(enabled: bool | None = None) -> bool:
-    """Call before QApplication exists; False where no keyboard can be shown (headless) or
-    none is wanted (*enabled*: ``keyboard.enabled`` of the settings; left out,
-    ``$KIOSK_KEYBOARD``)."""
-    wanted = enabled if enabled is not None else keyboard_override()
-    if wanted is False:
-        return False
-    if os.environ.get("QT_QPA_PLATFORM", "") in {"offscreen", "minimal"}:
-        return False
-    os.environ.setdefault("QT_IM_MODULE", "qtvirtualkeyboard")
-    os.environ.setdefault("QT_VIRTUALKEYBOARD_DESKTOP_DISABLE", "1")
-    return os.environ["QT_IM_MODULE"] == "qtvirtualkeyboard"
 
 
 class KeyboardPanel(QWidget):
@@ -196,21 +184,18 @@ class KeyboardPanel(QWidget):
 
     def _label_strip(self) -> None:
         tr = self.texts
-        two_scripts = self.own != self.latin and self.kind not in ("digits", "phone")
+        two_scripts = self.own != self.latin and self.kind not in ("digits", "number", "phone")
         self.strip.setVisible(two_scripts)
         if tr is None or not two_scripts:
             return
         self.why.setText(tr(texts.LATIN_WHY) if self.kind in LATIN_KINDS else "")
         if self.using == self.latin:
             self.switch.setText(native_name(tr.lang))
-            self.switch.setProperty("kiosk_icon", "script")
+            show_icon(self.switch, "script")
         else:
             self.switch.setText("ABC")
-            self.switch.setProperty("kiosk_icon", "latin")
+            show_icon(self.switch, "latin")
         self.switch.setAccessibleName(f"{tr(texts.SWITCH_SCRIPT)}: {self.switch.text()}")
-        from ui.theme import paint_icons
-
-        paint_icons(self.switch)
 
     # ---------------------------------------------------------------- showing
     def _follow(self) -> None:

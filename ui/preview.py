@@ -38,13 +38,12 @@ def render_previews(
 
     from ui.screens.base import ScreenEnv
     from ui.screens.form import FormScreen
-    from ui.theme import Theme, install_icon_painter, set_current
+    from ui.theme import Theme, set_current
     from ui.tr import Tr
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     theme = Theme(large_text=large_text)
-    set_current(theme)  # pictograms in this theme's colours and size,
-    install_icon_painter()  # painted as in the kiosk: a help button shows its sign
+    set_current(theme)  # pictograms in this theme's colours and size, as in the kiosk
     today = dt.date.today()
     written: list[Path] = []
     langs = list(languages or catalog.languages)

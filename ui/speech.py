@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QLocale
 
-from kiosk.settings import speech_engine_override
+from kiosk.settings_file import speech_engine_override
 
 
 class Speaker:

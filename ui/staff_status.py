@@ -36,6 +36,11 @@ def _size(n: int | None) -> str:
     return "?" if n is None else f"{n / 1e9:.1f} GB"
 
 
+def _count(value: Any) -> int:
+    """A count from the status (an int from the terminal's own store), 0 if it is none."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
 def _when(iso: str | None) -> str | None:
     """An ISO time from the status as staff read it, in the terminal's local time."""
     if not iso:
@@ -92,8 +97,9 @@ def status_lines(t: Tr, status: dict[str, Any], printer: PrinterStatus) -> list[
     gap = status.get("delivery_gap")
     if isinstance(gap, dict):
         at = _when(str(gap.get("at") or "")) or "-"
+        missing = _count(gap.get("missing"))
         lines.append(
-            ("delivery_gap", t(texts.STATUS_DELIVERY_GAP, missing=gap.get("missing"), at=at))
+            ("delivery_gap", t.plural(texts.STATUS_DELIVERY_GAP, missing, missing=missing, at=at))
         )
     if status.get("catalog_refused"):
         refused = short_hashes(str(status["catalog_refused"]))[:300]

@@ -21,6 +21,31 @@ FORMS_TITLE = N_("Anträge")
 INFO = N_("Informationen")
 START_FORM = N_("Diesen Antrag ausfüllen")
 ONLINE_VERSION = N_("Online lesen: QR-Code mit dem Handy scannen")
+CONTACT = N_("Kontakt")
+#: beside contact data that is only a placeholder (a demo catalog): nobody should call it
+DEMO_CONTACT = N_("Beispieldaten – nicht echt")
+NOT_A_CITY_OFFICE = N_("Kein Amt der Stadt")
+# the finder (Wegweiser): plain questions that lead to the right form (ui/screens/finder.py)
+FINDER_TITLE = N_("Den richtigen Antrag finden")
+FINDER_INVITE = N_(
+    "Sie wissen nicht, welcher Antrag der richtige ist? Beantworten Sie ein paar einfache Fragen."
+)
+FINDER_QUESTION_NUMBER = N_("Frage {number}")
+FINDER_SKIP = N_("Überspringen")
+FINDER_RESULT_TITLE = N_("Das passt zu Ihren Antworten")
+FINDER_WHY = N_("Warum dieses Amt?")
+FINDER_BRING = N_("Bitte bringen Sie mit:")
+FINDER_READ = N_("Informationen lesen")
+FINDER_AGAIN = N_("Fragen noch einmal beantworten")
+FINDER_HOME = N_("Zur Startseite")
+# German terms kept beside translations (the catalog's glossary, ui/glossary.py)
+GERMAN_IS_BINDING = N_(
+    "Verbindlich ist der deutsche Text. Die Übersetzung hilft Ihnen, ihn zu verstehen."
+)
+GLOSSARY_EXPLAIN = N_("Erklärung: {term}")
+GLOSSARY_TAP_HINT = N_("Tippen Sie auf ein deutsches Wort, um es erklärt zu bekommen: {terms}")
+GLOSSARY_IN_GERMAN = N_("Auf Deutsch:")
+CLOSE = N_("Schließen")
 BACK = N_("Zurück")
 NEXT = N_("Weiter")
 TO_REVIEW = N_("Zur Übersicht")
@@ -101,9 +126,11 @@ ENTER_CODE = N_("Geben Sie Ihren Code ein")
 ENTER_PIN = N_("Geben Sie Ihre Geheimzahl ein")
 RESUME = N_("Weitermachen")
 RESUME_INVALID = N_("Dieser Code ist nicht richtig. Bitte prüfen Sie jedes Zeichen.")
-RESUME_NO_MATCH = N_(
+RESUME_NO_MATCH = NP_(
     "Code und Geheimzahl passen zu keinem gespeicherten Antrag. Bitte prüfen Sie beides. "
-    "Verbleibende Versuche: {attempts}"
+    "Sie haben noch {attempts} Versuch.",
+    "Code und Geheimzahl passen zu keinem gespeicherten Antrag. Bitte prüfen Sie beides. "
+    "Sie haben noch {attempts} Versuche.",
 )
 RESUME_EXPIRED = N_("Dieser Code ist abgelaufen. Bitte beginnen Sie einen neuen Antrag.")
 RESUME_LOCKED = N_(
@@ -188,8 +215,9 @@ STATUS_TITLE = N_("Zustand des Terminals")
 STATUS_CATALOG = N_("Katalog: {value}")
 STATUS_CATALOG_WAITING = N_("Neuer Katalog wartet auf die nächste Pause: Version {version}")
 STATUS_CATALOG_REFUSED = N_("Zuletzt abgelehnter Katalog: {value}")
-STATUS_DELIVERY_GAP = N_(
-    "Bestätigte Anträge, die der Server nicht mehr hatte: {missing} ({at}); erneut gesendet."
+STATUS_DELIVERY_GAP = NP_(
+    "{missing} bestätigter Antrag fehlte auf dem Server ({at}) und wurde erneut gesendet.",
+    "{missing} bestätigte Anträge fehlten auf dem Server ({at}) und wurden erneut gesendet.",
 )
 STATUS_OUTBOX = N_("Ausgang: {value}")
 STATUS_LAST_SYNC = N_("Letzte Übertragung: {value}")

@@ -83,6 +83,8 @@ QLabel#title {{ font-size: {title}px; font-weight: bold; }}
 QLabel#subtitle {{ font-size: {big}px; font-weight: bold; }}
 QLabel#error {{ color: {c["error"]}; background: {c["error_bg"]}; font-size: {small + 1}px;
                padding: 8px 10px; border-radius: 6px; border: 2px solid {c["error"]}; }}
+QLabel#demo-mark {{ color: {c["banner_fg"]}; background: {c["banner"]}; font-weight: bold;
+                  padding: 4px 10px; border-radius: 6px; border: 2px solid {c["banner_fg"]}; }}
 QLabel#reference {{ font-size: {self.px(48)}px; font-weight: bold; }}
 QLabel#countdown {{ font-size: {self.px(120)}px; font-weight: bold; color: {c["accent"]}; }}
 QLabel#icon-disc {{ background: {c["accent_soft"]}; }}
@@ -182,20 +184,33 @@ def _paint(widget: QWidget) -> None:
 
 
 class IconPainter(QObject):
-    """Paints a widget's pictogram when Qt first polishes it, wherever it was created."""
+    """Paints a pictogram when Qt first polishes its widget (its colours and direction are
+    known by then, wherever it was created) and again when its direction changes.
+
+    Watches only the widgets :func:`show_icon` names: a filter on the whole application
+    would bring every event of every widget into Python, which made the first paint of
+    the kiosk tens of milliseconds slower."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.Polish and isinstance(watched, QWidget):
+        if event.type() in _REPAINT_ON and isinstance(watched, QWidget):
             _paint(watched)
         return False
 
 
-def install_icon_painter() -> None:
-    app = QApplication.instance()
-    if app is not None and not app.property("kiosk_icons"):
-        painter = IconPainter(app)
-        app.installEventFilter(painter)
-        app.setProperty("kiosk_icons", True)
+_REPAINT_ON = frozenset({QEvent.Type.Polish, QEvent.Type.LayoutDirectionChange})
+_painter: IconPainter | None = None
+
+
+def show_icon(widget: QWidget, name: str) -> None:
+    """Give *widget* (a button or a label) the pictogram *name* ("" for none), in the
+    theme's colours, mirrored in a right-to-left layout."""
+    global _painter
+    widget.setProperty("kiosk_icon", name)
+    if _painter is None:
+        _painter = IconPainter(QApplication.instance())
+    widget.installEventFilter(_painter)  # a second install only moves it to the front
+    if widget.testAttribute(Qt.WidgetAttribute.WA_WState_Polished):
+        _paint(widget)
 
 
 def _luminance(color: QColor) -> float:

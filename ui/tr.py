@@ -9,6 +9,7 @@ from typing import Any, Protocol
 from PySide6.QtCore import Qt
 
 from kiosk.i18n import Plural, gettext_for, ngettext_for
+from ui.latin_runs import isolate_latin_runs
 
 #: Languages written right to left; checked against CLDR in the tests.
 RTL_LANGUAGES = frozenset({"ar", "fa", "ps", "ckb", "ur", "he", "dv", "ug", "yi"})
@@ -43,14 +44,6 @@ def ltr_isolate(text: str) -> str:
     return f"\u2066{text}\u2069"
 
 
-def native_name(lang: str) -> str:
-    """The language's name in its own script, as its speakers write it."""
-    from babel import Locale  # CLDR data: loaded when a name is first needed
-
-    name = Locale.parse(lang).get_display_name(lang) or lang
-    return name[:1].upper() + name[1:]
-
-
 @dataclass(frozen=True)
 class Tr:
     """Texts in one language; with ``beside`` (assisted mode) every text carries its
@@ -82,7 +75,12 @@ class Tr:
         return self._with_german(text, german)
 
     def cat(self, ctx: str, german: str) -> str:
-        return self._with_german(self.catalog.t(self.lang, ctx, german), german)
+        """The catalog's text in this language; in a right-to-left language its German
+        terms, numbers and addresses are isolated so they keep their order."""
+        text = self.catalog.t(self.lang, ctx, german)
+        if self.rtl and text != german:
+            text = isolate_latin_runs(text)
+        return self._with_german(text, german)
 
     def _with_german(self, text: str, german: str) -> str:
         return self.with_german(text, german) if self.beside else text

@@ -45,7 +45,9 @@ from PySide6.QtCore import QObject, Signal
 from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.catalog.install import reopen_installer
 from kiosk.definition.model import Form
+from kiosk.engine.finder import CompiledFinder
 from kiosk.engine.form import CompiledForm
+from kiosk.locales import native_name
 from kiosk.session.idle import IdlePhase, IdleState
 from kiosk.session.resume_gate import ResumeError, ResumeProblem
 from kiosk.session.staff import StaffGrant
@@ -62,7 +64,8 @@ from kiosk.session.visitor import (
 from kiosk.store import StoreError
 from ui import texts
 from ui.core import CoreRunner, Scope
-from ui.tr import Tr, native_name
+from ui.finder_flow import FinderFlow
+from ui.tr import Tr
 
 log = logging.getLogger("kiosk.ui")
 
@@ -119,6 +122,7 @@ class VisitController(QObject):
         self.session: VisitorSession | None = None
         self.open: OpenForm | None = None
         self.receipt: Receipt | None = None
+        self.finder = FinderFlow()  # the finder's answers: this visit's only
         self.starting = False  # a language was tapped and the session is being opened
         core.on_unhandled = self.unexpected
 
@@ -165,6 +169,7 @@ class VisitController(QObject):
         self.scope.close()
         self.scope = Scope()
         self.starting = False
+        self.finder.reset()
         return self.scope
 
     # ---------------------------------------------------------------- language and start
@@ -215,8 +220,23 @@ class VisitController(QObject):
         return True
 
     # ---------------------------------------------------------------- filling in
-    def open_form(self, form_id: str) -> None:
-        self.session_call(lambda s: OpenForm(s.open_form(form_id)), self._form_opened)
+    def open_form(self, form_id: str, prefill: dict[str, Any] | None = None) -> None:
+        """*prefill*: what the finder's answers fill in on a new draft (this visit only)."""
+        self.session_call(lambda s: OpenForm(s.open_form(form_id, prefill)), self._form_opened)
+
+    def start_finder(self, on_ready: Callable[[], None]) -> None:
+        """The finder from its first question; its conditions are compiled on the core
+        thread (once per catalog), then *on_ready* shows the first screen."""
+        catalog = self.catalog
+        if self.session is None or catalog.catalog.finder is None:
+            return
+
+        def ready(compiled: CompiledFinder | None) -> None:
+            if compiled is not None:
+                self.finder.begin(compiled)
+                on_ready()
+
+        self.core.run(lambda _: catalog.compiled_finder(), ready, self.report, scope=self.scope)
 
     def _form_opened(self, opened: OpenForm) -> None:
         self.open = opened
@@ -325,7 +345,8 @@ class VisitController(QObject):
             return
         tr = self.t
         if error.problem is ResumeProblem.NO_MATCH:
-            message = tr(texts.RESUME_NO_MATCH, attempts=error.attempts_left)
+            left = error.attempts_left
+            message = tr.plural(texts.RESUME_NO_MATCH, left, attempts=left)
         elif error.problem is ResumeProblem.WAIT:
             seconds = int(error.seconds + 0.5)
             message = tr.plural(texts.RESUME_WAIT, seconds, seconds=seconds)

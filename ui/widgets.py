@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ui import texts
+from ui.theme import show_icon
 from ui.tr import Tr, ltr_isolate
 
 #: The top-left square that staff hold to open their PIN pad (see ui/staff_mode.py); no
@@ -44,7 +46,7 @@ def button(
     b.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
     b.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
     if icon:
-        b.setProperty("kiosk_icon", icon)
+        show_icon(b, icon)
     if on_click is not None:
         b.clicked.connect(lambda _=False: on_click())
     return b
@@ -98,7 +100,7 @@ class TileButton(QPushButton):
         self.mark.setFixedSize(30, 30)
         self.mark.setProperty("kiosk_icon_size", 28)
         if icon or checkable:
-            self.mark.setProperty("kiosk_icon", icon or "")
+            show_icon(self.mark, icon or "")
             row.addWidget(self.mark, 0, Qt.AlignmentFlag.AlignVCenter)
         self._icon = icon
         column = QVBoxLayout()
@@ -123,7 +125,7 @@ class TileButton(QPushButton):
 
     def _show_state(self, on: bool) -> None:
         if self._icon is None:
-            self.mark.setProperty("kiosk_icon", "ok" if on else "")
+            show_icon(self.mark, "ok" if on else "")
             if not on:
                 self.mark.clear()
         from ui.theme import paint_icons
@@ -174,7 +176,7 @@ def icon_disc(name: str, size: int = 64) -> QLabel:
     """A pictogram on a soft round background: the picture of a topic or an office."""
     disc = QLabel()
     disc.setObjectName("icon-disc")
-    disc.setProperty("kiosk_icon", name)
+    show_icon(disc, name)
     disc.setProperty("kiosk_icon_size", int(size * 0.6))
     disc.setFixedSize(size, size)
     disc.setStyleSheet(f"border-radius: {size // 2}px;")
@@ -184,13 +186,22 @@ def icon_disc(name: str, size: int = 64) -> QLabel:
 
 
 def scroll(inner: QWidget) -> QScrollArea:
+    """*inner* in a scroll area a finger drags.
+
+    The drag gesture is taken on the next turn of the event loop: the first one costs
+    tens of milliseconds, which the first paint of the kiosk (:mod:`ui.boot`) must not
+    wait for, and no finger can touch the area before the loop runs anyway."""
     area = QScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     area.setWidget(inner)
     area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    QTimer.singleShot(0, area, partial(_grab_drag, area))
     return area
+
+
+def _grab_drag(area: QScrollArea) -> None:
+    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
 
 
 def qr_pixmap(payload: str, size: int = 240) -> QPixmap:

@@ -46,7 +46,7 @@ from ui.screens.out_of_service import OutOfServiceScreen
 from ui.speech import Speaker
 from ui.staff_mode import StaffMode, StatusSource
 from ui.status_lookup import StatusLookup
-from ui.theme import Theme, install_icon_painter, paint_icons, set_current
+from ui.theme import Theme, paint_icons, set_current
 from ui.touch import DrawGuard
 from ui.tr import Tr
 from ui.visit_controller import VisitController
@@ -80,7 +80,6 @@ class KioskWindow(JourneyScreens, QWidget):
         self.kiosk_mode = kiosk_mode
         self.setObjectName("kiosk-window")
         self.setWindowTitle(self.visit.catalog.catalog.header.title)
-        install_icon_painter()
         self.outer = QVBoxLayout(self)
         self.outer.setContentsMargins(0, 0, 0, 0)
         self.outer.setSpacing(0)

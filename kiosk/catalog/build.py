@@ -9,13 +9,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from babel import Locale, UnknownLocaleError
 
 from kiosk.catalog.compiled import CompiledCatalog
+from kiosk.catalog.finder_check import check_finder
+from kiosk.catalog.glossary_check import check_glossary
 from kiosk.catalog.issues import CatalogError, Issue
+from kiosk.catalog.placeholders import german_shown, placeholder_issues, untranslated_amounts
 from kiosk.catalog.source import SourceFile, classify, read_source
 from kiosk.catalog.translations import LanguageCoverage, collect_translations
+from kiosk.definition.finder import Finder
+from kiosk.definition.glossary import Glossary
+from kiosk.definition.law import LawBook, LawConstant, LawValue, law_constants
 from kiosk.definition.model import (
     Catalog,
     CatalogHeader,
@@ -31,6 +38,10 @@ from kiosk.definition.model import (
 )
 from kiosk.definition.strings import CatalogString, document_strings
 from kiosk.engine.compiler import compile_form
+from kiosk.locales import carried
+
+if TYPE_CHECKING:
+    from kiosk.catalog.proof_limits import ProofLimits
 
 #: Field types each profile key may fill, so prefill never puts a date into a name.
 PREFILL_TYPES: dict[str, frozenset[str]] = {
@@ -55,6 +66,9 @@ class BuildResult:
     issues: list[Issue]
     coverage: dict[str, LanguageCoverage] = field(default_factory=dict)
     strings: list[tuple[SourceFile, CatalogString]] = field(default_factory=list)
+    #: where the PO files were read from, and the folder their names are shown relative to
+    translations_root: Path | None = None
+    display_root: Path | None = None
 
     @property
     def errors(self) -> list[Issue]:
@@ -82,8 +96,8 @@ def discover(root: Path) -> tuple[list[SourceFile], list[Issue]]:
                     1,
                     "(file)",
                     "unexpected file: put forms in <office>/, code lists in codelists/, "
-                    "info sheets in info/; only catalog.yaml, offices.yaml and topics.yaml "
-                    "stand at the top",
+                    "info sheets in info/; only catalog.yaml, offices.yaml, topics.yaml, "
+                    "law.yaml, finder.yaml and glossary.yaml stand at the top",
                 )
             )
             continue
@@ -105,8 +119,13 @@ def build_catalog(
     translations_root: Path | None = None,
     *,
     languages: Iterable[str] | None = None,
+    prove: ProofLimits | None = None,
 ) -> BuildResult:
-    """Read, check and compile the catalog at *root*; never raises for bad input."""
+    """Read, check and compile the catalog at *root*; never raises for bad input.
+
+    With *prove*, also prove that every form can be finished (see
+    :mod:`kiosk.catalog.completability`), within those limits.
+    """
     root = root.resolve()
     translations_root = (translations_root or root.parent / "translations").resolve()
     files, issues = discover(root)
@@ -116,8 +135,11 @@ def build_catalog(
     issues.extend(_check(loaded))
     strings = [(f, s) for f in loaded for s in document_strings(f.model)]
     issues.extend(_duplicate_contexts(strings))
+    issues.extend(placeholder_issues(strings, loaded))
     header = next((f.model for f in loaded if isinstance(f.model, CatalogHeader)), None)
-    result = BuildResult(None, issues, strings=strings)
+    result = BuildResult(
+        None, issues, strings=strings, translations_root=translations_root, display_root=root.parent
+    )
     if header is None or any(i.is_error for i in issues):
         result.issues = sorted(issues)
         return result
@@ -130,7 +152,7 @@ def build_catalog(
         found, coverage, po_issues = collect_translations(
             german, translations_root, lang, root.parent
         )
-        translations[lang] = found
+        translations[lang] = untranslated_amounts(found, german)
         result.coverage[lang] = coverage
         issues.extend(po_issues)
     catalog = Catalog(
@@ -144,10 +166,32 @@ def build_catalog(
             (f.model for f in loaded if isinstance(f.model, CodeList)), key=lambda c: c.id
         ),
         forms=sorted((f.model for f in loaded if isinstance(f.model, Form)), key=lambda x: x.id),
+        law=[v for f in loaded if isinstance(f.model, LawBook) for v in f.model.values],
+        finder=next((f.model for f in loaded if isinstance(f.model, Finder)), None),
+        glossary=[e for f in loaded if isinstance(f.model, Glossary) for e in f.model.terms],
     )
-    result.catalog = CompiledCatalog.create(catalog, translations)
+    result.catalog = CompiledCatalog.create(german_shown(catalog), translations)
+    if prove is not None:  # imported here: the solver is for admins, not for terminals
+        issues.extend(_proof(result.catalog, loaded, prove, root))
     result.issues = sorted(issues)
     return result
+
+
+def _proof(
+    catalog: CompiledCatalog, loaded: list[SourceFile], limits: ProofLimits, root: Path
+) -> list[Issue]:
+    """The proof that every form can be finished, or why it cannot run here: the terminal
+    bundle carries no solver, so a catalog is proven where admins build it."""
+    try:
+        from kiosk.catalog.completability import prove_built_catalog
+    except ImportError as exc:
+        reason = (
+            f"the proof that every form can be finished needs {exc.name or 'z3'}, which this "
+            "installation (the terminal bundle) does not carry: validate and build catalogs "
+            "with the kiosk's Python package"
+        )
+        return [Issue(root.name, 1, "(proof)", reason)]
+    return prove_built_catalog(catalog, loaded, limits)
 
 
 def missing_translation_issues(result: BuildResult, *, severity: str) -> list[Issue]:
@@ -229,6 +273,9 @@ def _check(files: list[SourceFile]) -> list[Issue]:
         assert isinstance(f.model, InfoSheet)
         if f.model.office not in offices:
             issues.append(f.issue(("office",), f"unknown office '{f.model.office}'"))
+        for ti, topic_id in enumerate(f.model.topics):
+            if topic_id not in topics:
+                issues.append(f.issue(("topics", ti), f"unknown topic '{topic_id}'"))
         seen: set[str] = set()
         for i, section in enumerate(f.model.sections):
             if section.id in seen:
@@ -239,11 +286,31 @@ def _check(files: list[SourceFile]) -> list[Issue]:
     cl_models = {
         k: v for k, v in ((k, f.model) for k, f in codelists.items()) if isinstance(v, CodeList)
     }
+    laws = _law_values(by_kind.get("law", []), issues)
     _unique(by_kind.get("form", []), "form", issues)
     for f in by_kind.get("form", []):
         assert isinstance(f.model, Form)
-        issues.extend(_check_form(f, f.model, offices, topics, sheets, cl_models))
+        issues.extend(_check_form(f, f.model, offices, topics, sheets, cl_models, laws))
+    forms = {f.model.id: f.model for f in by_kind.get("form", []) if isinstance(f.model, Form)}
+    for f in by_kind.get("finder", []):
+        issues.extend(check_finder(f, forms, frozenset(sheets), cl_models, laws))
+    for f in by_kind.get("glossary", []):
+        issues.extend(check_glossary(f))
     return issues
+
+
+def _law_values(files: list[SourceFile], issues: list[Issue]) -> dict[str, LawConstant]:
+    """The named law values that ``law('id')`` may read; an id given twice is an error."""
+    values: list[LawValue] = []
+    for f in files:
+        assert isinstance(f.model, LawBook)
+        for i, value in enumerate(f.model.values):
+            if any(v.id == value.id for v in values):
+                issues.append(
+                    f.issue(("values", i, "id"), f"law value id '{value.id}' is used twice")
+                )
+            values.append(value)
+    return law_constants(values)
 
 
 def _unique(files: list[SourceFile], what: str, issues: list[Issue]) -> dict[str, SourceFile]:
@@ -279,6 +346,15 @@ def _check_languages(f: SourceFile, header: CatalogHeader) -> list[Issue]:
             Locale.parse(lang)
         except (ValueError, UnknownLocaleError):
             out.append(f.issue(("languages", i), f"'{lang}' is not a language code CLDR knows"))
+            continue
+        if not carried(lang):
+            out.append(
+                f.issue(
+                    ("languages", i),
+                    f"terminals carry no locale data for '{lang}' (names, numbers, dates, "
+                    "plurals): add it to kiosk/locales.py first, then rebuild the terminals",
+                )
+            )
     return out
 
 
@@ -303,10 +379,19 @@ def _check_form(
     topics: dict[str, Topic],
     sheets: dict[str, SourceFile],
     codelists: dict[str, CodeList],
+    laws: dict[str, LawConstant],
 ) -> list[Issue]:
     out: list[Issue] = []
     if form.office not in offices:
         out.append(f.issue(("office",), f"unknown office '{form.office}'"))
+    elif not offices[form.office].receives_applications:
+        out.append(
+            f.issue(
+                ("office",),
+                f"office '{form.office}' receives no applications (receives_applications: "
+                "false in offices.yaml); address the form to an office that does",
+            )
+        )
     elif f.path.parent.name != form.office:
         out.append(
             f.issue(
@@ -336,7 +421,7 @@ def _check_form(
             out.append(f.issue(("rules", ri, "id"), f"rule id '{rule.id}' is used twice"))
         rule_ids.add(rule.id)
     problems: list[tuple[tuple[str | int, ...], str]] = []
-    compile_form(form, codelists, collect=problems)
+    compile_form(form, codelists, laws=laws, collect=problems)
     out.extend(f.issue(loc, message) for loc, message in problems)
     if not any(fl.holds_answer for page in form.pages for fl in iter_fields(page.fields)):
         out.append(f.issue(("pages",), "the form asks nothing: add at least one question"))

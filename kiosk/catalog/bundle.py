@@ -381,13 +381,16 @@ def load_catalog(parts: BundleParts) -> CompiledCatalog:
 
 
 def check_office_keys(catalog: CompiledCatalog) -> None:
-    """Refuse a catalog unless every office brings a key its applications can be sealed with.
+    """Refuse a catalog unless every office that receives applications brings a key they
+    can be sealed with.
 
     The terminal seals with the key the signed catalog names and never with a key file it
     finds on its own disk, which nobody signed: an office without a usable key here would
-    leave its visitors unable to submit.
+    leave its visitors unable to submit. An office that receives none (the build refuses
+    a form addressed to it) is only shown, and needs no key.
     """
-    missing = [o.id for o in catalog.catalog.offices if not o.public_key]
+    receiving = [o for o in catalog.catalog.offices if o.receives_applications]
+    missing = [o.id for o in receiving if not o.public_key]
     if missing:
         raise BundleRefusedError(
             "missing_office_key",
@@ -395,7 +398,7 @@ def check_office_keys(catalog: CompiledCatalog) -> None:
             "key (PEM, made by `kiosk office keygen OFFICE`) into offices.yaml as public_key, "
             "or build with --office-keys DIR",
         )
-    for office in catalog.catalog.offices:
+    for office in receiving:
         try:
             load_office_key((office.public_key or "").encode())
         except OfficeKeyError as exc:

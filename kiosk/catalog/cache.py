@@ -53,13 +53,9 @@ def read_boot(cache_dir: Path, *, fingerprint: str | None = None) -> dict[str, A
 
 
 def _native_names(languages: list[str]) -> dict[str, str]:
-    from babel import Locale
+    from kiosk.locales import native_name
 
-    names = {}
-    for lang in languages:
-        name = Locale.parse(lang).get_display_name(lang) or lang
-        names[lang] = name[:1].upper() + name[1:]
-    return names
+    return {lang: native_name(lang) for lang in languages}
 
 
 def boot_from_source(root: Path) -> dict[str, Any] | None:

@@ -14,12 +14,16 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from kiosk.catalog.placeholders import fill
+from kiosk.definition.law import LawValue, law_constants
 from kiosk.definition.model import Catalog
 from kiosk.engine.compiler import compile_form
+from kiosk.engine.finder import CompiledFinder, compile_finder
 from kiosk.engine.form import CompiledForm
 
 FORMAT_VERSION = 1
@@ -46,6 +50,7 @@ class CompiledCatalog:
     translations: dict[str, dict[str, str]]
     content_hash: str
     _forms: dict[str, CompiledForm] = field(default_factory=dict, repr=False)
+    _finder: CompiledFinder | None = field(default=None, repr=False)
     #: the verified bytes it was loaded from: ``to_json`` hands them back instead of
     #: serialising tens of megabytes again (a snapshot for drafts, at every install)
     _raw: bytes | None = field(default=None, repr=False)
@@ -66,19 +71,38 @@ class CompiledCatalog:
         return list(self.catalog.header.languages)
 
     def t(self, lang: str, ctx: str, german: str) -> str:
-        """The text for *ctx* in *lang*, German where no translation exists."""
+        """The text for *ctx* in *lang*, German where no translation exists; the amounts
+        and dates of its placeholders written for readers of *lang* (see
+        :mod:`kiosk.catalog.placeholders`; German texts had theirs written out in German
+        when the catalog was built)."""
         if lang == self.catalog.header.source_language:
             return german
-        return self.translations.get(lang, {}).get(ctx, german)
+        text = self.translations.get(lang, {}).get(ctx)
+        return german if text is None else fill(text, lang, self.law_values)
+
+    @cached_property
+    def law_values(self) -> dict[str, LawValue]:
+        """The named law values by id, as placeholders in texts name them."""
+        return {v.id: v for v in self.catalog.law}
 
     def compiled_form(self, form_id: str) -> CompiledForm:
         """The evaluator for a form, compiled once and kept."""
         compiled = self._forms.get(form_id)
         if compiled is None:
             codelists = {c.id: c for c in self.catalog.codelists}
-            compiled = compile_form(self.catalog.form(form_id), codelists)
+            compiled = compile_form(
+                self.catalog.form(form_id), codelists, laws=law_constants(self.catalog.law)
+            )
             self._forms[form_id] = compiled
         return compiled
+
+    def compiled_finder(self) -> CompiledFinder | None:
+        """The finder with its conditions compiled, once and kept; None: the catalog has none."""
+        if self.catalog.finder is None:
+            return None
+        if self._finder is None:
+            self._finder = compile_finder(self.catalog.finder, laws=law_constants(self.catalog.law))
+        return self._finder
 
     # ------------------------------------------------------- serialisation
     def to_json(self) -> bytes:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po, unescape, write_po
 
 DRAFT_NOTE = (
     "Status: draft translation, to be reviewed by a qualified translator before it is\n"
@@ -115,6 +115,25 @@ def merge_by_context(
     return out
 
 
+def _drop_unread_previous(catalog: Catalog) -> None:
+    """Babel writes a fuzzy entry's old German as ``#| msgid "..."`` but reads those lines
+    back as a translator comment: left so, every update would write them again as
+    ``# | msgid`` and lose what they say. They become the entry's previous text again
+    (kept while the entry is fuzzy, for the translator to see what changed)."""
+    for message in catalog:
+        previous = [c[1:].strip() for c in message.user_comments if c.startswith("|")]
+        if not previous:
+            continue
+        message.user_comments = [c for c in message.user_comments if not c.startswith("|")]
+        old = [
+            unescape(part.removeprefix("msgid").strip())
+            for part in previous
+            if part.startswith(("msgid ", '"'))
+        ]
+        if message.fuzzy and old:
+            message.previous_id = ["".join(old)]
+
+
 def update_language(root: Path, lang: str, domain: str) -> Path:
     pot = root / f"{domain}.pot"
     po = root / lang / "LC_MESSAGES" / f"{domain}.po"
@@ -124,6 +143,7 @@ def update_language(root: Path, lang: str, domain: str) -> Path:
     if po.exists():
         with po.open("rb") as fh:
             existing = read_po(fh, locale=lang, domain=domain)
+        _drop_unread_previous(existing)
     if domain == "catalog":
         result = merge_by_context(template, existing, lang, domain)
     else:

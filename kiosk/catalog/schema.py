@@ -15,6 +15,9 @@ _FILE_NAMES = {
     "codelist": "codelist.schema.json",
     "info": "info-sheet.schema.json",
     "form": "form.schema.json",
+    "law": "law.schema.json",
+    "finder": "finder.schema.json",
+    "glossary": "glossary.schema.json",
 }
 
 

@@ -30,6 +30,9 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from kiosk.catalog.issues import Issue
+from kiosk.definition.finder import Finder
+from kiosk.definition.glossary import Glossary
+from kiosk.definition.law import LawBook
 from kiosk.definition.model import CatalogHeader, CodeList, Form, InfoSheet, Offices, Topics
 from kiosk.engine.textchars import describe
 
@@ -43,6 +46,9 @@ KIND_MODELS: dict[str, type[BaseModel]] = {
     "codelist": CodeList,
     "info": InfoSheet,
     "form": Form,
+    "law": LawBook,
+    "finder": Finder,
+    "glossary": Glossary,
 }
 
 
@@ -93,9 +99,14 @@ def classify(relative: Path) -> str | None:
     """The document kind for a file at *relative* inside the catalog folder."""
     parts = relative.parts
     if len(parts) == 1:
-        return {"catalog.yaml": "catalog", "offices.yaml": "offices", "topics.yaml": "topics"}.get(
-            parts[0]
-        )
+        return {
+            "catalog.yaml": "catalog",
+            "offices.yaml": "offices",
+            "topics.yaml": "topics",
+            "law.yaml": "law",
+            "finder.yaml": "finder",
+            "glossary.yaml": "glossary",
+        }.get(parts[0])
     if len(parts) == 2:
         return {"codelists": "codelist", "info": "info"}.get(parts[0], "form")
     return None
@@ -241,7 +252,7 @@ def _compose(text: str) -> _Node | None:
 
 def _scalar(node: _Node) -> Any:
     value = node.value
-    if node.style is not None:  # quoted or block scalars are always text
+    if node.style:  # quoted or block scalars are always text (libyaml says "" for plain)
         return value
     if _NULL.match(value):
         return None

@@ -17,9 +17,9 @@ from babel.messages.catalog import Catalog as PoCatalog
 from babel.messages.pofile import PoFileError, read_po
 
 from kiosk.catalog.issues import Issue
+from kiosk.catalog.placeholders import placeholders, translation_gaps
 
 CATALOG_DOMAIN = "catalog"
-_PLACEHOLDER = re.compile(r"\{[a-z_][a-z0-9_]*\}")
 _QUOTED = r'"(?:[^"\\]|\\.)*"'
 _PO_KEYWORD = r"(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)"
 _PO_LINE = re.compile(rf"^(?:#.*|(?:#~ )?{_PO_KEYWORD} {_QUOTED}|(?:#~ )?{_QUOTED})$")
@@ -98,21 +98,38 @@ def collect_translations(
                 continue
             if message.id != german:
                 continue  # stale: translated from an older German text
-            if set(_PLACEHOLDER.findall(german)) != set(_PLACEHOLDER.findall(text)):
-                issues.append(
-                    Issue(
-                        display,
-                        message.lineno or 1,
-                        ctx,
-                        "the translation must keep the placeholders "
-                        + (", ".join(sorted(set(_PLACEHOLDER.findall(german)))) or "(none)"),
-                    )
-                )
-                continue
+            gap = _placeholder_gap(german, text)
+            if gap is not None:
+                issues.append(Issue(display, message.lineno or 1, ctx, *gap))
+                continue  # the visitor reads the German text, with its amounts
             found[ctx] = text
     missing = [ctx for ctx in strings if ctx not in found]
     coverage = LanguageCoverage(lang, len(strings), len(found), missing)
     return found, coverage, issues
+
+
+def _placeholder_gap(german: str, text: str) -> tuple[str, str] | None:
+    """(message, severity) when a translation's placeholders differ from the German's.
+
+    One the German lacks shows nothing the author meant: an error. One it leaves out
+    would hide an amount: the German text is shown instead, a warning that
+    ``--strict-translations`` makes an error (the string counts as untranslated).
+    """
+    added, left_out = translation_gaps(german, text)
+    keep = ", ".join(sorted(placeholders(german))) or "(none)"
+    if added:
+        extra = ", ".join(sorted(added))
+        return (
+            f"the translation has {extra}, which the German text does not; keep {keep}",
+            "error",
+        )
+    if left_out:
+        lost = ", ".join(sorted(left_out))
+        return (
+            f"the translation leaves out {lost} and is shown in German until it keeps {keep}",
+            "warning",
+        )
+    return None
 
 
 def _display(path: Path, root: Path) -> str:

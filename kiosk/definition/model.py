@@ -32,6 +32,9 @@ from pydantic import (
 )
 
 from kiosk.definition.bounds import MAX_EXPRESSION_LENGTH, NUMBER_LIMIT
+from kiosk.definition.finder import Finder
+from kiosk.definition.glossary import GlossaryEntry
+from kiosk.definition.law import LawValue
 from kiosk.definition.patterns import MAX_PATTERN_LENGTH, MAX_SUBJECT_LENGTH, pattern_problem
 
 #: Largest version number: fits a signed 32-bit integer, so every store and client
@@ -332,6 +335,12 @@ class Contact(_Strict):
     email: ShortText | None = None
     website: Annotated[str, StringConstraints(max_length=2000)] | None = None
     opening_hours: GermanText
+    demo: bool = Field(
+        default=False,
+        description="Placeholder data, not to be used: every screen and document that "
+        "shows this contact marks it 'Beispieldaten – nicht echt', so that nobody calls "
+        "or writes to a made-up number or address.",
+    )
 
 
 class Office(_Strict):
@@ -344,6 +353,18 @@ class Office(_Strict):
         default=None,
         max_length=20000,
         description="PEM of the office's RSA public key for sealing applications.",
+    )
+    receives_applications: bool = Field(
+        default=True,
+        description="false: a place shown with its info sheets and contact only (where "
+        "visitors go in person, or an office outside the city); no form may be addressed "
+        "to it, and it needs no public_key.",
+    )
+    city_office: bool = Field(
+        default=True,
+        description="false: not part of the city administration (e.g. the Familienkasse "
+        "of the Bundesagentur für Arbeit); the screens say so, since visitors expect every "
+        "office on the kiosk to belong to the city.",
     )
 
 
@@ -375,6 +396,12 @@ class InfoSheet(_Strict):
     title: GermanText
     url: str | None = Field(
         default=None, max_length=2000, description="Online version, shown as a QR code."
+    )
+    topics: list[Identifier] = Field(
+        default_factory=list,
+        max_length=50,
+        description="Topics whose list shows this sheet on its own: a sheet no form links "
+        "to (Anmeldung, Kindergeld) is found this way and on its office's screen.",
     )
     sections: list[InfoSection] = Field(min_length=1, max_length=100)
 
@@ -409,6 +436,12 @@ class Catalog(_Strict):
     info_sheets: list[InfoSheet]
     codelists: list[CodeList]
     forms: list[Form]
+    #: the named law values of ``law.yaml`` that ``law('id')`` reads
+    law: list[LawValue] = Field(default_factory=list)
+    #: the guided finder of ``finder.yaml`` (questions that lead to forms), if the catalog has one
+    finder: Finder | None = None
+    #: the German terms of ``glossary.yaml``, explained where a visitor taps them
+    glossary: list[GlossaryEntry] = Field(default_factory=list)
 
     def office(self, office_id: str) -> Office:
         return next(o for o in self.offices if o.id == office_id)

@@ -12,6 +12,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
+from kiosk.definition.finder import Finder
+from kiosk.definition.glossary import Glossary
+from kiosk.definition.law import LawBook
 from kiosk.definition.model import (
     CatalogHeader,
     CodeList,
@@ -75,6 +78,21 @@ def topic_ctx(topic_id: str, attr: str) -> str:
 
 def info_ctx(sheet_id: str, *parts: str) -> str:
     return ":".join(("info", sheet_id, *parts))
+
+
+def finder_question_ctx(question_id: str, *parts: str) -> str:
+    """``text``, ``help``, or ``answer, VALUE`` (its label) and ``answer, VALUE, description``."""
+    return ":".join(("finder", "question", question_id, *parts))
+
+
+def finder_route_ctx(route_id: str, *parts: str) -> str:
+    """``why``, or ``bring, N``."""
+    return ":".join(("finder", "route", route_id, *parts))
+
+
+def glossary_ctx(entry_id: str, attr: str) -> str:
+    """``term`` (the term in the visitor's language) or ``explanation``."""
+    return f"glossary:{entry_id}:{attr}"
 
 
 def _options(
@@ -218,6 +236,66 @@ def header_strings(header: CatalogHeader) -> Iterator[CatalogString]:
     yield CatalogString("catalog:title", header.title, ("title",), "catalog title")
 
 
+def law_strings(book: LawBook) -> Iterator[CatalogString]:
+    """None: law values and their descriptions are for admins, never shown to visitors."""
+    return iter(())
+
+
+def finder_strings(finder: Finder) -> Iterator[CatalogString]:
+    for qi, q in enumerate(finder.questions):
+        base: Loc = ("questions", qi)
+        yield CatalogString(
+            finder_question_ctx(q.id, "text"), q.text, base + ("text",), "finder question"
+        )
+        if q.help:
+            yield CatalogString(finder_question_ctx(q.id, "help"), q.help, base + ("help",), "help")
+        for ai, a in enumerate(q.answers or ()):
+            yield CatalogString(
+                finder_question_ctx(q.id, "answer", a.value),
+                a.label,
+                base + ("answers", ai, "label"),
+                "answer button; keep German names of papers beside the translation",
+            )
+            if a.description:
+                yield CatalogString(
+                    finder_question_ctx(q.id, "answer", a.value, "description"),
+                    a.description,
+                    base + ("answers", ai, "description"),
+                    "what the paper looks like or what the answer means",
+                )
+    for ri, route in enumerate(finder.routes):
+        yield CatalogString(
+            finder_route_ctx(route.id, "why"),
+            route.why,
+            ("routes", ri, "why"),
+            "why this office is the right one",
+        )
+        for i, item in enumerate(route.bring):
+            yield CatalogString(
+                finder_route_ctx(route.id, "bring", str(i)),
+                item,
+                ("routes", ri, "bring", i),
+                "document to bring",
+            )
+
+
+def glossary_strings(glossary: Glossary) -> Iterator[CatalogString]:
+    for i, entry in enumerate(glossary.terms):
+        base: Loc = ("terms", i)
+        yield CatalogString(
+            glossary_ctx(entry.id, "term"),
+            entry.term,
+            base + ("term",),
+            "German administrative term: its name in your language (the German stays beside it)",
+        )
+        yield CatalogString(
+            glossary_ctx(entry.id, "explanation"),
+            entry.explanation,
+            base + ("explanation",),
+            f"plain one-line explanation of '{entry.term}'; shown beside the German one",
+        )
+
+
 _BY_KIND: dict[type, Callable[[Any], Iterator[CatalogString]]] = {
     Form: form_strings,
     Offices: offices_strings,
@@ -225,6 +303,9 @@ _BY_KIND: dict[type, Callable[[Any], Iterator[CatalogString]]] = {
     InfoSheet: info_strings,
     CodeList: codelist_strings,
     CatalogHeader: header_strings,
+    LawBook: law_strings,
+    Finder: finder_strings,
+    Glossary: glossary_strings,
 }
 
 

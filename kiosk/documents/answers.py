@@ -23,6 +23,7 @@ from kiosk.definition.model import FieldType, Form, FormField
 from kiosk.definition.strings import codelist_ctx, option_ctx
 from kiosk.engine.field_types import FIELD_TYPES, Choices
 from kiosk.i18n import N_, gettext_for
+from kiosk.localized import DIGITS, money
 
 YES, NO = N_("Ja"), N_("Nein")
 AGREED = N_("Ich stimme zu")
@@ -122,23 +123,27 @@ def _attachment(a: _Answer) -> str:
     return str(a.value)
 
 
-def _number(a: _Answer, pattern: str, unit: str = "") -> str:
+def _amount(a: _Answer) -> Decimal | None:
     try:
         amount = Decimal(str(a.value))
     except InvalidOperation:
-        return str(a.value)
+        return None
     if not amount.is_finite() or amount.adjusted() > NUMBER_DIGITS:
-        return str(a.value)  # "1E+999999999" would be written out digit by digit
-    text = str(format_decimal(amount, format=pattern, locale=a.lang, numbering_system="latn"))
-    return f"{text}{unit}"
+        return None  # "1E+999999999" would be written out digit by digit
+    return amount
 
 
 def _decimal(a: _Answer) -> str:
-    return _number(a, "#,##0.###")
+    amount = _amount(a)
+    if amount is None:
+        return str(a.value)
+    return str(format_decimal(amount, format="#,##0.###", locale=a.lang, numbering_system=DIGITS))
 
 
 def _money(a: _Answer) -> str:
-    return _number(a, "#,##0.00", " €")
+    """As catalog texts show amounts (:func:`kiosk.localized.money`): ``€1,234.50``."""
+    amount = _amount(a)
+    return str(a.value) if amount is None else money(amount, a.lang)
 
 
 #: Declared field type -> how its answer is worded; the tests hold it to the declared types.

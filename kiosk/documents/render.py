@@ -198,6 +198,11 @@ def visitor_copy(record: ApplicationRecord) -> bytes:
     w.text(t(lang, form_ctx(form.id, "title"), form.title), size=15, bold=True, rtl=rtl)
     if lang != "de":
         w.text(form.title, size=9, color=MUTED, right=rtl)
+        w.space(2)  # the office decides on the German text; the translation helps
+        binding = tr(texts.GERMAN_IS_BINDING)
+        w.text(binding, size=9, bold=True, rtl=rtl and is_rtl_text(binding), right=rtl)
+        if binding != texts.GERMAN_IS_BINDING:
+            w.text(texts.GERMAN_IS_BINDING, size=8, color=MUTED, right=rtl)
     w.space(4)
     w.text(f"{tr(texts.REFERENCE)}: {record.reference}", size=12, bold=True, rtl=rtl)
     w.text(
@@ -227,6 +232,11 @@ def visitor_copy(record: ApplicationRecord) -> bytes:
     ]:
         if line:
             w.text(line, size=10, rtl=rtl and is_rtl_text(line), right=rtl)
+    if contact.demo:  # a made-up number on paper gets called: say it is not real
+        mark = tr(texts.DEMO_CONTACT)
+        w.text(mark, size=10, bold=True, rtl=rtl)
+        if mark != texts.DEMO_CONTACT:
+            w.text(texts.DEMO_CONTACT, size=8, color=MUTED, right=rtl)
     return w.finish()
 
 

@@ -13,6 +13,12 @@ LANGUAGE_OF_VISITOR = N_("Sprache der antragstellenden Person")
 CONSENT_VERSION = N_("Zugestimmt in der Fassung {version}:")
 NEXT_STEPS = N_("Wie geht es weiter?")
 CONTACT = N_("Kontakt")
+#: beside contact data that is only a placeholder (a demo catalog): nobody should call it
+DEMO_CONTACT = N_("Beispieldaten – nicht echt")
+#: on the visitor copy in every language but German (the same words as on the screen)
+GERMAN_IS_BINDING = N_(
+    "Verbindlich ist der deutsche Text. Die Übersetzung hilft Ihnen, ihn zu verstehen."
+)
 RECEIPT = N_("Beleg")
 STATUS_CODE = N_("Status-Code")
 STATUS_HINT = N_(

@@ -11,6 +11,7 @@ needs no lookups.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Any
 
 from kiosk.definition.codelists import country_codes
 from kiosk.definition.model import CodeList, Form, FormField, Page
@@ -51,12 +52,20 @@ def field_options(f: FormField, codelists: Mapping[str, CodeList]) -> frozenset[
 
 
 def compile_form(
-    form: Form, codelists: Mapping[str, CodeList], *, collect: list[tuple[Loc, str]] | None = None
+    form: Form,
+    codelists: Mapping[str, CodeList],
+    *,
+    laws: Mapping[str, Any] | None = None,
+    collect: list[tuple[Loc, str]] | None = None,
 ) -> CompiledForm:
-    """Compile *form*; problems go to *collect* if given, else raise :class:`FormBuildError`."""
+    """Compile *form*; problems go to *collect* if given, else raise :class:`FormBuildError`.
+
+    *laws* are the catalog's named law values (id -> value, see
+    :func:`kiosk.definition.law.law_constants`) that ``law('id')`` reads.
+    """
     issues: list[tuple[Loc, str]] = [] if collect is None else collect
     start = len(issues)
-    compiled = _Compiler(form, codelists, issues).run()
+    compiled = _Compiler(form, codelists, issues, laws or {}).run()
     if collect is None and len(issues) > start:
         raise FormBuildError(form.id, issues)
     return compiled
@@ -64,11 +73,16 @@ def compile_form(
 
 class _Compiler:
     def __init__(
-        self, form: Form, codelists: Mapping[str, CodeList], issues: list[tuple[Loc, str]]
+        self,
+        form: Form,
+        codelists: Mapping[str, CodeList],
+        issues: list[tuple[Loc, str]],
+        laws: Mapping[str, Any],
     ) -> None:
         self.form = form
         self.codelists = codelists
         self.issues = issues
+        self.laws = laws
         self.out = CompiledForm(form)
 
     def run(self) -> CompiledForm:
@@ -138,7 +152,7 @@ class _Compiler:
 
     # specs -------------------------------------------------------------
     def _build_specs(self, top: dict[str, RefInfo], groups: dict[str, dict[str, RefInfo]]) -> None:
-        top_scope = Scope(top, groups)
+        top_scope = Scope(top, groups, laws=self.laws)
         for pi, page in enumerate(self.form.pages):
             page_expr = self._expr(page.visible_if, top_scope, ("pages", pi, "visible_if"), VT.BOOL)
             self.out.page_visible[page.id] = page_expr.fn if page_expr else None
@@ -150,7 +164,7 @@ class _Compiler:
                 spec = self._spec(f, f.id, None, page, loc, top_scope)
                 spec.deps = spec.deps | page_deps
                 if f.is_group and f.id in groups:
-                    scope = Scope(top, groups, item_group=f.id)
+                    scope = Scope(top, groups, item_group=f.id, laws=self.laws)
                     for ci, c in enumerate(f.fields or []):
                         if c.is_group or any(s.id == c.id for s in spec.children):
                             continue
@@ -254,7 +268,7 @@ class _Compiler:
 
     # rules -------------------------------------------------------------
     def _rules(self, top: dict[str, RefInfo], groups: dict[str, dict[str, RefInfo]]) -> None:
-        scope = Scope(top, groups)
+        scope = Scope(top, groups, laws=self.laws)
         for ri, rule in enumerate(self.form.rules):
             loc: Loc = ("rules", ri)
             c = self._expr(rule.check, scope, loc + ("check",), VT.BOOL)

@@ -29,6 +29,8 @@ class Compiler(Protocol):
 
     def check_option(self, c: Checked, other: Expr) -> None: ...
 
+    def law_value(self, law_id: str) -> Any: ...
+
 
 Args = Sequence[Expr]
 
@@ -183,6 +185,28 @@ def _date(c: Compiler, args: Args) -> Checked:
     return Checked(VT.DATE, frozenset(), lambda env: value)
 
 
+def _law_type(value: Any) -> VT:
+    """The language's type of a named law value (bool before number: True is an int)."""
+    if isinstance(value, bool):
+        return VT.BOOL
+    if isinstance(value, Decimal):
+        return VT.NUMBER
+    if isinstance(value, dt.date):
+        return VT.DATE
+    return VT.TEXT
+
+
+def _law(c: Compiler, args: Args) -> Checked:
+    """A value of ``law.yaml``; fixed when the catalog is built, so it depends on nothing."""
+    (arg,) = args
+    if not (isinstance(arg, Lit) and arg.vt == VT.TEXT):
+        raise ExprError(
+            "law() takes the id of a value in law.yaml in quotes, e.g. law('asset_limit')"
+        )
+    value = c.law_value(arg.value)
+    return Checked(_law_type(value), frozenset(), lambda env: value)
+
+
 BUILTINS: dict[str, Builtin] = {
     "answered": Builtin("answered(field)", _answered),
     "today": Builtin("today()", _today),
@@ -196,4 +220,5 @@ BUILTINS: dict[str, Builtin] = {
     "max": Builtin("max(a, b)", _max),
     "if": Builtin("if(condition, a, b)", _if),
     "date": Builtin("date('YYYY-MM-DD')", _date),
+    "law": Builtin("law('id')", _law),
 }

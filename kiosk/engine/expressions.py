@@ -80,17 +80,31 @@ class RefInfo:
 
 
 class Scope:
-    """Resolves names for one expression site; built by the form compiler."""
+    """Resolves names for one expression site; built by the form compiler.
+
+    *laws* are the catalog's named law values (``law.yaml``), id -> value as the
+    language holds it (Decimal, date, text or bool); ``law('id')`` reads them.
+    """
 
     def __init__(
         self,
         top: Mapping[str, RefInfo],
         groups: Mapping[str, Mapping[str, RefInfo]],
         item_group: str | None = None,
+        laws: Mapping[str, Any] | None = None,
     ) -> None:
         self.top = top
         self.groups = groups
         self.item_group = item_group
+        self.laws: Mapping[str, Any] = laws or {}
+
+    def law(self, law_id: str) -> Any:
+        """The value of the named law value *law_id*, or :class:`ExprError`."""
+        if law_id not in self.laws:
+            known = ", ".join(sorted(self.laws)[:12]) or "none"
+            more = ", ..." if len(self.laws) > 12 else ""
+            raise ExprError(f"unknown law value '{law_id}' (law.yaml holds: {known}{more})")
+        return self.laws[law_id]
 
     def resolve(self, ref: Ref) -> RefInfo:
         if len(ref.parts) == 1:
@@ -299,6 +313,9 @@ class _Checker:
         if c.vt != vt:
             raise ExprError(f"{where} needs a {vt.value}, not a {c.vt.value}")
         return c
+
+    def law_value(self, law_id: str) -> Any:
+        return self.scope.law(law_id)
 
     def check_option(self, c: Checked, other: Expr) -> None:
         if c.options is None or not isinstance(other, Lit) or other.vt != VT.TEXT:

@@ -9,9 +9,11 @@ plural pair, worded by the number it counts: "mindestens 1 Eintrag", "2 Einträg
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from kiosk.i18n import N_, NP_, Plural, gettext_for, ngettext_for
+from kiosk.localized import plain_number
 
 #: Problem code -> German source text (the msgid). Placeholders are named.
 #: Counted texts are in COUNTED_TEXTS below.
@@ -33,6 +35,11 @@ TEXTS: dict[str, str] = {
     "pattern": N_("Diese Angabe hat nicht die erwartete Form."),
     "not_integer": N_("Bitte geben Sie eine ganze Zahl ein."),
     "not_number": N_("Bitte geben Sie eine Zahl ein."),
+    #: "40.000" typed where no separator is known to mean thousands: {whole} is 40000, {part} 40
+    "ambiguous_number": N_(
+        "Meinen Sie {whole} oder {part}? Bitte schreiben Sie die Zahl ohne Punkt oder Komma "
+        "zwischen den Tausendern, zum Beispiel {whole}."
+    ),
     "money_cents": N_(
         "Bitte geben Sie den Betrag in Euro mit höchstens zwei Nachkommastellen ein."
     ),
@@ -134,9 +141,16 @@ def render(path: str, problem: Problem, lang: str) -> Message:
     else:
         german = TEXTS[problem.code]
         translated = gettext_for(lang).gettext(german)
-    params = {k: str(v) for k, v in problem.params.items()}
+    params, params_de = _worded(problem.params, lang), _worded(problem.params, "de")
     try:
         text = translated.format(**params)
     except (KeyError, IndexError, ValueError):
         text = german.format(**params)  # a broken translation must not hide the message
-    return Message(path, problem.code, text, german.format(**params))
+    return Message(path, problem.code, text, german.format(**params_de))
+
+
+def _worded(params: dict[str, Any], lang: str) -> dict[str, str]:
+    """Parameters as text; a number as a visitor of *lang* types it (``1,5`` in German)."""
+    return {
+        k: plain_number(v, lang) if isinstance(v, Decimal) else str(v) for k, v in params.items()
+    }

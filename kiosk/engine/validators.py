@@ -23,7 +23,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import phonenumbers
@@ -35,6 +35,7 @@ from kiosk.definition.bounds import NUMBER_LIMIT
 from kiosk.definition.model import FormField
 from kiosk.definition.patterns import compile_pattern
 from kiosk.engine.messages import Problem
+from kiosk.engine.number_reading import NumberReading, read_number
 from kiosk.engine.textchars import NFC_SHRINK, SPACE, first_bad_char, fold_spaces, refusal
 from kiosk.names import check_type_a, check_type_b
 
@@ -89,11 +90,15 @@ def ascii_digits(text: str) -> str:
     return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
 
 
-def _decimal(raw: Any) -> Decimal | None:
-    """*raw* as a finite number within :data:`NUMBER_LIMIT`, or None.
+def _decimal(raw: Any) -> Decimal | NumberReading | None:
+    """*raw* as a finite number within :data:`NUMBER_LIMIT`, or None; text that could be
+    two numbers (``40.000``) as its :class:`NumberReading`, to be refused naming both.
 
     NaN and infinity would make every comparison with a bound raise; a number
-    beyond the limit is not an amount, count or age anyone has.
+    beyond the limit is not an amount, count or age anyone has. Text is read as the
+    terminal stores it (:func:`~kiosk.engine.number_reading.canonical`), or as a
+    visitor typed it before the terminal stored that: then no separator is known
+    to separate thousands.
     """
     if isinstance(raw, bool):
         return None
@@ -104,16 +109,11 @@ def _decimal(raw: Any) -> Decimal | None:
         if not value.is_finite() or abs(value) > NUMBER_LIMIT:
             return None
         return value
-    if isinstance(raw, str) and len(raw) <= 64:  # 15 digits with separators fit easily
-        s = ascii_digits(raw.strip()).replace(" ", "").replace("\u00a0", "")
-        # "1.234,56" is German for 1234.56; a lone comma is a decimal comma
-        s = s.replace(".", "").replace(",", ".") if "," in s and "." in s else s.replace(",", ".")
-        if not re.fullmatch(r"[+-]?[0-9]{1,15}(\.[0-9]{1,10})?", s):
-            return None
-        try:
-            return Decimal(s)
-        except InvalidOperation:  # pragma: no cover - regex guards
-            return None
+    if isinstance(raw, str):
+        reading = read_number(raw, None)
+        if reading.value is None:
+            return reading if reading.ambiguous is not None else None
+        return reading.value if abs(reading.value) <= NUMBER_LIMIT else None
     return None
 
 
@@ -221,7 +221,10 @@ def number_checker(
 
         def check(raw: Any, today: dt.date) -> Checked:
             value = _decimal(raw)
-            if value is None:
+            if isinstance(value, NumberReading) and value.ambiguous is not None:
+                grouped, fractional = value.ambiguous
+                return None, Problem("ambiguous_number", {"whole": grouped, "part": fractional})
+            if not isinstance(value, Decimal):
                 return None, Problem(not_a_number)
             if whole and value != value.to_integral_value():
                 return None, Problem("not_integer")

@@ -434,6 +434,8 @@ def ensure_demo_office_keys(home: Path, catalog: CompiledCatalog) -> list[str]:
     made = []
     folder = home / "office_keys"
     for office in catalog.catalog.offices:
+        if not office.receives_applications:
+            continue  # nothing is ever sealed to it
         if not office.public_key and not (folder / f"{office.id}.pub.pem").exists():
             write_key_pair(folder, office.id)
             made.append(office.id)

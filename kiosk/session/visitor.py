@@ -190,8 +190,11 @@ class VisitorSession:
         return self.current
 
     # ------------------------------------------------------------ forms
-    def open_form(self, form_id: str) -> FormDraft:
-        """Start (or return to) a form; empty person fields are prefilled from the profile."""
+    def open_form(self, form_id: str, prefill: Mapping[str, Any] | None = None) -> FormDraft:
+        """Start (or return to) a form; empty person fields are prefilled from the profile.
+
+        *prefill*: answers the finder gathered in this visit (field id -> value), written
+        into a new draft before the profile's; a draft already begun keeps its answers."""
         self._live_key()
         self.idle.touch()
         if form_id in self.drafts:
@@ -202,6 +205,9 @@ class VisitorSession:
         draft = FormDraft(
             uuid.uuid4().hex, catalog, form, catalog.compiled_form(form_id), page=form.pages[0].id
         )
+        for key, value in (prefill or {}).items():
+            draft.answers[key] = plain_value(value)
+            draft.dirty = True
         if self.profile.prefill(form, draft.answers):
             draft.dirty = True
         self.drafts[form_id] = draft

@@ -206,7 +206,14 @@ def open_engine(url: str, *, upgrade: bool = True) -> Engine:
         kwargs["connect_args"] = {"timeout": 30, "check_same_thread": False}
     else:
         kwargs["pool_pre_ping"] = True
-    engine = sa.create_engine(url, **kwargs)
+    try:
+        engine = sa.create_engine(url, **kwargs)
+    except ModuleNotFoundError as exc:  # the terminal bundle carries no PostgreSQL driver
+        raise ValueError(
+            f"this installation has no driver for {make_url(url).get_backend_name()} "
+            f"(missing: {exc.name}); run the central server from the Python package, "
+            "which installs psycopg"
+        ) from None
     if url.startswith("sqlite"):
         sa.event.listen(engine, "connect", _sqlite_pragmas)
     if upgrade:

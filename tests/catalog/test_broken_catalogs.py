@@ -265,6 +265,14 @@ CASES = [
         "'xx' is not a language code CLDR knows",
     ),
     Case(
+        "a language terminals have no locale data for",
+        {"catalog.yaml": "id: test_catalog\ntitle: Test\nversion: 1\nlanguages: [de, en_GB]\n"},
+        "forms_catalog/catalog.yaml",
+        4,
+        "languages[1]",
+        "terminals carry no locale data for 'en_GB'",
+    ),
+    Case(
         "file in an unexpected place",
         {"amt/deep/form.yaml": FORM_YAML},
         "forms_catalog/amt/deep/form.yaml",

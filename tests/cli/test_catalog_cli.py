@@ -26,7 +26,7 @@ def test_validate_demo_catalog_exits_0() -> None:
         cwd=Path(__file__).parents[2],
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "ok: 6 offices" in done.stderr
+    assert "ok: 11 offices" in done.stderr
 
 
 def test_validate_prints_every_problem_and_exits_1(
@@ -77,8 +77,9 @@ def test_stats_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
 def test_demo_stats_promise(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["catalog", "stats", "--json"]) == 0
     stats = json.loads(capsys.readouterr().out)
-    assert len(stats["offices"]) == 6
-    assert all(o["forms"] >= 2 for o in stats["offices"])
+    assert len(stats["offices"]) == 11
+    receiving = [o for o in stats["offices"] if o["forms"]]  # the others: info sheets only
+    assert len(receiving) == 6 and all(o["forms"] >= 2 for o in receiving)
     assert len(stats["forms"]) >= 12
     assert set(stats["languages"]) >= {"de", "en", "uk", "ru", "ar", "fa", "tr", "ro"}
     assert {lang: v["percent"] for lang, v in stats["languages"].items()} == {

@@ -23,8 +23,13 @@ WORDINGS = [
     ("consent", True, "de", "Ich stimme zu"),
     ("integer", "1234", "de", "1234"),
     ("decimal", "1234.5", "de", "1.234,5"),
-    ("money", "1234.5", "de", "1.234,50 €"),
-    ("money", "1234.5", "ar", "1,234.50 €"),  # Western digits, as the office reads them
+    # amounts as catalog texts show them (kiosk.localized.money): Western digits in every
+    # language, as the office and the visitor's papers write them, and always the cents
+    ("money", "1234.5", "de", "1.234,50\u00a0€"),
+    ("money", "40000", "en", "€40,000.00"),
+    ("money", "1234.5", "ar", "\u200f1,234.50\u00a0€"),
+    ("money", "40000", "fa", "\u200e€\u00a040,000.00"),
+    ("money", "40000", "ru", "40\u00a0000,00\u00a0€"),
     ("date", "2026-11-21", "de", "21. November 2026"),
     ("nationality", "UA", "de", "Ukraine"),
     ("iban", "DE89370400440532013000", "de", "DE89370400440532013000"),

@@ -276,7 +276,14 @@ def test_messages_in_visitor_language_with_german_beside(demo: CompiledCatalog) 
 def test_every_engine_message_is_translated_in_every_language(demo: CompiledCatalog) -> None:
     from kiosk.engine.messages import TEXTS, Problem, render
 
-    params = {"min": 2, "max": 5, "char": "Ш", "date": "2026-11-21"}
+    params = {
+        "min": 2,
+        "max": 5,
+        "char": "Ш",
+        "date": "2026-11-21",
+        "whole": Decimal(40000),
+        "part": Decimal(40),
+    }
     for lang in demo.languages:
         if lang == "de":
             continue

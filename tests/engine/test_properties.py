@@ -60,6 +60,7 @@ FORM_IDS = [
     "school_registration",
     "change_report",
     "social_assistance",
+    "asylblg",
 ]
 
 

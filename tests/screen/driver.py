@@ -68,7 +68,7 @@ class RealScreen:
         from kiosk.store import Store
         from ui.app import kiosk_window, show_kiosk
         from ui.core import CoreRunner
-        from ui.keyboard import prepare_environment
+        from ui.input_method import prepare_environment
 
         self.out = out
         self.out.mkdir(parents=True, exist_ok=True)

@@ -213,9 +213,9 @@ class TestSubmit:
         assert payload["form"] == {
             "id": "sozialticket",
             "version": 1,
-            "title": "Berechtigungsausweis für das SozialTicket",
+            "title": "Nachweis für das Deutschlandticket Sozial (SozialTicket)",
         }
-        assert payload["consents"] == {"consent_data": "2026-01", "truthful": "2026-01"}
+        assert payload["consents"] == {"consent_data": "2026-12", "truthful": "2026-01"}
         assert payload["language"] == "uk" and payload["reference"] == receipt.reference
         # the office copy is sealed with the data, FIT-Connect style, and both hashes check
         documents = verify(read_sealed_application(payload))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import io
 import logging
+import logging.handlers
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from pydantic import BaseModel
 
 from kiosk.logsetup import (
+    DEFAULT_LOG_LIMITS,
     LOG_FILE,
     LOG_FOLDER,
     OPEN_CHANNELS,
@@ -99,6 +101,34 @@ def test_warnings_reach_stderr_and_the_level_holds_for_the_file(tmp_path: Path) 
         setup.close()
     assert "loud" in text and "quiet" not in text
     assert "WARNING kiosk.sync: loud" in err.getvalue() and "quiet" not in err.getvalue()
+
+
+def test_the_checked_settings_take_over_from_the_defaults(tmp_path: Path) -> None:
+    """`kiosk run` logs with the defaults until kiosk.toml is checked after the first
+    paint; from then on the file's level and rotation hold."""
+    setup = configure_logging(tmp_path)
+    try:
+        logging.getLogger("kiosk.sync").debug("before the check")
+        setup.adopt(LoggingSettings(level="DEBUG", max_file_kib=64, files_kept=2))
+        logging.getLogger("kiosk.sync").debug("after the check")
+        text = written(setup)
+        rotating = [
+            h for h in setup.handlers if isinstance(h, logging.handlers.RotatingFileHandler)
+        ]
+    finally:
+        setup.close()
+    assert "after the check" in text and "before the check" not in text
+    assert [(h.maxBytes, h.backupCount) for h in rotating] == [(64 * 1024, 2)]
+
+
+def test_the_default_limits_are_the_settings_defaults() -> None:
+    """The limits `kiosk run` logs with before the check are what a missing file means."""
+    defaults = LoggingSettings()
+    assert (DEFAULT_LOG_LIMITS.level, DEFAULT_LOG_LIMITS.max_file_kib) == (
+        defaults.level,
+        defaults.max_file_kib,
+    )
+    assert DEFAULT_LOG_LIMITS.files_kept == defaults.files_kept
 
 
 def test_close_takes_the_handlers_away(tmp_path: Path) -> None:

@@ -15,8 +15,14 @@ import pytest
 from cli.main import main
 from cli.settings_cmd import session_config, sync_settings
 from kiosk.session.config import SessionConfig
-from kiosk.settings import MAX_FILE_BYTES, KioskSettings, SettingsError, load_settings
+from kiosk.settings import KioskSettings, load_settings
 from kiosk.settings_doc import markdown_table, setting_specs
+from kiosk.settings_file import (
+    MAX_FILE_BYTES,
+    SettingsError,
+    keyboard_before_check,
+    read_table,
+)
 from sync.client.worker import SyncSettings
 
 KIOSK = str(Path(sys.executable).with_name("kiosk"))
@@ -297,8 +303,19 @@ def test_settings_check_prints_the_values_in_effect(
     assert f"{tmp_path / 'kiosk.toml'}: session.idle_seconds:" in err
 
 
-def test_kiosk_run_refuses_a_bad_file_with_its_message_not_a_traceback(tmp_path: Path) -> None:
-    write(tmp_path, "[session]\nidle_seconds = 10\n")
+# (the file, what the refusal names): not TOML at all is refused before anything is
+# shown; a value out of bounds right after the first paint, before anyone is served
+RUN_REFUSES = [
+    ("[session]\nidle_seconds = 10\n", "kiosk.toml: session.idle_seconds: "),
+    ("[session\nidle_seconds = 90\n", "kiosk.toml: line 1, column "),
+]
+
+
+@pytest.mark.parametrize(("text", "named"), RUN_REFUSES)
+def test_kiosk_run_refuses_a_bad_file_with_its_message_not_a_traceback(
+    tmp_path: Path, text: str, named: str
+) -> None:
+    write(tmp_path, text)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(
         [KIOSK, "run", "--smoke", "--home", str(tmp_path)],
@@ -308,9 +325,30 @@ def test_kiosk_run_refuses_a_bad_file_with_its_message_not_a_traceback(tmp_path:
         timeout=120,
     )
     assert done.returncode == 2, done.stderr
-    assert f"{tmp_path / 'kiosk.toml'}: session.idle_seconds: " in done.stderr
+    assert f"{tmp_path}/{named}" in done.stderr
     assert "Traceback" not in done.stderr
     assert "welcome screen shown" not in done.stdout
+
+
+# (KIOSK_KEYBOARD, what the file says, the switch the first screen gets)
+FIRST_PAINT_KEYBOARD = [
+    (None, "", None),
+    (None, "[keyboard]\nenabled = false\n", False),
+    (None, "[keyboard]\nenabled = true\n", True),
+    ("0", "[keyboard]\nenabled = true\n", False),
+    ("1", "[keyboard]\nenabled = false\n", True),
+    (None, '[keyboard]\nenabled = "no"\n', None),  # refused by the check after the paint
+    (None, "keyboard = 3\n", None),
+]
+
+
+@pytest.mark.parametrize(("variable", "text", "expected"), FIRST_PAINT_KEYBOARD)
+def test_the_first_screen_reads_the_keyboard_switch_without_the_check(
+    tmp_path: Path, variable: str | None, text: str, expected: bool | None
+) -> None:
+    environ = {} if variable is None else {"KIOSK_KEYBOARD": variable}
+    table = read_table(write(tmp_path, text))
+    assert keyboard_before_check(table, environ) is expected
 
 
 def test_the_readme_lists_every_setting_as_the_model_has_it() -> None:

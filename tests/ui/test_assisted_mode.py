@@ -326,10 +326,15 @@ def test_reprint_of_the_current_visitors_receipt(staffed: Kiosk, qtbot: QtBot) -
     )
 
 
+def first_name_field(form: FormScreen) -> str:
+    """The first question that takes a typed name (the form opens with a yes/no)."""
+    return next(key for key, frame in form.frames.items() if frame.field.type == "person_name")
+
+
 def test_crash_recovery_through_the_staff_menu(staffed: Kiosk, qtbot: QtBot) -> None:
     staffed.start("tr")
     form = staffed.open_form("kita_place")
-    first = next(iter(form.frames))
+    first = first_name_field(form)
     staffed.set_answer(form, first, "Test")
     staffed.clock.advance(1)
     staffed.settle()
@@ -403,7 +408,7 @@ def test_help_given_before_continue_later_stays_on_record(
     staffed.start("uk")
     unlock(staffed, qtbot)
     form = staffed.open_form("kita_place")
-    first = next(iter(form.frames))
+    first = first_name_field(form)
     staffed.set_answer(form, first, "Test")
     staffed.settle()
     staffed.click("continue_later")
@@ -436,7 +441,7 @@ def test_a_staged_catalog_is_installed_on_the_welcome_screen_only(
 
     staffed.start("ru")
     form = staffed.open_form("kita_place")
-    staffed.set_answer(form, next(iter(form.frames)), "Test")
+    staffed.set_answer(form, first_name_field(form), "Test")
     staffed.click("continue_later")
     staffed.choose_pin("2468")
     installer.stage(sign_bundle(build_bundle(new), key))

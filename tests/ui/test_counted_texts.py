@@ -14,11 +14,14 @@ import pytest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.session.resume_gate import ResumeError, ResumeProblem
 from tests.engine.plurals import COUNTS, LANGUAGES, expected
 from tests.ui.conftest import Kiosk
 from ui.idle import IdleOverlay
+from ui.printing import PrinterState, PrinterStatus
 from ui.screens.codes import ResumeScreen
+from ui.staff_status import status_lines
 from ui.tr import Tr
 
 IDLE = (
@@ -139,3 +142,45 @@ def test_the_resume_wait_takes_the_plural_form_of_the_seconds(kiosk: Kiosk) -> N
         window.visit.lang = lang
         window.visit._resume_failed(ResumeError(ResumeProblem.WAIT, seconds=n))
         assert screen.error.text() == text
+
+
+NO_MATCH = (
+    "Code und Geheimzahl passen zu keinem gespeicherten Antrag. Bitte prüfen Sie beides. "
+    "Sie haben noch {attempts} Versuch.",
+    "Code und Geheimzahl passen zu keinem gespeicherten Antrag. Bitte prüfen Sie beides. "
+    "Sie haben noch {attempts} Versuche.",
+)
+
+
+def test_the_attempts_left_take_the_plural_form_of_their_number(kiosk: Kiosk) -> None:
+    """Not "Verbleibende Versuche: 1": the sentence is worded by the number it counts."""
+    kiosk.start("de")
+    kiosk.click("have_code")
+    screen = kiosk.screen
+    assert isinstance(screen, ResumeScreen)
+    window = kiosk.window
+    for lang in LANGUAGES:
+        window.visit.lang = lang
+        for n in COUNTS:
+            window.visit._resume_failed(ResumeError(ResumeProblem.NO_MATCH, attempts_left=n))
+            assert screen.error.text() == expected(lang, *NO_MATCH, n, attempts=n), (lang, n)
+    window.visit.lang = "de"
+    window.visit._resume_failed(ResumeError(ResumeProblem.NO_MATCH, attempts_left=1))
+    assert screen.error.text().endswith("Sie haben noch 1 Versuch.")
+    window.visit._resume_failed(ResumeError(ResumeProblem.NO_MATCH, attempts_left=4))
+    assert screen.error.text().endswith("Sie haben noch 4 Versuche.")
+
+
+@pytest.mark.parametrize(
+    ("missing", "line"),
+    [
+        (1, "1 bestätigter Antrag fehlte auf dem Server (-) und wurde erneut gesendet."),
+        (3, "3 bestätigte Anträge fehlten auf dem Server (-) und wurden erneut gesendet."),
+    ],
+)
+def test_the_staff_status_counts_resent_applications_in_words(
+    demo: CompiledCatalog, missing: int, line: str
+) -> None:
+    status = {"delivery_gap": {"at": None, "missing": missing}}
+    printer = PrinterStatus(PrinterState.READY, "receipts")
+    assert dict(status_lines(Tr("de", demo), status, printer))["delivery_gap"] == line

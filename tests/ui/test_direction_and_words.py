@@ -4,6 +4,7 @@ language with the German term beside it where the visitor must match it to a pap
 from __future__ import annotations
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
 from kiosk.catalog.compiled import CompiledCatalog
@@ -82,11 +83,19 @@ def test_answer_options_show_the_german_term_beside(kiosk: Kiosk) -> None:
     tiles = [
         b
         for b in form.findChildren(TileButton)
-        if str(b.property("kiosk_id")).startswith("current_document.")
+        if str(b.property("kiosk_id")).startswith("concern.")
     ]
     assert tiles and all(t.german is not None for t in tiles)
-    toleration = next(t for t in tiles if t.property("option") == "toleration")
-    assert toleration.german is not None and toleration.german.text() == "Duldung"
+    lost = next(t for t in tiles if t.property("option") == "lost_document")
+    assert lost.german is not None and lost.german.text() == "Dokument verloren oder gestohlen"
+    # the papers for a stay are too many for tiles: a list to search, German in every row
+    papers = form.frames["current_document"].input
+    assert isinstance(papers, ListChoiceInput)
+    paper_rows = {
+        papers.list.item(i).data(Qt.ItemDataRole.UserRole): papers.list.item(i).text()
+        for i in range(papers.list.count())
+    }
+    assert paper_rows["toleration"].endswith(f"{LRI}Duldung{PDI}")
     nationality = form.frames["nationality"].input
     assert isinstance(nationality, ListChoiceInput)
     rows = [nationality.list.item(i).text() for i in range(nationality.list.count())]

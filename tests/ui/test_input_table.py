@@ -19,6 +19,7 @@ from ui.fields.base import Input
 from ui.fields.by_type import INPUT_FOR_TYPE, FieldContext, Typed, make_input
 from ui.fields.choice import ChoiceInput, ListChoiceInput, YesNoInput
 from ui.fields.inputs import AddressInput, AttachmentInput, ConsentInput, DateInput, SignatureInput
+from ui.fields.number import NumberInput
 from ui.fields.text import TextInput
 from ui.tr import Tr
 
@@ -52,7 +53,9 @@ MANY = [Option(value=f"o{n}", label=f"Antwort {n}") for n in range(12)]
 INPUTS: list[tuple[FormField, type[Input] | None]] = [
     (_field("text"), TextInput),
     (_field("long_text"), TextInput),
-    (_field("money"), TextInput),
+    (_field("money"), NumberInput),  # read in the visitor's language, echoed back
+    (_field("integer"), NumberInput),
+    (_field("decimal"), NumberInput),
     (_field("iban"), TextInput),
     (_field("person_name"), TextInput),
     (_field("yes_no"), YesNoInput),

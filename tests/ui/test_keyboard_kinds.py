@@ -26,7 +26,9 @@ KEYBOARD_FOR_FIELD = [
     ("iban", None, "code"),
     ("email", None, "email"),
     ("postcode", None, "digits"),
-    ("money", None, "digits"),
+    ("money", None, "number"),  # with a decimal separator for the cents
+    ("decimal", None, "number"),
+    ("integer", None, "digits"),
     ("phone", None, "phone"),
     ("text", None, "native"),
     ("long_text", None, "native"),

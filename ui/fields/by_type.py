@@ -27,6 +27,7 @@ from ui.fields.base import Input
 from ui.fields.choice import ChoiceInput, ListChoiceInput, Option, YesNoInput, country_options
 from ui.fields.date_picker import DateRange
 from ui.fields.inputs import AddressInput, AttachmentInput, ConsentInput, DateInput, SignatureInput
+from ui.fields.number import NumberInput
 from ui.fields.text import TextInput
 from ui.keyboard import KeyboardKind
 from ui.tr import Tr
@@ -95,6 +96,15 @@ class Typed:
         return TextInput(f.type, key, ctx.text(key, "label", f.label), keyboard=keyboard)
 
 
+@dataclass(frozen=True)
+class TypedNumber(Typed):
+    """A number or an amount: read as the visitor's language writes it, echoed back."""
+
+    def __call__(self, f: FormField, key: str, ctx: FieldContext) -> Input:
+        words = ctx.text(key, "label", f.label)
+        return NumberInput(f.type, key, words, ctx.tr, keyboard=self.keyboard)
+
+
 def _pattern_keyboard(kind: KeyboardKind, pattern: str | None) -> KeyboardKind:
     if kind == "native" and pattern and pattern.isascii() and _LATIN_RANGE.search(pattern):
         return "latin"  # a file number like "^[A-Za-z0-9/ .-]*$": no Arabic letters fit
@@ -159,9 +169,9 @@ INPUT_FOR_TYPE: Mapping[FieldType, InputFactory] = MappingProxyType(
     {
         "text": Typed("native"),
         "long_text": Typed("native"),
-        "integer": Typed("digits"),
-        "decimal": Typed("digits"),
-        "money": Typed("digits"),
+        "integer": TypedNumber("digits"),
+        "decimal": TypedNumber("number"),
+        "money": TypedNumber("number"),
         "date": _date,
         "yes_no": _yes_no,
         "choice": _choice,

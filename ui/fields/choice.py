@@ -11,6 +11,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QButtonGroup,
     QGridLayout,
     QListWidget,
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
 from kiosk.definition.codelists import country_names
 from ui import texts
 from ui.fields.base import Input, KioskLineEdit
+from ui.glossary import add_term_buttons, term_strip
 from ui.keyboard import mark_keyboard
 from ui.tr import Tr
 from ui.widgets import TileButton
@@ -56,6 +58,9 @@ class ChoiceInput(Input):
                 rtl=tr.rtl,
             )
             b.setProperty("option", value)
+            row = b.layout()
+            if isinstance(row, QBoxLayout):  # the German terms of the option, each tappable
+                add_term_buttons(row, tr, [(text, german)], f"{name}.{value}")
             self.group.addButton(b)
             self.buttons[value] = b
             grid.addWidget(b, index // columns, index % columns)
@@ -143,6 +148,9 @@ class ListChoiceInput(Input):
             self.search_text.append(f"{text} {german}".casefold())
         self.list.currentItemChanged.connect(self._picked)
         layout.addWidget(self.list)
+        terms = term_strip(tr, [(text, german) for _, text, german in options], name)
+        if terms is not None:  # a row of the list holds no button: the terms stand below it
+            layout.addWidget(terms)
 
     def _picked(self, *_: object) -> None:
         self.changed.emit()

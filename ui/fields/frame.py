@@ -11,10 +11,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.definition.model import FormField
+from kiosk.definition.strings import field_ctx
 from kiosk.engine.field_types import ALWAYS_LTR_TYPES
 from kiosk.engine.messages import Message
 from ui import texts
 from ui.fields.by_type import FieldContext, make_input
+from ui.glossary import term_label
 from ui.tr import ltr_isolate
 from ui.widgets import button, german_label, icon_button, label
 
@@ -53,7 +55,13 @@ class FieldFrame(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 8)
         self.title = ctx.text(key, "label", f.label)
-        self.label = label(self.title, "subtitle" if f.holds_answer else "")
+        self.label = term_label(
+            self.title,
+            tr,
+            "subtitle" if f.holds_answer else "",
+            german=f.label,
+            ctx=field_ctx(ctx.form.id, key, "label"),
+        )
         self.help_text = ctx.text(key, "help", f.help) if f.help else ""
         self.help_button: QPushButton | None = None
         if self.help_text:
@@ -64,7 +72,9 @@ class FieldFrame(QFrame):
         if not tr.shows_german:
             self.german = german_label(f.label, tr)
             layout.addWidget(self.german)
-        self.help = label(self.help_text, "muted")
+        self.help = term_label(
+            self.help_text, tr, "muted", german=f.help, ctx=field_ctx(ctx.form.id, key, "help")
+        )
         self.help.setVisible(False)
         layout.addWidget(self.help)
         if self.help_button is not None:
@@ -139,7 +149,15 @@ class GroupFrame(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 8)
         self.title = ctx.text(f.id, "label", f.label)
-        layout.addWidget(label(self.title, "subtitle"))
+        layout.addWidget(
+            term_label(
+                self.title,
+                tr,
+                "subtitle",
+                german=f.label,
+                ctx=field_ctx(ctx.form.id, f.id, "label"),
+            )
+        )
         if not tr.shows_german:
             layout.addWidget(german_label(f.label, tr))
         self.item_label = ctx.text(f.id, "item_label", f.item_label) if f.item_label else self.title

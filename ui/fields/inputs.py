@@ -17,6 +17,7 @@ from ui.fields.base import Input
 from ui.fields.choice import ListChoiceInput, country_options
 from ui.fields.date_picker import DatePicker, DateRange
 from ui.fields.text import TextInput
+from ui.glossary import term_label
 from ui.keyboard import KeyboardKind
 from ui.theme import current
 from ui.tr import Tr
@@ -138,7 +139,7 @@ class ConsentInput(Input):
         super().__init__()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.text = label(text, "consent")
+        self.text = term_label(text, tr, "consent")
         layout.addWidget(self.text)
         self.agree = TileButton(
             tr(texts.I_AGREE),

@@ -12,6 +12,7 @@ from kiosk.session.codes import RESUME_LENGTH, is_valid
 from ui import texts
 from ui.pads import CodePad, PinPad
 from ui.screens.base import Screen, ScreenEnv
+from ui.theme import show_icon
 from ui.widgets import CodeWithQr, PrintFeedback, button, label
 
 
@@ -138,7 +139,7 @@ class ResumeScreen(Screen):
         self.footer.addWidget(self.back)
         self.footer.addStretch(1)
         self.next = button(tr(texts.NEXT), "resume-next", primary=True, on_click=self._to_pin)
-        self.next.setProperty("kiosk_icon", "next")
+        show_icon(self.next, "next")
         self.next.setEnabled(False)
         self.footer.addWidget(self.next)
 

@@ -20,6 +20,7 @@ from kiosk.engine.form import CompiledForm
 from kiosk.session.receipt_status import qr_text
 from kiosk.session.visitor import Receipt
 from ui import texts
+from ui.glossary import binding_note, term_label
 from ui.screens.base import Screen, ScreenEnv
 from ui.tr import Tr, ltr_isolate
 from ui.widgets import PrintFeedback, button, german_label, label, qr_pixmap, scroll
@@ -57,6 +58,8 @@ class ReviewScreen(Screen):
         state = compiled.evaluate(answers, today)
         inner = QWidget()
         box = QVBoxLayout(inner)
+        if (note := binding_note(tr)) is not None:
+            box.addWidget(note)  # what the visitor signs off is the German text
         box.addWidget(label(tr.cat(form_ctx(form.id, "title"), form.title), "subtitle"))
         for page in form.pages:
             if page.id not in state.visible_pages:
@@ -134,7 +137,7 @@ class ReviewScreen(Screen):
         raw = value
         title = tr.cat(field_ctx(form.id, key, "label"), f.label)
         text = show_answer(tr, catalog, form, f, key, raw, german=False)
-        row = label(f"{title}: {text}")
+        row = term_label(f"{title}: {text}", tr)
         row.setProperty("answer_key", key)
         box.addWidget(row)
         if not tr.german:

@@ -29,6 +29,7 @@ from kiosk.engine.form import CompiledForm, FormState
 from kiosk.engine.messages import Message
 from ui import texts
 from ui.fields.frame import FieldContext, FieldFrame, GroupFrame
+from ui.glossary import binding_note, term_label
 from ui.screens.base import Screen, ScreenEnv
 from ui.widgets import button, label, scroll
 
@@ -147,11 +148,19 @@ class FormScreen(Screen):
         tr = self.t
         inner = QWidget()
         box = QVBoxLayout(inner)
+        if page_id == self.form.pages[0].id and (note := binding_note(tr)) is not None:
+            box.addWidget(note)  # once on every form, where it begins
+        title_ctx = page_ctx(self.form.id, page.id, "title")
         box.addWidget(
-            label(tr.cat(page_ctx(self.form.id, page.id, "title"), page.title), "subtitle")
+            term_label(
+                tr.cat(title_ctx, page.title), tr, "subtitle", german=page.title, ctx=title_ctx
+            )
         )
         if page.intro:
-            box.addWidget(label(tr.cat(page_ctx(self.form.id, page.id, "intro"), page.intro)))
+            intro_ctx = page_ctx(self.form.id, page.id, "intro")
+            box.addWidget(
+                term_label(tr.cat(intro_ctx, page.intro), tr, german=page.intro, ctx=intro_ctx)
+            )
         for f in page.fields:
             self.page_of[f.id] = page.id
             if f.type == "group":

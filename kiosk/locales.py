@@ -1,0 +1,63 @@
+"""The languages whose locale data (CLDR, through Babel) a terminal carries.
+
+Locale data for every language on earth is 35 MB; a terminal needs it only for the
+languages it can serve: country and language names, numbers, dates and plural rules
+in the visitor's language. The terminal bundle keeps the data of these languages
+(and of their scripts, e.g. ``sr_Latn``) and leaves out the rest, and ``kiosk
+catalog build`` refuses a catalog language outside this list, so no terminal ever
+gets a language it has no data for. Adding a language here is the first step of
+adding it to the kiosk.
+
+Chosen for Dortmund's newcomers and their neighbours: the languages of the large
+groups of refugees and labour migrants (Arabic, Persian and Dari, Pashto, Kurdish,
+Tigrinya, Somali, Amharic, Ukrainian, Russian, Turkish, the languages of the
+Balkans and of the EU) and the world's big lingua francas.
+"""
+
+from __future__ import annotations
+
+#: CLDR language codes; Dari is ``fa_AF`` (a variant of Persian's data).
+# fmt: off
+TERMINAL_LANGUAGES: frozenset[str] = frozenset({
+    "de", "en", "fr", "es", "it", "pt", "nl",                       # German and lingua francas
+    "ar", "fa", "ps", "ku", "ckb", "ur", "he",                      # Middle East, Afghanistan
+    "ti", "so", "am", "om", "ha", "ig", "yo", "sw", "ln", "ff", "wo",  # Africa
+    "uk", "ru", "be", "pl", "bg", "ro", "hu", "cs", "sk", "sl",     # Eastern and Central Europe
+    "lt", "lv", "et",
+    "tr", "sq", "sr", "hr", "bs", "mk", "el",                       # Turkey and the Balkans
+    "ka", "hy", "az", "tk", "uz", "tg", "ky", "kk", "mn",           # Caucasus, Central Asia
+    "vi", "zh", "hi", "bn", "ta", "pa", "ne", "si", "ms", "id", "th",  # South and East Asia
+})
+# fmt: on
+#: Territory variants a terminal serves besides the languages themselves.
+TERMINAL_VARIANTS: frozenset[str] = frozenset({"fa_AF"})
+
+
+def carried(code: str) -> bool:
+    """Whether a terminal has the locale data of *code* (``ar``, ``fa_AF``, ``sr_Latn``)."""
+    language = code.split("_", 1)[0]
+    return code in TERMINAL_VARIANTS or (
+        language in TERMINAL_LANGUAGES and (code == language or _is_script(code[len(language) :]))
+    )
+
+
+def _is_script(rest: str) -> bool:
+    """``_Latn``, ``_Cyrl``, ``_Arab``...: a script subtag (four letters, capitalised)."""
+    return len(rest) == 5 and rest[0] == "_" and rest[1].isupper() and rest[2:].islower()
+
+
+#: Names CLDR gives that a language's own speakers would not all recognise as theirs:
+#: Afghans read and write Dari, which CLDR files as Persian (``fa``) and names "فارسی"
+#: only, so a Dari speaker looking for their language finds both names.
+OWN_NAMES: dict[str, str] = {"fa": "فارسی / دری"}
+
+
+def native_name(lang: str) -> str:
+    """The language's name in its own script, as its speakers write it (for the buttons
+    that choose a language, where nobody has chosen one yet)."""
+    if lang in OWN_NAMES:
+        return OWN_NAMES[lang]
+    from babel import Locale  # CLDR data: loaded when a name is first needed
+
+    name = Locale.parse(lang).get_display_name(lang) or lang
+    return name[:1].upper() + name[1:]
