@@ -244,6 +244,9 @@ class RealScreen:
             else:
                 distance = min(viewport.top() - rect.top() + 24, viewport.height() // 2)
                 direction = 1
+            # a shorter drag stays under the scroller's start distance and lands as a tap
+            # on whatever is under the finger (a form's start button, say)
+            distance = max(distance, min(96, viewport.height() // 2))
             x = viewport.left() + max(8, min(viewport.width() // 12, 60))
             start = viewport.center().y() - direction * distance // 2
             points = [(x, start + direction * distance * i // 12) for i in range(13)]
