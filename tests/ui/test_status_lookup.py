@@ -30,21 +30,22 @@ FORM = "buergergeld"  # filed with the Jobcenter
 OFFICE = "jobcenter"
 
 #: what the visitor reads, per language and status: the office's name from the catalog
-#: in that language, the day as that language writes dates
+#: in that language (with the German name, isolated inside Arabic), the day as that
+#: language writes dates
 SENTENCES = {
-    ("ar", "received"): "الجوب سنتر: تم استلام طلبك في 23 نوفمبر 2026.",
+    ("ar", "received"): "الجوب سنتر (\u2068Jobcenter\u2069): تم استلام طلبك في 23 نوفمبر 2026.",
     # the date ends in "р." itself: before the verb, so no sentence ends in two stops
-    ("uk", "received"): "Джобцентр: 23 листопада 2026\u202fр. вашу заяву отримано.",
-    ("uk", "in_progress"): "Джобцентр: вашу заяву опрацьовують (з 23 листопада 2026\u202fр.).",
+    ("uk", "received"): "Джобцентр (Jobcenter): 23 листопада 2026\u202fр. вашу заяву отримано.",
+    ("uk", "in_progress"): "Джобцентр (Jobcenter): вашу заяву опрацьовують (з 23 листопада 2026\u202fр.).",
     ("uk", "documents_missing"): (
-        "Джобцентр: від вас потрібні додаткові документи (з 23 листопада 2026\u202fр.). "
+        "Джобцентр (Jobcenter): від вас потрібні додаткові документи (з 23 листопада 2026\u202fр.). "
         "Будь ласка, принесіть їх або зверніться до персоналу."
     ),
     ("uk", "decided_by_post"): (
-        "Джобцентр: рішення ухвалено. Лист надійде поштою (з 23 листопада 2026\u202fр.)."
+        "Джобцентр (Jobcenter): рішення ухвалено. Лист надійде поштою (з 23 листопада 2026\u202fр.)."
     ),
     ("ar", "decided_by_post"): (
-        "الجوب سنتر: تم اتخاذ القرار. ستصلك الرسالة بالبريد (منذ 23 نوفمبر 2026)."
+        "الجوب سنتر (\u2068Jobcenter\u2069): تم اتخاذ القرار. ستصلك الرسالة بالبريد (منذ 23 نوفمبر 2026)."
     ),
 }
 NOT_FOUND = {
