@@ -310,6 +310,17 @@ class Outbox(Repository):
                 )
 
     @guarded
+    def put_back(self, ids: list[str]) -> None:
+        """Items taken for a request that never went out: they wait again, their
+        attempts and last error unchanged (nothing was tried)."""
+        with self.db.atomic():
+            for item_id in ids:
+                self.db.execute(
+                    "UPDATE outbox SET state = ? WHERE id = ? AND state = ?",
+                    [OutboxState.PENDING, item_id, OutboxState.SENDING],
+                )
+
+    @guarded
     def requeue_interrupted(self) -> int:
         """Items left ``sending`` by a process that stopped mid-request go out again;
         the server recognises any it already has as duplicates."""

@@ -135,6 +135,13 @@ def gzip_huffman(data: bytes) -> bytes:
     return packer.compress(data) + packer.flush()
 
 
+def encode_batch(items: list[p.ApplicationIn]) -> bytes:
+    """The body of a batch request: JSON, gzipped."""
+    # exclude_none: an item without a status key goes as servers before statuses read it
+    body = p.BatchRequest.model_construct(items=items).model_dump_json(exclude_none=True)
+    return gzip_huffman(body.encode())
+
+
 def http_transport(ca_file: Path | None = None) -> httpx.HTTPTransport:
     """TCP_NODELAY: httpx writes a request's head and body separately, and with Nagle's
     algorithm the body then waits for the server's delayed ACK, 40 ms per request.
@@ -221,14 +228,15 @@ class DeviceTransport(ApiClient):
         return read_reply(self._request("GET", "/info"), p.Info)
 
     def send_batch(self, items: list[p.ApplicationIn]) -> p.BatchReply:
-        # exclude_none: an item without a status key goes as servers before statuses read it
-        body = (
-            p.BatchRequest.model_construct(items=items).model_dump_json(exclude_none=True).encode()
-        )
+        return self.post_batch(encode_batch(items))
+
+    def post_batch(self, body: bytes) -> p.BatchReply:
+        """Send a batch made by :func:`encode_batch` (made apart, so that the next one
+        can be made while this one is on the way)."""
         response = self._request(
             "POST",
             "/applications/batch",
-            content=gzip_huffman(body),
+            content=body,
             headers={"Content-Type": "application/json", "Content-Encoding": "gzip"},
         )
         return read_reply(response, p.BatchReply)

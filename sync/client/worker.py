@@ -20,8 +20,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from kiosk import __version__
 from kiosk.catalog.install import CatalogInstaller
 from kiosk.store import Store, StoreError
@@ -34,13 +32,8 @@ from sync.client.credential import load_credential
 from sync.client.status import heartbeat_delivered, heartbeat_for, record_attempt
 from sync.client.status_feed import FeedPull, cursor, pull_statuses
 from sync.client.tls import TLSSettingsError
-from sync.client.transport import (
-    AuthRefusedError,
-    BatchRefusedError,
-    DeviceTransport,
-    ServerBusyError,
-    SyncError,
-)
+from sync.client.transport import AuthRefusedError, DeviceTransport, SyncError
+from sync.client.upload import BatchLimits, UploadCounts, upload
 
 log = logging.getLogger("kiosk.sync")
 
@@ -148,12 +141,7 @@ class OutboxSync:
                     log.info("delivery check failed: %s", exc.message)
             if self.status_feed is None and outbox.counts_by_state().get("pending"):
                 self.status_feed = self.transport.status_page(cursor(self.store), 1) is not None
-            while True:
-                batch = outbox.take_batch(self.max_items, self.max_bytes)
-                if not batch:
-                    break
-                if not self._send(batch, report):
-                    break
+            self._upload(report)
             self._pull_statuses(report)
         except SyncError as exc:
             report.error = exc.message
@@ -174,51 +162,29 @@ class OutboxSync:
             return
         self.status_feed = report.statuses.served
 
-    def _send(self, batch: list[OutboxItem], report: PassReport) -> bool:
-        """Send one batch; False when the pass should stop (no progress possible)."""
-        outbox = self.store.outbox
-        now = self.clock()
-        wire: list[p.ApplicationIn] = []
-        outcomes: dict[str, tuple[str, str | None]] = {}
-        for item in batch:
-            try:
-                wire.append(to_wire(item, status_key=self.status_feed is not False))
-            except ValidationError as exc:
-                outcomes[item.id] = ("rejected", f"not sendable: {exc.errors()[0]['msg']}")
-        ids = [item.id for item in batch]
-        if wire:
-            try:
-                reply = self.transport.send_batch(wire)
-            except BatchRefusedError as exc:
-                if len(wire) > 1:
-                    outbox.release(ids, exc.message)
-                    self.max_items = max(1, len(wire) // 2)
-                    return True
-                outcomes[wire[0].id] = ("rejected", exc.message)
-            except ServerBusyError as exc:
-                outbox.release(ids, f"not sent: {exc.message}")
-                # smaller batches next time: a server short of room may still take them
-                self.max_items = max(1, len(wire) // 2)
-                self.max_bytes = max(1, sum(len(w.payload) for w in wire) // 2)
-                raise
-            except SyncError as exc:
-                outbox.release(ids, f"not sent: {exc.message}")
-                raise
-            else:
-                sent = {item.id for item in wire}
-                for result in reply.results:
-                    if result.id in sent:
-                        outcomes.setdefault(result.id, (result.status, result.reason))
-        outbox.settle(outcomes, sent=ids, now=now)
-        report.sent += len(wire)
-        statuses = [status for status, _ in outcomes.values()]
-        report.stored += sum(s in ("accepted", "duplicate") for s in statuses)
-        report.conflicts += statuses.count("conflict")
-        report.rejected += statuses.count("rejected")
-        if not outcomes:
-            report.error = "the server answered without a result for any item"
-            return False
-        return True
+    def _upload(self, report: PassReport) -> None:
+        """Everything pending, batch by batch (see upload.py); the batch size learnt
+        from the server's answers is kept for the next pass."""
+        limits = BatchLimits(self.max_items, self.max_bytes)
+        counts = UploadCounts()
+        status_key = self.status_feed is not False
+        try:
+            upload(
+                self.store.outbox,
+                self.transport,
+                limits,
+                counts,
+                to_wire=lambda item: to_wire(item, status_key=status_key),
+                clock=self.clock,
+            )
+        finally:
+            self.max_items, self.max_bytes = limits.items, limits.bytes
+            report.sent += counts.sent
+            report.stored += counts.stored
+            report.conflicts += counts.conflicts
+            report.rejected += counts.rejected
+            if counts.error is not None:
+                report.error = counts.error
 
     def heartbeat(self) -> None:
         self.transport.heartbeat(heartbeat_for(self.store, app_version=__version__))

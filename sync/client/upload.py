@@ -1,0 +1,217 @@
+"""Sending the outbox batch by batch, the next batch made ready while one is on the way.
+
+A batch costs the terminal its share (taking the items, building and compressing the
+request, recording the answers) and the server its share (inflating, checking,
+storing). Done strictly one after the other, each side waits for the other half of
+the time. Here the next batch is taken and encoded while the request before it is in
+flight, and it goes out as soon as that answer is in, before the answer is recorded:
+both sides work at once.
+
+What does not change: at most one request is in flight (one connection, batches in
+order), only a per-item answer settles an item, and every item taken is settled, put
+back or released before :func:`upload` returns or raises. A batch made ready but never
+sent goes back untouched (no attempt counted); when the server's answer changes the
+batch size (too large, server busy), the batch made ready at the old size goes back
+and is taken again at the new one.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from pydantic import ValidationError
+
+from kiosk.store.outbox import Outbox, OutboxItem
+from sync import protocol as p
+from sync.client.transport import (
+    BatchRefusedError,
+    DeviceTransport,
+    ServerBusyError,
+    SyncError,
+    encode_batch,
+)
+
+log = logging.getLogger("kiosk.sync")
+
+Outcomes = dict[str, tuple[str, str | None]]  # id -> (status, reason)
+Answer = p.BatchReply | SyncError | None  # None: nothing in the batch could be sent
+
+
+@dataclass
+class BatchLimits:
+    """The batch size of this terminal against this server; halved when refused."""
+
+    items: int
+    bytes: int
+
+
+@dataclass
+class UploadCounts:
+    sent: int = 0
+    stored: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    #: set when the server answered a batch without a result for any item
+    error: str | None = None
+
+
+@dataclass
+class _Batch:
+    items: list[OutboxItem]
+    wire: list[p.ApplicationIn]
+    refused: Outcomes  # not sendable as they are: rejected without asking the server
+    body: bytes | None
+    taken_at: float
+    future: Future[p.BatchReply] | None = field(default=None)
+
+    @property
+    def ids(self) -> list[str]:
+        return [item.id for item in self.items]
+
+
+ToWire = Callable[[OutboxItem], p.ApplicationIn]
+
+
+def upload(
+    outbox: Outbox,
+    transport: DeviceTransport,
+    limits: BatchLimits,
+    counts: UploadCounts,
+    *,
+    to_wire: ToWire,
+    clock: Callable[[], float] = time.time,
+) -> None:
+    """Send everything pending until done, until a batch gets no answer for any item,
+    or until a failure of the request as a whole (raised as :class:`SyncError` after
+    the items are back)."""
+    _Upload(outbox, transport, limits, counts, to_wire, clock).run()
+
+
+class _Upload:
+    def __init__(
+        self,
+        outbox: Outbox,
+        transport: DeviceTransport,
+        limits: BatchLimits,
+        counts: UploadCounts,
+        to_wire: ToWire,
+        clock: Callable[[], float],
+    ) -> None:
+        self.outbox = outbox
+        self.transport = transport
+        self.limits = limits
+        self.counts = counts
+        self.to_wire = to_wire
+        self.clock = clock
+
+    def run(self) -> None:
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-upload") as pool:
+            flight = self._launch(pool, self._take())
+            while flight is not None:
+                ahead = self._take()  # made ready while `flight` is on the way
+                answer = _answer(flight)
+                following: _Batch | None = None
+                if isinstance(answer, SyncError):
+                    self._put_back(ahead)  # taken at a size the answer may change
+                else:
+                    following = self._launch(pool, ahead)
+                try:
+                    go_on = self._settle(flight, answer)
+                except BaseException:
+                    self._finish(following)
+                    raise
+                if not go_on:
+                    self._finish(following)
+                    return
+                flight = following or self._launch(pool, self._take())
+
+    def _take(self) -> _Batch | None:
+        items = self.outbox.take_batch(self.limits.items, self.limits.bytes)
+        if not items:
+            return None
+        taken_at = self.clock()
+        wire: list[p.ApplicationIn] = []
+        refused: Outcomes = {}
+        for item in items:
+            try:
+                wire.append(self.to_wire(item))
+            except ValidationError as exc:
+                refused[item.id] = ("rejected", f"not sendable: {exc.errors()[0]['msg']}")
+        try:
+            body = encode_batch(wire) if wire else None
+        except BaseException:
+            self.outbox.put_back([item.id for item in items])
+            raise
+        return _Batch(items, wire, refused, body, taken_at)
+
+    def _launch(self, pool: ThreadPoolExecutor, batch: _Batch | None) -> _Batch | None:
+        if batch is not None and batch.body is not None:
+            batch.future = pool.submit(self.transport.post_batch, batch.body)
+        return batch
+
+    def _put_back(self, batch: _Batch | None) -> None:
+        if batch is not None:
+            self.outbox.put_back(batch.ids)
+
+    def _finish(self, batch: _Batch | None) -> None:
+        """A batch already on the way when the pass stops: its answer is still recorded
+        (what the server stored must not go out again needlessly); a failure of its own
+        only puts its items back, the pass's first failure is the one reported."""
+        if batch is None:
+            return
+        try:
+            self._settle(batch, _answer(batch))
+        except SyncError as exc:
+            log.info("a batch on the way as the pass stopped failed too: %s", exc.message)
+
+    def _settle(self, batch: _Batch, answer: Answer) -> bool:
+        """Record *answer* for *batch*; False when the pass should stop (no progress
+        possible). Raises the answer's :class:`SyncError` when the request failed as a
+        whole, after the items are back."""
+        outcomes: Outcomes = dict(batch.refused)
+        ids = batch.ids
+        sent = batch.wire
+        if isinstance(answer, BatchRefusedError):
+            if len(sent) > 1:
+                self.outbox.release(ids, answer.message)
+                self.limits.items = max(1, len(sent) // 2)
+                return True
+            outcomes[sent[0].id] = ("rejected", answer.message)
+        elif isinstance(answer, ServerBusyError):
+            self.outbox.release(ids, f"not sent: {answer.message}")
+            # smaller batches next time: a server short of room may still take them
+            self.limits.items = max(1, len(sent) // 2)
+            self.limits.bytes = max(1, sum(len(w.payload) for w in sent) // 2)
+            raise answer
+        elif isinstance(answer, SyncError):
+            self.outbox.release(ids, f"not sent: {answer.message}")
+            raise answer
+        elif answer is not None:
+            wanted = {item.id for item in sent}
+            for result in answer.results:
+                if result.id in wanted:
+                    outcomes.setdefault(result.id, (result.status, result.reason))
+        self.outbox.settle(outcomes, sent=ids, now=batch.taken_at)
+        self.counts.sent += len(sent)
+        statuses = [status for status, _ in outcomes.values()]
+        self.counts.stored += sum(s in ("accepted", "duplicate") for s in statuses)
+        self.counts.conflicts += statuses.count("conflict")
+        self.counts.rejected += statuses.count("rejected")
+        if not outcomes:
+            self.counts.error = "the server answered without a result for any item"
+            return False
+        return True
+
+
+def _answer(batch: _Batch) -> Answer:
+    """The server's answer to *batch*, or the failure of its request."""
+    if batch.future is None:
+        return None
+    try:
+        return batch.future.result()
+    except SyncError as exc:
+        return exc

@@ -1,0 +1,153 @@
+"""The next batch made ready while one is on the way, against a real server through a
+proxy: both sides work at once, yet one request at a time, and every item taken is
+settled, released or put back untouched."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from kiosk.store import Store
+from kiosk.store.outbox import OutboxItem, OutboxState
+from sync import protocol as p
+from sync.client.transport import DeviceTransport
+from sync.client.worker import OutboxSync, SyncSettings
+from sync.server.embedded import EmbeddedServer
+from tests.sync.conftest import Tokens
+from tests.sync.faultproxy import FaultProxy
+
+Fill = Callable[[Store, int, str], list[OutboxItem]]
+
+
+@pytest.fixture(params=["sqlite"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The client does not care about the server's backend; SQLite keeps these fast."""
+    return f"sqlite:///{tmp_path / 'server.sqlite3'}"
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    s = Store(tmp_path / "terminal" / "kiosk.sqlite3")
+    yield s
+    s.close()
+
+
+def sending_now(store: Store) -> int:
+    """Items marked ``sending``, read the way another process would: its own connection."""
+    with sqlite3.connect(f"file:{store.path}?mode=ro", uri=True) as db:
+        row = db.execute("SELECT count(*) FROM outbox WHERE state = 'sending'").fetchone()
+    return int(row[0])
+
+
+class CountingTransport(DeviceTransport):
+    """The real transport, noting how many batch requests are on the way at once and
+    how many items each carried."""
+
+    def __init__(self, url: str, token: str) -> None:
+        super().__init__(url, token, timeout=10)
+        self.lock = threading.Lock()
+        self.on_the_way = 0
+        self.most_at_once = 0
+        self.sizes: list[int] = []
+
+    def post_batch(self, body: bytes) -> p.BatchReply:
+        with self.lock:
+            self.on_the_way += 1
+            self.most_at_once = max(self.most_at_once, self.on_the_way)
+            self.sizes.append(len(json.loads(gzip.decompress(body))["items"]))
+        try:
+            return super().post_batch(body)
+        finally:
+            with self.lock:
+                self.on_the_way -= 1
+
+
+def test_the_next_batch_is_ready_while_one_is_on_the_way(
+    server: EmbeddedServer, tokens: Tokens, store: Store, fill_outbox: Fill
+) -> None:
+    fill_outbox(store, 9, "jobcenter")
+    seen: list[int] = []
+
+    def slow_batches(request_line: bytes) -> str:
+        if b"/applications/batch" in request_line:
+            time.sleep(0.3)  # the terminal has long taken its next batch by now
+            seen.append(sending_now(store))
+        return "pass"
+
+    proxy = FaultProxy(lambda: server.port, slow_batches)
+    transport = CountingTransport(proxy.url, tokens.device)
+    try:
+        report = OutboxSync(store, transport, settings=SyncSettings(max_items=3)).run_pass()
+    finally:
+        transport.close()
+        proxy.close()
+    assert report.ok and report.sent == 9 and report.stored == 9
+    # the batch on the way and the next one, ready; the last has nothing behind it
+    assert seen == [6, 6, 3]
+    assert transport.most_at_once == 1 and transport.sizes == [3, 3, 3]
+    assert store.outbox.counts_by_state() == {OutboxState.DONE: 9}
+
+
+def test_a_batch_made_ready_but_never_sent_goes_back_untouched(
+    server: EmbeddedServer, tokens: Tokens, store: Store, fill_outbox: Fill
+) -> None:
+    items = fill_outbox(store, 9, "jobcenter")
+    faults = ["pass", "503"]
+
+    def second_busy(request_line: bytes) -> str:
+        if b"/applications/batch" in request_line and faults:
+            return faults.pop(0)
+        return "pass"
+
+    proxy = FaultProxy(lambda: server.port, second_busy)
+    transport = DeviceTransport(proxy.url, tokens.device, timeout=10)
+    try:
+        report = OutboxSync(store, transport, settings=SyncSettings(max_items=3)).run_pass()
+    finally:
+        transport.close()
+        proxy.close()
+    assert not report.ok and report.stored == 3
+    assert store.outbox.counts_by_state() == {OutboxState.DONE: 3, OutboxState.PENDING: 6}
+    waiting = {i.id: i for i in store.outbox.in_state(OutboxState.PENDING)}
+    tried, untouched = [items[i].id for i in (3, 4, 5)], [items[i].id for i in (6, 7, 8)]
+    assert all(waiting[i].attempts == 1 and waiting[i].last_error for i in tried)
+    assert all(waiting[i].attempts == 0 and waiting[i].last_error is None for i in untouched)
+
+
+class FirstAnswerEmpty(DeviceTransport):
+    """A server that answers the first batch with no result for any item (a fault of
+    its own); every later batch goes to the real server."""
+
+    def __init__(self, url: str, token: str) -> None:
+        super().__init__(url, token, timeout=10)
+        self.calls = 0
+
+    def post_batch(self, body: bytes) -> p.BatchReply:
+        self.calls += 1
+        if self.calls == 1:
+            time.sleep(0.2)  # the next batch is made ready, and goes out, meanwhile
+            return p.BatchReply(results=[])
+        return super().post_batch(body)
+
+
+def test_a_batch_on_the_way_when_the_pass_stops_is_still_recorded(
+    server: EmbeddedServer, tokens: Tokens, store: Store, fill_outbox: Fill
+) -> None:
+    """An answer without a result for any item stops the pass; the batch already on its
+    way by then is answered and recorded, not left ``sending`` for the next pass."""
+    fill_outbox(store, 6, "jobcenter")
+    transport = FirstAnswerEmpty(server.url, tokens.device)
+    try:
+        report = OutboxSync(store, transport, settings=SyncSettings(max_items=3)).run_pass()
+    finally:
+        transport.close()
+    assert report.error == "the server answered without a result for any item"
+    assert transport.calls == 2
+    assert store.outbox.counts_by_state() == {OutboxState.DONE: 3, OutboxState.PENDING: 3}
