@@ -24,7 +24,7 @@ from kiosk.platform_check import check_display, check_qt
 from kiosk.settings_file import SettingsError, keyboard_before_check, read_table, settings_path
 
 if TYPE_CHECKING:
-    from kiosk.logsetup import LoggingSetup
+    from kiosk.early_log import DeferredLogging
     from kiosk.session.config import SessionConfig
     from kiosk.settings import KioskSettings
 
@@ -77,9 +77,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    from kiosk.logsetup import configure_logging
+    from kiosk.early_log import DeferredLogging
 
-    logs = configure_logging(home)
+    logs = DeferredLogging(home)  # set up after the first paint (see early_log.py)
     log.info("kiosk %s starting", __version__)
     try:
         settings = CheckedSettings(home, logs)
@@ -93,7 +93,7 @@ class CheckedSettings:
     """HOME/kiosk.toml checked in full, once, when first asked for (after the first paint);
     from then on the log keeps the limits the file sets. Raises :class:`SettingsError`."""
 
-    def __init__(self, home: Path, logs: LoggingSetup) -> None:
+    def __init__(self, home: Path, logs: DeferredLogging) -> None:
         self.home = home
         self.logs = logs
         self._checked: KioskSettings | None = None

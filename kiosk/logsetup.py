@@ -39,7 +39,6 @@ import enum
 import io
 import logging
 import logging.handlers
-import os
 import re
 import sys
 import traceback
@@ -48,7 +47,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal, Protocol
 
-LOG_FOLDER = "logs"
+from kiosk.private_log_files import LOG_FOLDER as LOG_FOLDER  # where the logs are
+from kiosk.private_log_files import log_folder, open_private
+
 LOG_FILE = "kiosk.log"
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 MAX_MESSAGE = 2000
@@ -78,22 +79,6 @@ _EXCEPTION_NAME = re.compile(r"[A-Z][A-Za-z0-9]{0,60}(?:Error|Exception|Warning|
 _REASON_CODE = re.compile(r"[a-z][a-z0-9]{0,20}(?:_[a-z0-9]{1,20}){0,4}")
 #: C0/C1 controls and the bidi overrides: a log line must read as it is stored.
 _UNSAFE_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-
-
-def log_folder(home: Path) -> Path:
-    """``HOME/logs``, for the kiosk user alone, whatever the umask made of it before."""
-    folder = home / LOG_FOLDER
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    folder.chmod(0o700)
-    return folder
-
-
-def open_private(path: Path) -> io.TextIOWrapper:
-    """*path* for appending, mode 0600, never through a link planted in its place."""
-    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_CLOEXEC
-    fd = os.open(path, flags, 0o600)
-    os.fchmod(fd, 0o600)
-    return open(fd, "a", encoding="utf-8", errors="backslashreplace")  # noqa: PTH123 - an fd
 
 
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):

@@ -14,8 +14,6 @@ import os
 import sys
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "migrado-kiosk"
 
 
@@ -35,13 +33,17 @@ def translations_dir() -> Path:
     return resource_root() / "translations"
 
 
+def _default_home() -> str:
+    import platformdirs  # only without --home or KIOSK_HOME
+
+    return platformdirs.user_data_dir(APP_NAME, appauthor=False)
+
+
 def home_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
     """The state folder, created on first use, for the kiosk user alone."""
     from kiosk.settings_file import home_from_environment
 
-    path = Path(
-        explicit or home_from_environment() or platformdirs.user_data_dir(APP_NAME, appauthor=False)
-    )
+    path = Path(explicit or home_from_environment() or _default_home())
     from kiosk.hardening import private_home
 
     return private_home(path)

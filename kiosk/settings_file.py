@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -61,6 +60,8 @@ def read_table(path: Path) -> dict[str, Any] | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SettingsError(path, [f"not UTF-8 (byte {exc.start})"]) from None
+    import tomllib  # only when there is a file: a start without one never loads the parser
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -21,27 +21,32 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from threading import Thread
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QLocale, Qt, QTimer
+from PySide6.QtCore import QLocale, QTimer
 from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from kiosk.catalog.cache import read_boot
-from kiosk.logsetup import Count, Diagnostic, log_exception
 from kiosk.settings_file import SettingsError
-from ui import texts
 from ui.crash import CrashGuard, OnGuiThread
 from ui.input_method import prepare_environment
 from ui.qt_privacy import keep_qt_settings_off_disk
+from ui.snapshot import PictureWindow, keep_picture, load_picture, picture_key
 
 if TYPE_CHECKING:
     from kiosk.session.config import SessionConfig
     from kiosk.session.terminal import Terminal
     from kiosk.settings import KioskSettings
+    from ui.boot import BootWindow
     from ui.core import CoreRunner
     from ui.window import KioskWindow
 
+#: The size of the kiosk's window when it is not full screen (development, smoke runs).
+WINDOWED_SIZE = (1280, 800)
+#: How long after the handover the welcome screen's picture is taken (see ui/snapshot.py).
+PICTURE_DELAY_MS = 1500
 #: Called once when the first screen has been painted (benchmarks, smoke tests).
 FIRST_PAINT_HOOK: Callable[[], None] | None = None
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
@@ -52,9 +57,11 @@ log = logging.getLogger("kiosk.ui.start")  # why the kiosk did not start, or ser
 def show_kiosk(window: QWidget, windowed: bool) -> None:
     """Show *window* as the kiosk shows its windows: full screen and fixed to the screen."""
     if windowed:
-        window.resize(1280, 800)
+        window.resize(*WINDOWED_SIZE)
         window.show()
         return
+    from PySide6.QtCore import Qt  # its enums cost a start 12 ms: only where needed
+
     window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
     screen = QGuiApplication.primaryScreen()
     if screen is not None:
@@ -105,8 +112,12 @@ class FatalScreen(QLabel):
     """A screen staff can read, instead of a traceback: the terminal cannot work."""
 
     def __init__(self, message: str, detail: str) -> None:
+        from ui import texts
+
         super().__init__(f"{message}\n\n{texts.STAFF_NEEDED}\n\n({detail})")
         self.setWordWrap(True)
+        from PySide6.QtCore import Qt
+
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setStyleSheet("font-size: 28px; padding: 48px;")
 
@@ -118,6 +129,8 @@ def stop_serving(window: QWidget, windowed: bool) -> FatalScreen:
     """The kiosk after crashes it could not recover from (see :mod:`ui.crash`): a screen that
     asks for staff and cannot be closed, in place of the kiosk window, which is hidden so
     nothing of it can be tapped. Only a restart brings the kiosk back."""
+    from ui import texts
+
     screen = FatalScreen(texts.OUT_OF_SERVICE_TITLE, "repeated errors: see HOME/logs/kiosk.log")
     show_kiosk(screen, windowed)  # shown last, so on top; the window under it goes
     window.hide()
@@ -141,6 +154,51 @@ def screen_languages(boot: dict[str, Any] | None) -> list[str]:
         ui_po = translations_dir().glob("*/LC_MESSAGES/ui.po")
         found = ["de", *sorted(p.parent.parent.name for p in ui_po)]
     return [lang for lang in dict.fromkeys(found) if _LANGUAGE.match(lang)] or ["de"]
+
+
+def _window_size(windowed: bool) -> tuple[int, int]:
+    """The size :func:`show_kiosk` gives a window."""
+    screen = QGuiApplication.primaryScreen()
+    if windowed or screen is None:
+        return WINDOWED_SIZE
+    size = screen.geometry().size()
+    return size.width(), size.height()
+
+
+def _picture_key(boot: dict[str, Any], home: Path, windowed: bool) -> str | None:
+    """The key of the welcome screen's picture on this start (see :mod:`ui.snapshot`)."""
+    from kiosk.paths import translations_dir
+
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return None
+    try:
+        settings = (home / "kiosk.toml").read_bytes()
+    except OSError:
+        settings = b""
+    texts = [
+        translations_dir() / str(lang) / "LC_MESSAGES" / "ui.mo"
+        for lang in boot.get("languages", [])
+        if isinstance(lang, str) and _LANGUAGE.match(lang)
+    ]
+    # what the screen shows of the boot file (which, read from the catalog's source on a
+    # very first start, carries other fields than the one the cache holds afterwards)
+    shown = {"languages": boot.get("languages"), "names": boot.get("names")}
+    return picture_key(shown, _window_size(windowed), screen.devicePixelRatio(), settings, texts)
+
+
+def _keep_welcome_picture(window: KioskWindow, home: Path, key: str | None) -> Thread | None:
+    """A picture of the welcome screen the kiosk window shows now, for the next start."""
+    from ui.screens.welcome import WelcomeScreen
+
+    screen = window.current
+    if key is None or not isinstance(screen, WelcomeScreen) or screen.index != 0:
+        return None  # a visitor has started, or the greeting has moved on: next start
+    if not window.isVisible() or window.visit.session is not None:
+        return None
+    targets = screen.tap_targets()
+    description = screen.greeting.accessibleDescription()
+    return keep_picture(screen, window, targets, description, home / "cache", key)
 
 
 def _boot_data(home: Path, root: Path) -> dict[str, Any] | None:
@@ -195,12 +253,20 @@ def run_app(
             FIRST_PAINT_HOOK()
 
     boot = _boot_data(home, root)
-    boot_window = None
-    if boot is not None:
-        from ui.boot import BootWindow
-
+    boot_window: BootWindow | PictureWindow | None = None
+    key = _picture_key(boot, home, windowed) if boot is not None else None
+    picture = None
+    if boot is not None and key is not None:
         # a language tapped before the kiosk is ready is applied at the handover
-        boot_window = BootWindow(boot, lambda lang: None)
+        picture = load_picture(home / "cache", key, _window_size(windowed))
+        if picture is not None:
+            boot_window = PictureWindow(picture)
+            log.info("first paint: the kept picture of the welcome screen")
+        else:
+            from ui.boot import BootWindow
+
+            boot_window = BootWindow(boot, lambda lang: None)
+            log.info("first paint: the boot window (no picture kept for this start)")
         show_kiosk(boot_window, windowed)
         boot_window.repaint()
         app.processEvents()
@@ -209,10 +275,14 @@ def run_app(
     def handover(window: KioskWindow) -> None:
         show_kiosk(window, windowed)
         if boot_window is not None:
+            # loading held the event loop: a tap made meanwhile reaches the first screen now
+            app.processEvents()
             pending = boot_window.pending
             boot_window.release()
             if window.out_of_service:
                 return  # a tap on the boot screen starts nothing on a terminal out of service
+            if pending is not None:
+                log.info("the kiosk took over the first screen, with a tap made on it")
             if pending == "@code":
                 window.show_resume()
             elif pending == "@status":
@@ -222,10 +292,14 @@ def run_app(
 
     def load_rest() -> None:
         """Everything heavy; whatever goes wrong ends on a screen staff can read."""
+        from ui import texts
+
         try:
             checked = settings() if settings is not None else None
         except SettingsError as exc:  # named key by key; nobody is served on such a file
             print(exc, file=sys.stderr)
+            from kiosk.logsetup import Count
+
             log.error("HOME/kiosk.toml refused: %d problems", Count(len(exc.problems)))
             if boot_window is not None:
                 boot_window.release()
@@ -236,6 +310,8 @@ def run_app(
                 after_first_paint()
             load_kiosk(checked)
         except Exception as exc:  # the terminal must show something, never hang on boot
+            from kiosk.logsetup import log_exception
+
             log_exception(log, logging.ERROR, exc, "the kiosk could not start")
             state["fatal"] = _fatal(texts.STAFF_NEEDED, f"{type(exc).__name__}: {exc}", windowed)
             if boot_window is not None:
@@ -248,8 +324,10 @@ def run_app(
         from kiosk.catalog.build import BuildResult
         from kiosk.catalog.cache import load_catalog_cached
         from kiosk.catalog.install import open_for_visitors, out_of_service_catalog
+        from kiosk.logsetup import Diagnostic
         from kiosk.session.terminal import Terminal, ensure_demo_office_keys
         from kiosk.store import Store, StoreError
+        from ui import texts
         from ui.core import CoreRunner
 
         serving = open_for_visitors(home, demo=demo)
@@ -325,7 +403,17 @@ def run_app(
             first_paint()
         else:
             handover(window)
+        if picture is None and not smoke:
+            # once the layout has settled on the screen's size (a scroll bar of the first
+            # moments must not be in the picture), and only if nobody has started since
+            QTimer.singleShot(
+                PICTURE_DELAY_MS, window, lambda: _keep_welcome_picture(window, home, key)
+            )
         if smoke:
+            app.processEvents()
+            writer = _keep_welcome_picture(window, home, key) if picture is None else None
+            if writer is not None:
+                writer.join(timeout=30)
             window.repaint()
             shown = window.current.name if window.current is not None else ""
             ok = shown == "welcome"

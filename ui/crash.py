@@ -46,9 +46,9 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
-from kiosk.logsetup import log_exception, log_folder, open_private
+from kiosk.private_log_files import log_folder, open_private
 
 FATAL_LOG = "fatal.log"
 #: More crashes than this within :data:`CRASH_WINDOW_SECONDS` and the kiosk stops serving.
@@ -66,6 +66,16 @@ Deliver = Callable[[Action], None]
 def at_once(action: Action) -> None:
     """The delivery without Qt: the action runs inside the hook."""
     action()
+
+
+def log_exception(
+    logger: logging.Logger, level: int, error: BaseException, msg: str, *args: object
+) -> None:
+    """:func:`kiosk.logsetup.log_exception`, loaded when first needed: the guard is set
+    before the first paint, the log's machinery after it."""
+    from kiosk.logsetup import log_exception as log_safely
+
+    log_safely(logger, level, error, msg, *args)
 
 
 class CrashGuard:
@@ -246,6 +256,8 @@ class OnGuiThread(QObject):
     _post = Signal(object)
 
     def __init__(self) -> None:
+        from PySide6.QtCore import Qt  # its enums cost a start 12 ms: made after the paint
+
         super().__init__()
         self._post.connect(self._run, Qt.ConnectionType.QueuedConnection)
 

@@ -7,7 +7,6 @@ is what a terminal (and a crash-test loop) wants at every start.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +20,8 @@ BOOT_FILE = "boot.json"
 
 
 def _fingerprint(root: Path, translations: Path) -> str:
+    import hashlib  # not at import: the first paint reads the boot file and needs no hash
+
     digest = hashlib.sha256(f"cache {CACHE_VERSION}".encode())
     for base in (root, translations):
         if not base.exists():

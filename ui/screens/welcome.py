@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from functools import partial
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, QRect, Qt, QTimer
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -56,6 +56,7 @@ class WelcomeScreen(Screen):
         self.heading.addWidget(self.greeting)
         grid = QGridLayout()
         grid.setSpacing(14)
+        self.language_buttons: dict[str, TileButton] = {}
         for index, lang in enumerate(self.languages):
             b = TileButton(names.get(lang, lang), f"lang-{lang}", on_click=partial(on_choose, lang))
             b.main.setObjectName("subtitle")
@@ -64,6 +65,7 @@ class WelcomeScreen(Screen):
             b.setLayoutDirection(_direction(lang))
             b.setProperty("lang", lang)
             grid.addWidget(b, index // 2, index % 2)
+            self.language_buttons[lang] = b
         inner = QWidget()
         column = QVBoxLayout(inner)
         column.setContentsMargins(0, 0, 0, 0)
@@ -123,6 +125,16 @@ class WelcomeScreen(Screen):
             widget.setText(words)
             widget.setAccessibleName(words)
             widget.setLayoutDirection(_direction(lang))
+
+    def tap_targets(self) -> list[tuple[str, QRect]]:
+        """Where each language and the two buttons are, in this screen's coordinates: the
+        kept picture of this screen answers taps with them (see :mod:`ui.snapshot`)."""
+
+        def where(widget: QWidget) -> QRect:
+            return QRect(widget.mapTo(self, QPoint(0, 0)), widget.size())
+
+        found = [(lang, where(b)) for lang, b in self.language_buttons.items()]
+        return [*found, ("@code", where(self.code)), ("@status", where(self.status))]
 
     def speech_text(self) -> str:
         return self.greeting.accessibleDescription()
