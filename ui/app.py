@@ -21,7 +21,6 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from threading import Thread
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLocale, QTimer
@@ -31,9 +30,9 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from kiosk.catalog.cache import read_boot
 from kiosk.settings_file import SettingsError
 from ui.crash import CrashGuard, OnGuiThread
+from ui.first_screen import PICTURE_DELAY_MS, WINDOWED_SIZE, first_window, keep_welcome_picture
 from ui.input_method import prepare_environment
 from ui.qt_privacy import keep_qt_settings_off_disk
-from ui.snapshot import PictureWindow, keep_picture, load_picture, picture_key
 
 if TYPE_CHECKING:
     from kiosk.session.config import SessionConfig
@@ -41,12 +40,9 @@ if TYPE_CHECKING:
     from kiosk.settings import KioskSettings
     from ui.boot import BootWindow
     from ui.core import CoreRunner
+    from ui.snapshot import PictureWindow
     from ui.window import KioskWindow
 
-#: The size of the kiosk's window when it is not full screen (development, smoke runs).
-WINDOWED_SIZE = (1280, 800)
-#: How long after the handover the welcome screen's picture is taken (see ui/snapshot.py).
-PICTURE_DELAY_MS = 1500
 #: Called once when the first screen has been painted (benchmarks, smoke tests).
 FIRST_PAINT_HOOK: Callable[[], None] | None = None
 _LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
@@ -156,51 +152,6 @@ def screen_languages(boot: dict[str, Any] | None) -> list[str]:
     return [lang for lang in dict.fromkeys(found) if _LANGUAGE.match(lang)] or ["de"]
 
 
-def _window_size(windowed: bool) -> tuple[int, int]:
-    """The size :func:`show_kiosk` gives a window."""
-    screen = QGuiApplication.primaryScreen()
-    if windowed or screen is None:
-        return WINDOWED_SIZE
-    size = screen.geometry().size()
-    return size.width(), size.height()
-
-
-def _picture_key(boot: dict[str, Any], home: Path, windowed: bool) -> str | None:
-    """The key of the welcome screen's picture on this start (see :mod:`ui.snapshot`)."""
-    from kiosk.paths import translations_dir
-
-    screen = QGuiApplication.primaryScreen()
-    if screen is None:
-        return None
-    try:
-        settings = (home / "kiosk.toml").read_bytes()
-    except OSError:
-        settings = b""
-    texts = [
-        translations_dir() / str(lang) / "LC_MESSAGES" / "ui.mo"
-        for lang in boot.get("languages", [])
-        if isinstance(lang, str) and _LANGUAGE.match(lang)
-    ]
-    # what the screen shows of the boot file (which, read from the catalog's source on a
-    # very first start, carries other fields than the one the cache holds afterwards)
-    shown = {"languages": boot.get("languages"), "names": boot.get("names")}
-    return picture_key(shown, _window_size(windowed), screen.devicePixelRatio(), settings, texts)
-
-
-def _keep_welcome_picture(window: KioskWindow, home: Path, key: str | None) -> Thread | None:
-    """A picture of the welcome screen the kiosk window shows now, for the next start."""
-    from ui.screens.welcome import WelcomeScreen
-
-    screen = window.current
-    if key is None or not isinstance(screen, WelcomeScreen) or screen.index != 0:
-        return None  # a visitor has started, or the greeting has moved on: next start
-    if not window.isVisible() or window.visit.session is not None:
-        return None
-    targets = screen.tap_targets()
-    description = screen.greeting.accessibleDescription()
-    return keep_picture(screen, window, targets, description, home / "cache", key)
-
-
 def _boot_data(home: Path, root: Path) -> dict[str, Any] | None:
     boot = read_boot(home / "cache")
     if boot is None:
@@ -254,19 +205,11 @@ def run_app(
 
     boot = _boot_data(home, root)
     boot_window: BootWindow | PictureWindow | None = None
-    key = _picture_key(boot, home, windowed) if boot is not None else None
-    picture = None
-    if boot is not None and key is not None:
+    key: str | None = None
+    from_picture = False
+    if boot is not None:
         # a language tapped before the kiosk is ready is applied at the handover
-        picture = load_picture(home / "cache", key, _window_size(windowed))
-        if picture is not None:
-            boot_window = PictureWindow(picture)
-            log.info("first paint: the kept picture of the welcome screen")
-        else:
-            from ui.boot import BootWindow
-
-            boot_window = BootWindow(boot, lambda lang: None)
-            log.info("first paint: the boot window (no picture kept for this start)")
+        boot_window, key, from_picture = first_window(boot, home, windowed)
         show_kiosk(boot_window, windowed)
         boot_window.repaint()
         app.processEvents()
@@ -403,15 +346,13 @@ def run_app(
             first_paint()
         else:
             handover(window)
-        if picture is None and not smoke:
-            # once the layout has settled on the screen's size (a scroll bar of the first
-            # moments must not be in the picture), and only if nobody has started since
+        if not from_picture and not smoke:  # for the next start (see ui/first_screen.py)
             QTimer.singleShot(
-                PICTURE_DELAY_MS, window, lambda: _keep_welcome_picture(window, home, key)
+                PICTURE_DELAY_MS, window, lambda: keep_welcome_picture(window, home, key)
             )
         if smoke:
             app.processEvents()
-            writer = _keep_welcome_picture(window, home, key) if picture is None else None
+            writer = None if from_picture else keep_welcome_picture(window, home, key)
             if writer is not None:
                 writer.join(timeout=30)
             window.repaint()
