@@ -292,6 +292,11 @@ class Stats(_Reply):
         default_factory=dict,
         description="office -> applications its office tool set aside unread (see the log)",
     )
+    statuses: dict[str, dict[str, int]] = Field(
+        default_factory=dict,
+        description="office -> status ('received', 'in_progress', ...) -> applications "
+        "that have it: what visitors who ask with a receipt are told",
+    )
 
 
 class CatalogPublished(_Reply):

@@ -15,6 +15,7 @@ from sqlalchemy.engine import Engine
 from sync.protocol import Heartbeat, Stats, TerminalStatus
 from sync.server.db import applications, conflicts, devices
 from sync.server.inbox import quarantined_counts, timestamp
+from sync.server.statuses import counts as status_counts
 from sync.server.text import neutralise, neutralise_optional
 
 SHORT_TEXT = 500  # the columns' size (db.devices)
@@ -105,4 +106,5 @@ def stats(engine: Engine) -> Stats:
         conflicts=int(n_conflicts),
         terminals=by_state,
         quarantined=quarantined_counts(engine),
+        statuses=status_counts(engine),
     )

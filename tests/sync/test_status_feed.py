@@ -215,6 +215,8 @@ def test_a_status_the_office_sets_reaches_another_terminal_and_nothing_else(
     shown = capsys.readouterr().out
     assert "statuses visitors can look up, per office:\n" in shown
     assert "    jobcenter: documents_missing 1, received 2\n" in shown
+    stats = httpx.get(f"{server.url}{p.API}/admin/stats", headers=bearer(tokens.admin)).json()
+    assert stats["statuses"] == {"jobcenter": {"documents_missing": 1, "received": 2}}
 
 
 def test_quarantined_applications_are_not_received(
