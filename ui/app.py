@@ -108,12 +108,12 @@ class FatalScreen(QLabel):
     """A screen staff can read, instead of a traceback: the terminal cannot work."""
 
     def __init__(self, message: str, detail: str) -> None:
+        from PySide6.QtCore import Qt  # after the first paint: see show_kiosk
+
         from ui import texts
 
         super().__init__(f"{message}\n\n{texts.STAFF_NEEDED}\n\n({detail})")
         self.setWordWrap(True)
-        from PySide6.QtCore import Qt
-
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setStyleSheet("font-size: 28px; padding: 48px;")
 
