@@ -52,12 +52,101 @@ def _is_script(rest: str) -> bool:
 OWN_NAMES: dict[str, str] = {"fa": "فارسی / دری"}
 
 
+#: Each terminal language's name in its own script, as CLDR (through Babel) gives it:
+#: written out here because reading it from Babel's data costs a terminal's very first
+#: start 45 ms, before its first screen. ``tests/test_locales.py`` checks it against
+#: Babel, so a newer CLDR that renames a language fails there until this is updated.
+# fmt: off
+NATIVE_NAMES: dict[str, str] = {
+    "am": "አማርኛ",
+    "ar": "العربية",
+    "az": "Azərbaycan",
+    "be": "Беларуская",
+    "bg": "Български",
+    "bn": "বাংলা",
+    "bs": "Bosanski",
+    "ckb": "کوردیی ناوەندی",
+    "cs": "Čeština",
+    "de": "Deutsch",
+    "el": "Ελληνικά",
+    "en": "English",
+    "es": "Español",
+    "et": "Eesti",
+    "fa": "فارسی",
+    "fa_AF": "فارسی (افغانستان)",
+    "ff": "Pulaar",
+    "fr": "Français",
+    "ha": "Hausa",
+    "he": "עברית",
+    "hi": "हिन्दी",
+    "hr": "Hrvatski",
+    "hu": "Magyar",
+    "hy": "Հայերեն",
+    "id": "Indonesia",
+    "ig": "Asụsụ Igbo",
+    "it": "Italiano",
+    "ka": "ქართული",
+    "kk": "Қазақ тілі",
+    "ku": "Kurdî (kurmancî)",
+    "ky": "Кыргызча",
+    "ln": "Lingála",
+    "lt": "Lietuvių",
+    "lv": "Latviešu",
+    "mk": "Македонски",
+    "mn": "Монгол",
+    "ms": "Melayu",
+    "ne": "नेपाली",
+    "nl": "Nederlands",
+    "om": "Oromoo",
+    "pa": "ਪੰਜਾਬੀ",
+    "pl": "Polski",
+    "ps": "پښتو",
+    "pt": "Português",
+    "ro": "Română",
+    "ru": "Русский",
+    "si": "සිංහල",
+    "sk": "Slovenčina",
+    "sl": "Slovenščina",
+    "so": "Soomaali",
+    "sq": "Shqip",
+    "sr": "Српски",
+    "sw": "Kiswahili",
+    "ta": "தமிழ்",
+    "tg": "Тоҷикӣ",
+    "th": "ไทย",
+    "ti": "ትግርኛ",
+    "tk": "Türkmen dili",
+    "tr": "Türkçe",
+    "uk": "Українська",
+    "ur": "اردو",
+    "uz": "O‘zbek",
+    "vi": "Tiếng Việt",
+    "wo": "Wolof",
+    "yo": "Èdè Yorùbá",
+    "zh": "中文",
+}
+# fmt: on
+
+
 def native_name(lang: str) -> str:
     """The language's name in its own script, as its speakers write it (for the buttons
     that choose a language, where nobody has chosen one yet)."""
     if lang in OWN_NAMES:
         return OWN_NAMES[lang]
-    from babel import Locale  # CLDR data: loaded when a name is first needed
+    if lang in NATIVE_NAMES:
+        return NATIVE_NAMES[lang]
+    return cldr_name(lang)
 
-    name = Locale.parse(lang).get_display_name(lang) or lang
+
+def cldr_name(lang: str) -> str:
+    """The name CLDR gives *lang* in itself, starting with a capital where its script
+    has them for running text (Georgian's capitals are for headings only)."""
+    from babel import Locale, UnknownLocaleError  # CLDR data: loaded when first needed
+
+    try:
+        name = Locale.parse(lang).get_display_name(lang) or lang
+    except (ValueError, UnknownLocaleError):  # no such language: its code, as it is
+        return lang
+    if "\u10a0" <= name[:1] <= "\u10ff":
+        return name
     return name[:1].upper() + name[1:]

@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 from babel import localedata
 
-from kiosk.locales import TERMINAL_LANGUAGES, TERMINAL_VARIANTS, carried, native_name
+from kiosk.locales import (
+    NATIVE_NAMES,
+    TERMINAL_LANGUAGES,
+    TERMINAL_VARIANTS,
+    carried,
+    cldr_name,
+    native_name,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -50,9 +57,19 @@ NAMES = [
     ("ar", "العربية"),
     ("uk", "Українська"),  # capitalised, as a button starts
     ("de", "Deutsch"),
+    ("ka", "ქართული"),  # Georgian has capitals for headings only, none to start a word
+    ("ti", "ትግርኛ"),
+    ("xx", "xx"),  # no name known: the code
 ]
 
 
 @pytest.mark.parametrize(("lang", "expected"), NAMES)
 def test_each_language_is_named_as_its_speakers_write_it(lang: str, expected: str) -> None:
     assert native_name(lang) == expected
+
+
+def test_the_written_out_names_are_cldr_s() -> None:
+    """Every terminal language has its name written out (a very first start reads no
+    CLDR data before its first screen), and it is the name CLDR gives."""
+    assert set(NATIVE_NAMES) == TERMINAL_LANGUAGES | TERMINAL_VARIANTS
+    assert {lang: cldr_name(lang) for lang in NATIVE_NAMES} == NATIVE_NAMES
