@@ -54,7 +54,14 @@ class DeferredLogging:
             root = logging.getLogger()
             root.removeHandler(self._keeper)
             root.setLevel(self._level)
-            self._setup = configure_logging(self.home)
+            try:
+                self._setup = configure_logging(self.home)
+            except BaseException:
+                # HOME/logs unusable: records stay kept (bounded), never written anywhere
+                # the privacy filter has not seen; the caller stops the kiosk
+                root.addHandler(self._keeper)
+                root.setLevel(logging.DEBUG)
+                raise
             for record in self._kept:
                 for handler in self._setup.handlers:
                     if record.levelno >= handler.level:
@@ -66,4 +73,10 @@ class DeferredLogging:
         self.ready().adopt(limits)
 
     def close(self) -> None:
-        self.ready().close()
+        """The log closed, the kept records written first; when the log cannot be set up
+        at all they are dropped with the keeper (the stop has been reported on screen)."""
+        try:
+            self.ready().close()
+        except OSError:
+            logging.getLogger().removeHandler(self._keeper)
+            logging.getLogger().setLevel(self._level)

@@ -237,6 +237,16 @@ def run_app(
         """Everything heavy; whatever goes wrong ends on a screen staff can read."""
         from ui import texts
 
+        def cannot_start(exc: Exception) -> None:
+            from kiosk.logsetup import log_exception
+
+            log_exception(log, logging.ERROR, exc, "the kiosk could not start")
+            state["fatal"] = _fatal(texts.STAFF_NEEDED, f"{type(exc).__name__}: {exc}", windowed)
+            if boot_window is not None:
+                boot_window.release()
+            if smoke:
+                app.exit(1)
+
         try:
             checked = settings() if settings is not None else None
         except SettingsError as exc:  # named key by key; nobody is served on such a file
@@ -248,19 +258,15 @@ def run_app(
                 boot_window.release()
             app.exit(2)
             return
+        except Exception as exc:  # the log cannot be set up (HOME/logs unusable)
+            cannot_start(exc)
+            return
         try:
             if after_first_paint is not None:
                 after_first_paint()
             load_kiosk(checked)
         except Exception as exc:  # the terminal must show something, never hang on boot
-            from kiosk.logsetup import log_exception
-
-            log_exception(log, logging.ERROR, exc, "the kiosk could not start")
-            state["fatal"] = _fatal(texts.STAFF_NEEDED, f"{type(exc).__name__}: {exc}", windowed)
-            if boot_window is not None:
-                boot_window.release()
-            if smoke:
-                app.exit(1)
+            cannot_start(exc)
 
     def load_kiosk(checked: KioskSettings | None) -> None:
         started = time.perf_counter()

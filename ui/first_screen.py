@@ -39,10 +39,14 @@ def first_window(
     """The window to paint first, the key of this start's picture (None: no screen to
     key it by) and whether the window is the kept picture."""
     key = picture_key_for(boot, home, windowed)
-    picture = load_picture(home / "cache", key, window_size(windowed)) if key else None
+    screen = QGuiApplication.primaryScreen()
+    ratio = screen.devicePixelRatio() if screen is not None else 1.0
+    width, height = window_size(windowed)
+    in_device_pixels = (round(width * ratio), round(height * ratio))
+    picture = load_picture(home / "cache", key, in_device_pixels) if key else None
     if picture is not None:
         log.info("first paint: the kept picture of the welcome screen")
-        return PictureWindow(picture), key, True
+        return PictureWindow(picture, ratio), key, True
     from ui.boot import BootWindow
 
     log.info("first paint: the boot window (no picture kept for this start)")
@@ -85,12 +89,15 @@ def keep_welcome_picture(window: KioskWindow, home: Path, key: str | None) -> Th
     none when a visitor has started or the greeting has moved on (the next start tries
     again)."""
     from ui.screens.welcome import WelcomeScreen
+    from ui.theme import Theme
 
     screen = window.current
     if key is None or not isinstance(screen, WelcomeScreen) or screen.index != 0:
         return None
     if not window.isVisible() or window.visit.session is not None:
         return None
+    if window.theme != Theme():
+        return None  # larger text or contrast: a visitor's choice, not the welcome screen
     targets = screen.tap_targets()
     description = screen.greeting.accessibleDescription()
     return keep_picture(screen, window, targets, description, home / "cache", key)

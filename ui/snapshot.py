@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import threading
 import zlib
 from collections.abc import Sequence
@@ -83,52 +84,71 @@ class Picture(NamedTuple):
 
 
 def load_picture(folder: Path, key: str, size: tuple[int, int]) -> Picture | None:
-    """The kept picture when it carries *key* and has *size*; None otherwise, and for
-    anything damaged."""
+    """The kept picture when it carries *key* and has *size* (in device pixels); None
+    otherwise, and for anything damaged: a first screen is a courtesy, never a reason
+    for a start to fail."""
     try:
-        raw_index = (folder / INDEX).read_bytes()[: MAX_INDEX_BYTES + 1]
-        if len(raw_index) > MAX_INDEX_BYTES:
-            return None
-        index = json.loads(raw_index)
+        index = json.loads(_read_at_most(folder / INDEX, MAX_INDEX_BYTES))
         if not isinstance(index, dict) or index.get("key") != key:
             return None
-        width, height, stride = (int(index[k]) for k in ("width", "height", "stride"))
+        shape = [
+            n for n in (index.get(k) for k in ("width", "height", "stride")) if isinstance(n, int)
+        ]
+        if len(shape) != 3:
+            return None
+        width, height, stride = shape
         if (width, height) != size or not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE):
             return None
         if stride != width * 4:
             return None
-        expected = stride * height
-        path = folder / PICTURE
-        if path.stat().st_size != expected:
+        pixels = _read_at_most(folder / PICTURE, stride * height)
+        if len(pixels) != stride * height:
             return None
-        pixels = path.read_bytes()
         targets = [_target(entry) for entry in index["targets"][:MAX_TARGETS]]
         description = str(index.get("description", ""))[:2000]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if len(pixels) != expected:  # changed while read
+    except Exception:
         return None
     # the image reads the bytes in place: the picture holds them as long as it lives
     image = QImage(pixels, width, height, stride, QImage.Format.Format_RGB32)
     return Picture(image, pixels, targets, description)
 
 
+def _read_at_most(path: Path, limit: int) -> bytes:
+    """A regular file's bytes, refused (ValueError) when it holds more than *limit*: one
+    open, so the file cannot change between the look and the read, and never a device,
+    a pipe or a link to one."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC | os.O_NONBLOCK)
+    with open(fd, "rb") as fh:  # noqa: PTH123 - an fd
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ValueError(f"{path.name} is not a regular file")
+        data = fh.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"{path.name} is larger than {limit} bytes")
+    return data
+
+
 def _target(entry: Any) -> Target:
-    name, x, y, w, h = entry
-    return str(name)[:40], QRect(int(x), int(y), int(w), int(h))
+    name, x, y, w, h = (entry[0], *(int(n) for n in entry[1:5]))
+    if len(entry) != 5 or not all(0 <= n <= MAX_SIDE for n in (x, y, w, h)):
+        raise ValueError("a tap target outside any screen")
+    return str(name)[:40], QRect(x, y, w, h)
 
 
 class PictureWindow(QLabel):
     """The kept picture, in place of the boot window: a tap on a button of the picture is
     noted (``pending``) and applied when the kiosk window takes over."""
 
-    def __init__(self, picture: Picture) -> None:
+    def __init__(self, picture: Picture, ratio: float = 1.0) -> None:
+        """*ratio*: the screen's device pixels per pixel (the picture is in device pixels,
+        its tap targets in pixels)."""
         super().__init__()
         self.setObjectName("boot-window")
         self.pending: str | None = None
         self._targets = picture.targets
         self._released = False
-        self.setPixmap(QPixmap.fromImage(picture.image))
+        pixmap = QPixmap.fromImage(picture.image)
+        pixmap.setDevicePixelRatio(ratio)
+        self.setPixmap(pixmap)
         self.setAccessibleName(picture.description)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override

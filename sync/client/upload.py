@@ -17,6 +17,7 @@ and is taken again at the new one.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -110,24 +111,64 @@ class _Upload:
 
     def run(self) -> None:
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-upload") as pool:
-            flight = self._launch(pool, self._take())
-            while flight is not None:
-                ahead = self._take()  # made ready while `flight` is on the way
-                answer = _answer(flight)
-                following: _Batch | None = None
-                if isinstance(answer, SyncError):
-                    self._put_back(ahead)  # taken at a size the answer may change
-                else:
-                    following = self._launch(pool, ahead)
-                try:
-                    go_on = self._settle(flight, answer)
-                except BaseException:
-                    self._finish(following)
-                    raise
-                if not go_on:
-                    self._finish(following)
-                    return
-                flight = following or self._launch(pool, self._take())
+            open_batches: list[_Batch] = []  # taken and not yet settled, put back or released
+            try:
+                self._loop(pool, open_batches)
+            finally:
+                for batch in open_batches:  # only after a failure (the loop empties it)
+                    self._close_quietly(batch)
+
+    def _loop(self, pool: ThreadPoolExecutor, open_batches: list[_Batch]) -> None:
+        def take() -> _Batch | None:
+            batch = self._take()
+            if batch is not None:
+                open_batches.append(batch)
+            return batch
+
+        def done(batch: _Batch | None) -> None:
+            if batch is not None:
+                open_batches.remove(batch)
+
+        flight = self._launch(pool, take())
+        while flight is not None:
+            ahead = take()  # made ready while `flight` is on the way
+            answer = _answer(flight)
+            following: _Batch | None = None
+            if isinstance(answer, SyncError):
+                self._put_back(ahead)  # taken at a size the answer may change
+                done(ahead)
+            else:
+                following = self._launch(pool, ahead)
+            done(flight)
+            try:
+                go_on = self._settle(flight, answer)
+            except SyncError:
+                self._finish(following)
+                done(following)
+                raise
+            if not go_on:
+                self._finish(following)
+                done(following)
+                return
+            flight = following or self._launch(pool, take())
+
+    def _close_quietly(self, batch: _Batch) -> None:
+        """After an unexpected failure (a fault of the store, of the program): record the
+        answer of a batch that went out if there is one, put back one that did not, and
+        never hide the failure itself. What stays ``sending`` goes out again next pass,
+        and the server knows it."""
+        try:
+            if batch.future is None:
+                self._put_back(batch)
+                return
+            answer = _answer(batch)
+            self._settle(batch, answer)
+        except SyncError as exc:
+            log.info("a batch on the way when the pass failed was not taken: %s", exc.message)
+        except Exception as exc:  # the first failure is the one raised
+            log.warning("a batch could not be recorded after a failure: %s", type(exc).__name__)
+            with contextlib.suppress(Exception):
+                self.outbox.release(batch.ids, f"not sent: {type(exc).__name__}")
 
     def _take(self) -> _Batch | None:
         items = self.outbox.take_batch(self.limits.items, self.limits.bytes)

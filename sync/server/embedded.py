@@ -66,6 +66,9 @@ class EmbeddedServer:
                 status_retention_days=status_retention_days,
             ),
             log_level="warning",
+            # no handlers of uvicorn's own: its records go to the host's log (in the
+            # kiosk, through the privacy filter), not straight to stderr
+            log_config=None,
             access_log=False,
             lifespan="off",
             ssl_certfile=tls_cert,

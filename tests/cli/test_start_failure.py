@@ -33,3 +33,24 @@ def test_broken_database_ends_the_smoke_start_with_an_error(tmp_path: Path) -> N
     )
     assert done.returncode == 1
     assert "corrupt" in done.stderr
+
+
+def test_a_log_that_cannot_be_opened_ends_the_start_with_an_error(tmp_path: Path) -> None:
+    """The log is set up just after the first paint: a planted link in its place stops
+    the start on the staff screen (exit 1 in a smoke run) instead of leaving the first
+    screen up for ever, and nothing is written through the link."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    home = tmp_path / "home"
+    target = tmp_path / "elsewhere.txt"
+    (home / "logs").mkdir(parents=True)
+    (home / "logs" / "kiosk.log").symlink_to(target)
+    done = subprocess.run(
+        [KIOSK, "run", "--smoke", "--home", str(home)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert "OSError" in done.stderr or "ELOOP" in done.stderr or "Too many levels" in done.stderr
+    assert not target.exists()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.store import Store
+from kiosk.store import Store, StoreError
 from kiosk.store.outbox import OutboxItem, OutboxState
 from sync import protocol as p
 from sync.client.transport import DeviceTransport
@@ -150,4 +150,63 @@ def test_a_batch_on_the_way_when_the_pass_stops_is_still_recorded(
         transport.close()
     assert report.error == "the server answered without a result for any item"
     assert transport.calls == 2
+    assert store.outbox.counts_by_state() == {OutboxState.DONE: 3, OutboxState.PENDING: 3}
+
+
+class SecondRequestBreaks(DeviceTransport):
+    """A fault of the program itself (not of the network) on the second batch."""
+
+    def __init__(self, url: str, token: str) -> None:
+        super().__init__(url, token, timeout=10)
+        self.calls = 0
+
+    def post_batch(self, body: bytes) -> p.BatchReply:
+        self.calls += 1
+        if self.calls == 2:
+            raise RuntimeError("a fault of the program")
+        return super().post_batch(body)
+
+
+def test_a_fault_of_the_program_leaves_nothing_sending(
+    server: EmbeddedServer, tokens: Tokens, store: Store, fill_outbox: Fill
+) -> None:
+    """The fault is raised, not hidden; the batch that went out is recorded, the one that
+    broke waits again with its attempt counted, the one made ready waits untouched."""
+    items = fill_outbox(store, 9, "jobcenter")
+    transport = SecondRequestBreaks(server.url, tokens.device)
+    try:
+        with pytest.raises(RuntimeError, match="a fault of the program"):
+            OutboxSync(store, transport, settings=SyncSettings(max_items=3)).run_pass()
+    finally:
+        transport.close()
+    assert store.outbox.counts_by_state() == {OutboxState.DONE: 3, OutboxState.PENDING: 6}
+    waiting = {i.id: i for i in store.outbox.in_state(OutboxState.PENDING)}
+    assert [waiting[items[n].id].attempts for n in range(3, 9)] == [1, 1, 1, 0, 0, 0]
+
+
+def test_a_store_fault_while_a_batch_is_on_the_way_still_records_its_answer(
+    server: EmbeddedServer,
+    tokens: Tokens,
+    store: Store,
+    fill_outbox: Fill,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fill_outbox(store, 6, "jobcenter")
+    take_batch = store.outbox.take_batch
+    calls = 0
+
+    def second_take_fails(max_items: int, max_bytes: int) -> list[OutboxItem]:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise StoreError("busy", "the disk did not answer")
+        return take_batch(max_items, max_bytes)
+
+    monkeypatch.setattr(store.outbox, "take_batch", second_take_fails)
+    transport = DeviceTransport(server.url, tokens.device, timeout=10)
+    try:
+        with pytest.raises(StoreError):
+            OutboxSync(store, transport, settings=SyncSettings(max_items=3)).run_pass()
+    finally:
+        transport.close()
     assert store.outbox.counts_by_state() == {OutboxState.DONE: 3, OutboxState.PENDING: 3}

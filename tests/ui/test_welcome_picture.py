@@ -16,6 +16,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
+from tests.ui.conftest import Kiosk
 from ui.boot import BootWindow
 from ui.snapshot import INDEX, PICTURE, PictureWindow, keep_picture, load_picture, picture_key
 
@@ -80,7 +81,21 @@ def test_another_key_or_shape_shows_no_picture(qtbot: QtBot, tmp_path: Path) -> 
 
 @pytest.mark.parametrize(
     "damage",
-    ["cut_pixels", "extra_pixels", "index_not_json", "index_huge", "width_huge", "no_index"],
+    [
+        "cut_pixels",
+        "extra_pixels",
+        "index_not_json",
+        "index_huge",
+        "width_huge",
+        "no_index",
+        "index_nested_deep",  # json.loads would recurse out of its depth
+        "width_infinite",  # 1e400 reads as infinity
+        "target_infinite",
+        "target_not_five",
+        "width_as_text",
+        "index_is_a_pipe",  # a read would block the start for ever
+        "pixels_link_to_zero",  # a read would never end
+    ],
 )
 def test_a_damaged_picture_is_not_shown(qtbot: QtBot, tmp_path: Path, damage: str) -> None:
     kept(qtbot, tmp_path)
@@ -100,6 +115,28 @@ def test_a_damaged_picture_is_not_shown(qtbot: QtBot, tmp_path: Path, damage: st
             index.write_text(json.dumps(data))
         case "no_index":
             index.unlink()
+        case "index_nested_deep":
+            index.write_text("[" * 200_000)
+        case "width_infinite":
+            index.write_text(index.read_text().replace('"width": 900', '"width": 1e400'))
+        case "target_infinite":
+            data = json.loads(index.read_text())
+            data["targets"][0][1] = "INF"
+            index.write_text(json.dumps(data).replace('"INF"', "1e400"))
+        case "target_not_five":
+            data = json.loads(index.read_text())
+            data["targets"][0] = data["targets"][0][:3]
+            index.write_text(json.dumps(data))
+        case "width_as_text":
+            index.write_text(index.read_text().replace('"width": 900', '"width": "900"'))
+        case "index_is_a_pipe":
+            key = index.read_text()
+            index.unlink()
+            os.mkfifo(index)
+            assert key  # the pipe has no writer: opening it to read must not wait
+        case "pixels_link_to_zero":
+            pixels.unlink()
+            pixels.symlink_to("/dev/zero")
     assert load_picture(tmp_path, "key-1", SIZE) is None
 
 
@@ -155,3 +192,19 @@ def test_kiosk_run_keeps_the_picture_and_paints_it_first_next_time(tmp_path: Pat
     assert "first paint: the boot window" in third
     fourth = _start(home)[len(first) + len(second) + len(third) :]
     assert "first paint: the kept picture of the welcome screen" in fourth
+
+
+def test_no_picture_of_a_visitor_s_choices(kiosk: Kiosk, tmp_path: Path) -> None:
+    """The welcome screen with larger text or high contrast (a visitor's choice, which the
+    end of the visit undoes) or behind a started visit is not what the next start shows."""
+    from ui.first_screen import keep_welcome_picture
+
+    assert kiosk.screen.name == "welcome"
+    kiosk.window.set_large(True)
+    assert keep_welcome_picture(kiosk.window, tmp_path, "key-1") is None
+    kiosk.window.set_large(False)
+    writer = keep_welcome_picture(kiosk.window, tmp_path, "key-1")
+    assert writer is not None
+    writer.join(timeout=30)
+    kiosk.start("uk")
+    assert keep_welcome_picture(kiosk.window, tmp_path, "key-2") is None
