@@ -13,11 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout
 
 from ui.screens.base import ScreenEnv
 from ui.screens.welcome import WelcomeScreen
+from ui.snapshot import FirstScreen
 from ui.theme import Theme
 from ui.tr import Tr
 
@@ -27,13 +27,10 @@ class _NoCatalog:
         return german
 
 
-class BootWindow(QWidget):
+class BootWindow(FirstScreen):
     def __init__(self, boot: dict[str, Any], on_choice: Callable[[str], None]) -> None:
         super().__init__()
-        self.setObjectName("boot-window")
-        self.pending: str | None = None
         self.on_choice = on_choice
-        self._released = False
         theme = Theme()
         self.setStyleSheet(theme.stylesheet())
         env = ScreenEnv.standalone(Tr("de", _NoCatalog()), theme)
@@ -54,15 +51,3 @@ class BootWindow(QWidget):
     def _chosen(self, lang: str) -> None:
         self.pending = lang
         self.on_choice(lang)
-
-    def release(self) -> None:
-        """The kiosk window has taken over: this one may close now."""
-        self._released = True
-        self.close()
-        self.deleteLater()
-
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        if not self._released:
-            event.ignore()  # a window manager's close must not reveal the desktop
-            return
-        super().closeEvent(event)

@@ -38,12 +38,15 @@ def first_window(
 ) -> tuple[BootWindow | PictureWindow, str | None, bool]:
     """The window to paint first, the key of this start's picture (None: no screen to
     key it by) and whether the window is the kept picture."""
-    key = picture_key_for(boot, home, windowed)
     screen = QGuiApplication.primaryScreen()
-    ratio = screen.devicePixelRatio() if screen is not None else 1.0
-    width, height = window_size(windowed)
-    in_device_pixels = (round(width * ratio), round(height * ratio))
-    picture = load_picture(home / "cache", key, in_device_pixels) if key else None
+    if screen is None:
+        key, picture, ratio = None, None, 1.0
+    else:
+        ratio = screen.devicePixelRatio()
+        width, height = window_size(windowed)
+        key = picture_key_for(boot, home, (width, height), ratio)
+        in_device_pixels = (round(width * ratio), round(height * ratio))
+        picture = load_picture(home / "cache", key, in_device_pixels)
     if picture is not None:
         log.info("first paint: the kept picture of the welcome screen")
         return PictureWindow(picture, ratio), key, True
@@ -62,13 +65,11 @@ def window_size(windowed: bool) -> tuple[int, int]:
     return size.width(), size.height()
 
 
-def picture_key_for(boot: dict[str, Any], home: Path, windowed: bool) -> str | None:
-    """The key of the welcome screen's picture on this start."""
+def picture_key_for(boot: dict[str, Any], home: Path, size: tuple[int, int], ratio: float) -> str:
+    """The key of the welcome screen's picture on this start, in a window of *size* on a
+    screen of *ratio* device pixels per pixel."""
     from kiosk.paths import translations_dir
 
-    screen = QGuiApplication.primaryScreen()
-    if screen is None:
-        return None
     try:
         settings = (home / "kiosk.toml").read_bytes()
     except OSError:
@@ -81,7 +82,7 @@ def picture_key_for(boot: dict[str, Any], home: Path, windowed: bool) -> str | N
     # what the screen shows of the boot file (which, read from the catalog's source on a
     # very first start, carries other fields than the one the cache holds afterwards)
     shown = {"languages": boot.get("languages"), "names": boot.get("names")}
-    return picture_key(shown, window_size(windowed), screen.devicePixelRatio(), settings, texts)
+    return picture_key(shown, size, ratio, settings, texts)
 
 
 def keep_welcome_picture(window: KioskWindow, home: Path, key: str | None) -> Thread | None:

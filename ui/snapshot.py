@@ -30,11 +30,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QRect
-from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtGui import QImage, QPainter, QPixmap
+from PySide6.QtWidgets import QWidget
 
 if TYPE_CHECKING:  # their enums would cost the first paint a millisecond and more
-    from PySide6.QtGui import QCloseEvent, QMouseEvent
+    from PySide6.QtGui import QCloseEvent, QMouseEvent, QPaintEvent
 
 PICTURE = "welcome.picture"
 INDEX = "welcome.picture.json"
@@ -134,32 +134,16 @@ def _target(entry: Any) -> Target:
     return str(name)[:40], QRect(x, y, w, h)
 
 
-class PictureWindow(QLabel):
-    """The kept picture, in place of the boot window: a tap on a button of the picture is
-    noted (``pending``) and applied when the kiosk window takes over."""
+class FirstScreen(QWidget):
+    """What a start paints before the kiosk is loaded (the kept picture, or the boot
+    window): it notes a tap (``pending``), which the kiosk window applies when it takes
+    over, and cannot be closed before that."""
 
-    def __init__(self, picture: Picture, ratio: float = 1.0) -> None:
-        """*ratio*: the screen's device pixels per pixel (the picture is in device pixels,
-        its tap targets in pixels)."""
+    def __init__(self) -> None:
         super().__init__()
         self.setObjectName("boot-window")
         self.pending: str | None = None
-        self._targets = picture.targets
         self._released = False
-        pixmap = QPixmap.fromImage(picture.image)
-        pixmap.setDevicePixelRatio(ratio)
-        self.setPixmap(pixmap)
-        self.setAccessibleName(picture.description)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
-        event.accept()  # a label ignores presses, and would then never see the release
-
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
-        point = event.position().toPoint()
-        for name, rect in self._targets:
-            if rect.contains(point):
-                self.pending = name
-                return
 
     def release(self) -> None:
         """The kiosk window has taken over: this one may close now."""
@@ -172,6 +156,33 @@ class PictureWindow(QLabel):
             event.ignore()  # a window manager's close must not reveal the desktop
             return
         super().closeEvent(event)
+
+
+class PictureWindow(FirstScreen):
+    """The kept picture, in place of the boot window; a tap on one of its buttons is
+    noted as a tap on the button itself would be."""
+
+    def __init__(self, picture: Picture, ratio: float = 1.0) -> None:
+        """*ratio*: the screen's device pixels per pixel (the picture is in device pixels,
+        its tap targets in pixels)."""
+        super().__init__()
+        self._targets = picture.targets
+        self._pixmap = QPixmap.fromImage(picture.image)
+        self._pixmap.setDevicePixelRatio(ratio)
+        self.setAccessibleName(picture.description)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        QPainter(self).drawPixmap(0, 0, self._pixmap)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        event.accept()  # a widget ignores presses, and would then never see the release
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        point = event.position().toPoint()
+        for name, rect in self._targets:
+            if rect.contains(point):
+                self.pending = name
+                return
 
 
 def keep_picture(

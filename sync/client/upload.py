@@ -143,19 +143,24 @@ class _Upload:
             try:
                 go_on = self._settle(flight, answer)
             except SyncError:
-                self._finish(following)
-                done(following)
+                self._close_following(following, done)
                 raise
             if not go_on:
-                self._finish(following)
-                done(following)
+                self._close_following(following, done)
                 return
             flight = following or self._launch(pool, take())
 
+    def _close_following(self, batch: _Batch | None, done: Callable[[_Batch | None], None]) -> None:
+        """The batch already on the way when the pass stops: its answer is still recorded
+        (what the server stored must not go out again needlessly)."""
+        if batch is not None:
+            self._close_quietly(batch)
+            done(batch)
+
     def _close_quietly(self, batch: _Batch) -> None:
-        """After an unexpected failure (a fault of the store, of the program): record the
-        answer of a batch that went out if there is one, put back one that did not, and
-        never hide the failure itself. What stays ``sending`` goes out again next pass,
+        """A batch the pass leaves behind when it stops (after a failure, the first
+        failure is the one reported, never hidden): record the answer of one that went
+        out, put back one that did not. What stays ``sending`` goes out again next pass,
         and the server knows it."""
         try:
             if batch.future is None:
@@ -197,17 +202,6 @@ class _Upload:
     def _put_back(self, batch: _Batch | None) -> None:
         if batch is not None:
             self.outbox.put_back(batch.ids)
-
-    def _finish(self, batch: _Batch | None) -> None:
-        """A batch already on the way when the pass stops: its answer is still recorded
-        (what the server stored must not go out again needlessly); a failure of its own
-        only puts its items back, the pass's first failure is the one reported."""
-        if batch is None:
-            return
-        try:
-            self._settle(batch, _answer(batch))
-        except SyncError as exc:
-            log.info("a batch on the way as the pass stopped failed too: %s", exc.message)
 
     def _settle(self, batch: _Batch, answer: Answer) -> bool:
         """Record *answer* for *batch*; False when the pass should stop (no progress
