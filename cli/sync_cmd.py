@@ -141,17 +141,19 @@ def cmd_sync(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    from cli.settings_cmd import load_or_explain, sync_settings
+
+    loaded = load_or_explain(home)
+    if loaded is None:
+        return 2  # a bad kiosk.toml is named, key by key
+    settings = sync_settings(loaded.settings)
     if not args.once:
-        from cli.settings_cmd import load_or_explain, sync_settings
         from kiosk.logsetup import configure_logging
 
-        loaded = load_or_explain(home)
-        if loaded is None:
-            return 2  # a bad kiosk.toml is named, key by key
         print(f"syncing with {credential.server} until interrupted (Ctrl-C)", file=sys.stderr)
         logs = configure_logging(home, loaded.settings.logging)  # as the kiosk's own sync logs
         try:
-            SyncLoop(home, settings=sync_settings(loaded.settings)).run()
+            SyncLoop(home, settings=settings).run()
         finally:
             logs.close()
         return 0
@@ -162,9 +164,15 @@ def cmd_sync(args: argparse.Namespace) -> int:
         store = open_store(home)
         if store is None:
             return 1
-        transport = DeviceTransport(credential.server, credential.token, ca_file=credential.ca_file)
+        transport = DeviceTransport(
+            credential.server,
+            credential.token,
+            timeout=settings.timeout,
+            ca_file=credential.ca_file,
+            compress=settings.compress,
+        )
         try:
-            sync = OutboxSync(store, transport)
+            sync = OutboxSync(store, transport, settings=settings)
             report = sync.run_pass(check_delivery=True)
             if report.ok:
                 try:

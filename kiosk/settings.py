@@ -181,6 +181,11 @@ class BackgroundSyncSettings(_Section):
         description="seconds between asking the server which applications it still holds",
     )
     timeout: float = Field(30.0, ge=5, le=300, description="seconds one request may take")
+    compress: bool = Field(
+        False,
+        description="gzip the applications sent up: saves about a quarter of the bytes on a "
+        "slow or metered link (a mobile modem), costs CPU on terminal and server",
+    )
 
 
 class KioskSettings(_Section):

@@ -33,7 +33,6 @@ from sync.client.transport import (
     DeviceTransport,
     ServerBusyError,
     SyncError,
-    encode_batch,
 )
 
 log = logging.getLogger("kiosk.sync")
@@ -188,7 +187,7 @@ class _Upload:
             except ValidationError as exc:
                 refused[item.id] = ("rejected", f"not sendable: {exc.errors()[0]['msg']}")
         try:
-            body = encode_batch(wire) if wire else None
+            body = self.transport.encode_batch(wire) if wire else None
         except BaseException:
             self.outbox.put_back([item.id for item in items])
             raise
@@ -224,6 +223,10 @@ class _Upload:
             raise answer
         elif isinstance(answer, SyncError):
             self.outbox.release(ids, f"not sent: {answer.message}")
+            # a request that failed as a whole (a timeout, a dropped connection, a proxy
+            # in the way) is tried smaller next time: a flaky link that loses a long
+            # request may still carry a short one, and success doubles it again
+            self.limits.items = max(1, len(sent) // 2)
             raise answer
         elif answer is not None:
             wanted = {item.id for item in sent}

@@ -49,6 +49,8 @@ class SyncSettings:
     timeout: float = 30.0
     #: how often to ask the server about applications it confirmed (see delivery.py)
     delivery_interval: float = 300.0
+    #: gzip each batch (see DeviceTransport): for a slow or metered link only
+    compress: bool = False
 
 
 @dataclass
@@ -291,7 +293,11 @@ class SyncLoop:
     ) -> PassReport:
         try:
             transport = DeviceTransport(
-                server, token, timeout=self.settings.timeout, ca_file=ca_file
+                server,
+                token,
+                timeout=self.settings.timeout,
+                ca_file=ca_file,
+                compress=self.settings.compress,
             )
         except TLSSettingsError as exc:  # an http:// URL beyond this machine, a lost CA file
             record_attempt(store, now=time.time(), error=exc.message)

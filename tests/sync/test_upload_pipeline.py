@@ -4,7 +4,6 @@ settled, released or put back untouched."""
 
 from __future__ import annotations
 
-import gzip
 import json
 import sqlite3
 import threading
@@ -61,7 +60,7 @@ class CountingTransport(DeviceTransport):
         with self.lock:
             self.on_the_way += 1
             self.most_at_once = max(self.most_at_once, self.on_the_way)
-            self.sizes.append(len(json.loads(gzip.decompress(body))["items"]))
+            self.sizes.append(len(json.loads(body)["items"]))
         try:
             return super().post_batch(body)
         finally:
@@ -210,3 +209,29 @@ def test_a_store_fault_while_a_batch_is_on_the_way_still_records_its_answer(
     finally:
         transport.close()
     assert store.outbox.counts_by_state() == {OutboxState.DONE: 3, OutboxState.PENDING: 3}
+
+
+def test_a_request_lost_on_the_way_is_tried_smaller_next_time(
+    server: EmbeddedServer, tokens: Tokens, store: Store, fill_outbox: Fill
+) -> None:
+    """A link that drops long requests (a mobile modem, a proxy in the way) must not keep
+    a terminal sending the same large batch for ever: each failed request halves it."""
+    fill_outbox(store, 8, "jobcenter")
+    faults = ["drop_before", "drop_after"]
+
+    def lose_the_first_two(request_line: bytes) -> str:
+        if b"/applications/batch" in request_line and faults:
+            return faults.pop(0)
+        return "pass"
+
+    proxy = FaultProxy(lambda: server.port, lose_the_first_two)
+    transport = CountingTransport(proxy.url, tokens.device)
+    try:
+        sync = OutboxSync(store, transport, settings=SyncSettings(max_items=8))
+        reports = [sync.run_pass() for _ in range(3)]
+    finally:
+        transport.close()
+        proxy.close()
+    assert [r.ok for r in reports] == [False, False, True]
+    assert transport.sizes == [8, 4, 2, 2, 2, 2]
+    assert store.outbox.counts_by_state() == {OutboxState.DONE: 8}
