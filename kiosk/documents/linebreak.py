@@ -1,20 +1,20 @@
 """Lines of any text, for PDFs: broken in time proportional to the text, never cut in a letter.
 
 Line breaking must cost time in proportion to the text, whatever a visitor
-typed: shaping and reordering a line is slow (tens of microseconds a call plus
-one or two a character), so measuring every candidate line, as a naive greedy
-breaker does, turns one long answer into minutes. :func:`layout` therefore
-shapes each paragraph once to estimate the width of every word, fills each line
-from these estimates, and only then shapes, reorders and measures the line for
-real: the drawn width always decides, the estimate only saves work. A word
-wider than a line is cut between grapheme clusters where its estimated widths
-add up to the line, so a letter never loses its marks. Lines are shaped a
-batch at a time, as each call of the reshaper has a fixed cost.
+typed: reordering and shaping a line costs tens of microseconds a call plus a
+microsecond or two a character, so measuring every candidate line, as a naive
+greedy breaker does, turns one long answer into minutes. :func:`layout`
+therefore shapes each paragraph once to estimate the width of every word (and of
+every character's part of it: HarfBuzz tells which glyphs stand for which
+characters), fills each line from these estimates, and only then reorders,
+shapes and measures the line for real: the drawn width always decides, the
+estimate only saves work. A word wider than a line is cut between grapheme
+clusters where its estimated widths add up to the line, so a letter never loses
+its marks.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
@@ -22,24 +22,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
-from reportlab.pdfbase import pdfmetrics
-
-from kiosk.documents.text import (
-    ZWJ,
-    ZWNJ,
-    ordered,
-    reshape,
-    reshape_lines,
-    shapes_line,
-    visual,
-)
+from kiosk.documents.text import ZWJ, ZWNJ, Drawn, advances, char_advances, string_width, visual
 
 
 @dataclass(frozen=True)
 class Line:
     """One laid-out line: what to draw, what it says, and how wide it is drawn."""
 
-    text: str  # visual order, ready to draw
+    text: Drawn  # visual order, shaped, ready to draw
     rtl: bool
     logical: str  # reading order, as the visitor wrote it
     width: float  # of *text* in the font and size it was laid out for
@@ -66,75 +56,10 @@ def wrap(text: str, font: str, size: float, max_width: float, rtl: bool = False)
 
 # ------------------------------------------------------------------ estimates
 
-#: Letters, marks and presentation forms the reshaper may change.
-_ARABIC_SCRIPT = re.compile("[\u0600-\u08ff\ufb50-\ufdff\ufe70-\ufeff]")
-#: General categories the reshaper may leave out of its result (harakat, joiners, tatweel).
-_MAY_BE_DROPPED = frozenset({"Mn", "Me", "Cf", "Lm"})
-
-
-def _may_be_dropped(char: str) -> bool:
-    return unicodedata.category(char) in _MAY_BE_DROPPED
-
 
 def _advance(text: str, font: str) -> float:
-    """Advance of *text* as it stands, in thousandths of the font size."""
-    return float(pdfmetrics.stringWidth(text, font, 1000.0))
-
-
-#: Advances of the characters met so far, per font; replaced when it grows past
-#: :data:`_TABLE_LIMIT` (any character may come, memory must stay bounded), never
-#: changed in place for a reader in another thread.
-_TABLES: dict[str, dict[str, float]] = {}
-_TABLE_LIMIT = 4096
-
-
-def _per_char(text: str, font: str) -> list[float]:
-    """:func:`_advance` of each character of *text*."""
-    table = _TABLES.get(font, {})
-    missing = set(text).difference(table)
-    if missing:
-        table = dict(table) if len(table) + len(missing) <= _TABLE_LIMIT else {}
-        for char in set(text).difference(table):
-            table[char] = _advance(char, font)
-        _TABLES[font] = table
-    return list(map(table.__getitem__, text))
-
-
-@lru_cache(maxsize=1024)
-def _letters_of(glyph: str) -> str:
-    """The letters a glyph of the reshaper's result stands for: a presentation form is
-    its letter, a ligature its letters, anything else itself."""
-    if "\ufb50" <= glyph <= "\ufdff" or "\ufe70" <= glyph <= "\ufeff":
-        return unicodedata.normalize("NFKC", glyph) or glyph
-    return glyph
-
-
-def _shares(word: str, plain: list[float], shaped: str, font: str) -> list[float]:
-    """Per character of *word*, its part of the advance of *shaped* (the word as shaped
-    whole): a glyph counts for the first letter it stands for, dropped marks count 0.
-    *plain* are the advances of the characters of *word* as they stand.
-
-    Shaping makes a letter's width depend on its neighbours, so the sum over a piece of a
-    word is close to, not equal to, the piece shaped alone: the forms at the cut change.
-    That is enough to choose a cut; the drawn width is checked afterwards.
-    """
-    if shaped == word:
-        return plain
-    shares = [0.0] * len(word)
-    at, end = 0, len(word)
-    for glyph, units in zip(shaped, _per_char(shaped, font), strict=True):
-        first = -1
-        for letter in _letters_of(glyph):
-            while at < end and word[at] != letter and _may_be_dropped(word[at]):
-                at += 1
-            if at == end or word[at] != letter:  # not the reshaper we know: plain advances
-                shares[at:] = plain[at:]
-                return shares
-            if first < 0:
-                first = at
-            at += 1
-        shares[first] += units
-    return shares
+    """Advance of *text* drawn as it stands (unshaped), in thousandths of the font size."""
+    return string_width(text, font, 1000.0)
 
 
 # ------------------------------------------------------------------ grapheme clusters
@@ -261,9 +186,12 @@ class _Word:
     """A word of a paragraph (what stands between two spaces, maybe nothing)."""
 
     text: str
-    shaped: str  # as its paragraph shapes it (the text itself where nothing is shaped)
+    #: each character's part of its advance as its paragraph is shaped; None where
+    #: nothing in the paragraph is shaped (each character then counts alone)
+    shares: list[float] | None
     units: float  # estimated advance, in thousandths of the font size
     spaced: bool  # a space stands before it; a line break there drops the space
+    gap: float  # the estimated advance of that space
     cuts: _Cuts | None = None  # once it is known to be too long for a line
 
 
@@ -278,60 +206,43 @@ class _Paragraph:
 
     #: Tries, after the first, that shrink a line by estimates before bisecting.
     SHRINK_TRIES = 2
-    #: Lines planned and shaped together.
-    BATCH = 16
 
     def __init__(self, paragraph: str, font: str, size: float, max_width: float, rtl: bool):
         self.font, self.size, self.max_width, self.rtl = font, size, max_width, rtl
         self.limit = max_width * 1000.0 / size if size > 0 else float("inf")
-        self.space = _advance(" ", font)
-        texts = paragraph.split(" ")
-        shaped = texts
-        if _ARABIC_SCRIPT.search(paragraph):
-            shaped = reshape(paragraph).split(" ")
-            if len(shaped) != len(texts):  # a ligature over a space: shape word by word
-                shaped = [reshape(text) for text in texts]
+        space = _advance(" ", font)
+        shares = advances(paragraph, font)
         self.words: list[_Word] = []
-        for index, (text, form) in enumerate(zip(texts, shaped, strict=True)):
-            word = _Word(text, form, _advance(form, font), index > 0)
+        at = 0
+        for index, text in enumerate(paragraph.split(" ")):
+            if shares is None:
+                word = _Word(text, None, _advance(text, font), index > 0, space)
+            else:
+                own = shares[at : at + len(text)]
+                gap = shares[at - 1] if index > 0 else 0.0
+                word = _Word(text, own, sum(own), index > 0, gap)
             if word.units > self.limit:
                 word.cuts = self._cuts(word, 1)
             self.words.append(word)
+            at += len(text) + 1
 
     def lines(self) -> Iterator[Line]:
-        """The lines, planned a batch at a time by the estimates and shaped together
-        (see :func:`reshape_lines`); a line that does not fit as drawn is settled alone
-        and the rest planned again from there, which wastes at most one batch."""
+        """The lines, each planned by the estimates and then measured as drawn; one
+        that does not fit so is settled by :meth:`_settle`."""
         start: _Position = (0, 0)
         while start[0] < len(self.words):
-            plan: list[tuple[_Position, _Position]] = []
-            at = start
-            while at[0] < len(self.words) and len(plan) < self.BATCH:
-                end = self._greedy(at)
-                plan.append((at, end))
-                at = end
-            texts = [self._text(first, end) for first, end in plan]
-            shaping = [index for index, text in enumerate(texts) if shapes_line(text, self.rtl)]
-            shaped: list[str | None] = [None] * len(texts)
-            for index, reshaped in zip(
-                shaping, reshape_lines([texts[i] for i in shaping]), strict=True
-            ):
-                shaped[index] = reshaped
-            for (first, end), text, known in zip(plan, texts, shaped, strict=True):
-                result = self._measured(text, known)
-                if not isinstance(result, Line):
-                    result, end = self._settle(first, end, result)
-                    yield result
-                    start = end
-                    break
-                yield result
-                start = end
+            end = self._greedy(start)
+            result = self._measured(self._text(start, end))
+            if not isinstance(result, Line):
+                result, end = self._settle(start, end, result)
+            yield result
+            start = end
 
     # -------------------------------------------------------------- words and pieces
 
     def _cuts(self, word: _Word, level: int) -> _Cuts:
-        plain = _per_char(word.text, self.font)
-        shares = _shares(word.text, plain, word.shaped, self.font)
+        plain = char_advances(word.text, self.font)
+        shares = plain if word.shares is None else word.shares
         estimated = list(accumulate(shares, initial=0.0))
         alone = estimated if shares is plain else list(accumulate(plain, initial=0.0))
         bounds = _clusters(word.text) if level == 1 else _letters(word.text)
@@ -372,7 +283,7 @@ class _Paragraph:
 
         A word too long for a line starts its own, as it is cut anyway.
         """
-        words, limit, space = self.words, self.limit, self.space
+        words, limit = self.words, self.limit
         index, piece = start
         cuts = words[index].cuts
         if cuts is None:
@@ -386,7 +297,7 @@ class _Paragraph:
         index += 1
         while index < len(words):
             word = words[index]
-            grown = total + word.units + (space if word.spaced else 0.0)
+            grown = total + word.units + (word.gap if word.spaced else 0.0)
             if word.cuts is not None or grown > limit:
                 break
             total = grown
@@ -412,21 +323,19 @@ class _Paragraph:
         ends.append(((index, 0), total))
         while (index, 0) < end and index < len(self.words):
             word = self.words[index]
-            total += word.units + (self.space if word.spaced else 0.0)
+            total += word.units + (word.gap if word.spaced else 0.0)
             index += 1
             ends.append(((index, 0), total))
         return ends
 
     def _try(self, start: _Position, end: _Position) -> Line | float:
         """The line from *start* to *end* if it fits as drawn, else its drawn width."""
-        text = self._text(start, end)
-        return self._measured(text, reshape(text) if shapes_line(text, self.rtl) else None)
+        return self._measured(self._text(start, end))
 
-    def _measured(self, text: str, shaped: str | None) -> Line | float:
-        """*text* as a line if it fits as drawn, else its drawn width; *shaped* is what
-        the reshaper made of it, None if :func:`visual` leaves it as it is."""
-        shown = text if shaped is None else ordered(shaped, self.rtl)
-        drawn = float(pdfmetrics.stringWidth(shown, self.font, self.size))
+    def _measured(self, text: str) -> Line | float:
+        """*text* as a line if it fits as drawn, else its drawn width."""
+        shown = visual(text, self.rtl, self.font)
+        drawn = shown.width(self.size)
         if drawn > self.max_width:
             return drawn
         return Line(text=shown, rtl=self.rtl, logical=text, width=drawn)
@@ -480,6 +389,5 @@ class _Paragraph:
     def _alone(self, start: _Position, end: _Position) -> Line:
         """A smallest piece wider than the line: drawn alone, as there is no other way."""
         text = self._text(start, end)
-        shown = visual(text, self.rtl)
-        drawn = float(pdfmetrics.stringWidth(shown, self.font, self.size))
-        return Line(text=shown, rtl=self.rtl, logical=text, width=drawn)
+        shown = visual(text, self.rtl, self.font)
+        return Line(text=shown, rtl=self.rtl, logical=text, width=shown.width(self.size))

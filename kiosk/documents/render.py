@@ -32,8 +32,8 @@ from kiosk.documents.text import is_rtl_text
 from kiosk.documents.writer import MUTED, Writer
 from kiosk.engine.field_types import FIELD_TYPES
 from kiosk.i18n import gettext_for
+from kiosk.locales import is_rtl
 
-RTL = frozenset({"ar", "fa", "ps", "ckb", "ur", "he"})
 RECEIPT_80MM = (80 * mm, 170 * mm)
 #: The signature pad is a widget of the kiosk screen (a whole 4K screen has 8.3 million
 #: pixels); a small PNG can claim far more, all of which would be decoded into memory to
@@ -187,7 +187,7 @@ def _office_field(w: Writer, record: ApplicationRecord, f: FormField) -> None:
 def visitor_copy(record: ApplicationRecord) -> bytes:
     """Every label and answer in the visitor's language with the German beside."""
     form, catalog, lang = record.form, record.catalog, record.language
-    rtl = lang in RTL
+    rtl = is_rtl(lang)
     office = catalog.catalog.office(form.office)
     tr = gettext_for(lang).gettext
     t = catalog.t
@@ -270,7 +270,7 @@ def _visitor_field(
 def receipt(record: ApplicationRecord, *, a4: bool = False) -> bytes:
     """One page for a 80 mm thermal printer (or A4): the reference, its QR code, what and where."""
     form, catalog, lang = record.form, record.catalog, record.language
-    rtl = lang in RTL
+    rtl = is_rtl(lang)
     office = catalog.catalog.office(form.office)
     tr = gettext_for(lang).gettext
     w = Writer(
@@ -324,7 +324,7 @@ def resume_slip(
 ) -> bytes:
     """For "continue later": the code (also as QR code), its expiry and the forms it holds.
     The PIN is never printed: it stays in the visitor's head."""
-    rtl = lang in RTL
+    rtl = is_rtl(lang)
     tr = gettext_for(lang).gettext
     w = Writer(A4 if a4 else RECEIPT_80MM, margin=(18 if a4 else 5) * mm, title=code)
     w.text(tr(texts.RESUME_CODE), size=12, bold=True, rtl=rtl)
@@ -347,7 +347,7 @@ def resume_slip(
 
 def info_sheet(catalog: CompiledCatalog, sheet_id: str, lang: str) -> bytes:
     sheet = catalog.catalog.info_sheet(sheet_id)
-    rtl = lang in RTL
+    rtl = is_rtl(lang)
     tr = gettext_for(lang).gettext
     w = Writer(A4, footer=tr(texts.PAGE), title=sheet.title)
     w.text(catalog.t(lang, info_ctx(sheet.id, "title"), sheet.title), size=16, bold=True, rtl=rtl)

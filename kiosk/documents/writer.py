@@ -16,7 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen import canvas
 
 from kiosk.documents.linebreak import layout
-from kiosk.documents.text import BOLD, REGULAR, is_rtl_text, register_fonts, visual, width
+from kiosk.documents.text import BOLD, REGULAR, draw, is_rtl_text, register_fonts, visual, width
 
 TEXT = HexColor("#111111")
 MUTED = HexColor("#4d4d4d")
@@ -41,11 +41,10 @@ class _NumberedCanvas(canvas.Canvas):  # type: ignore[misc]  # ReportLab has no 
             self.__dict__.update(state)
             if self._footer:
                 footer = self._footer.format(page=number, pages=total)
-                self.setFont(REGULAR, 8)
+                shown = visual(footer, is_rtl_text(footer))
                 self.setFillColor(MUTED)
-                self.drawCentredString(
-                    self._pagesize[0] / 2, 8 * mm, visual(footer, is_rtl_text(footer))
-                )
+                left = self._pagesize[0] / 2 - shown.width(8) / 2
+                draw(self, left, 8 * mm, shown, REGULAR, 8)
             super().showPage()
         super().save()
 
@@ -76,18 +75,25 @@ class Writer:
         self.canvas.setCreator("MigraDo kiosk")
         self.y = pagesize[1] - margin
         self.auto_height = auto_height
+        #: room the last line drawn needs below it beyond the usual line spacing (its
+        #: Arabic letters reach deeper than Latin ones), left before whatever comes next
+        self._below = 0.0
 
     @property
     def inner_width(self) -> float:
         return self.pagesize[0] - 2 * self.margin
 
     def need(self, height: float) -> None:
-        if self.y - height < self.margin + 6 * mm:
+        below, self._below = self._below, 0.0
+        if self.y - below - height < self.margin + 6 * mm:
             self.canvas.showPage()
             self.y = self.pagesize[1] - self.margin
+        else:
+            self.y -= below
 
     def space(self, height: float) -> None:
         self.y -= height
+        self._below = max(0.0, self._below - height)
 
     def text(
         self,
@@ -119,9 +125,10 @@ class Writer:
             self.canvas.setFont(font, size)
             self.canvas.setFillColor(color)
             if align_right:  # as drawRightString does, with the width known already
-                self.canvas.drawString(left + limit - line.width, self.y, line.text)
+                draw(self.canvas, left + limit - line.width, self.y, line.text, font, size)
             else:
-                self.canvas.drawString(left, self.y, line.text)
+                draw(self.canvas, left, self.y, line.text, font, size)
+            self._below = line.text.depth * size
 
     def rule(self) -> None:
         self.need(4)
@@ -160,7 +167,8 @@ class Writer:
                     yy = top - 2
                     for line in lines[done : done + count]:
                         yy -= leading
-                        self.canvas.drawString(self.margin + index * column + 2, yy, line.text)
+                        x = self.margin + index * column + 2
+                        draw(self.canvas, x, yy, line.text, font, size)
                 self.canvas.setStrokeColor(RULE)
                 self.canvas.setLineWidth(0.3)
                 self.canvas.rect(self.margin, top - height, self.inner_width, height)
