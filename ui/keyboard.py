@@ -65,8 +65,9 @@ KIND_HINTS: dict[KeyboardKind, Qt.InputMethodHint] = {
 #: Kinds whose letters must be Latin (the strip explains why).
 LATIN_KINDS = frozenset({"latin", "code", "email"})
 
-#: Languages written in Latin letters: their own layout serves for names too.
-LATIN_SCRIPT = frozenset({"de", "en", "tr", "ro", "pl", "fr", "sq", "so", "kmr"})
+#: Languages written in Latin letters: their own layout serves for names too (Kurmanji
+#: and Somali included: their layouts are QWERTY with their letters added).
+LATIN_SCRIPT = frozenset({"de", "de@leicht", "en", "tr", "ro", "pl", "fr", "sq", "ku", "so"})
 #: The Latin layout for visitors whose own script is not Latin: QWERTY, with many
 #: accented letters on long press.
 LATIN_FALLBACK = "en_GB"

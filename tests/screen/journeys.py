@@ -287,13 +287,19 @@ def arabic_form_typed_on_the_keyboard(s: RealScreen) -> None:
     # twelve kinds of paper: a list to search, not tiles ("محدد": of fixed term)
     fill_text(s, "current_document.search", "محدد")
     tap_list_item(s, "current_document", "Aufenthaltserlaubnis")
+    appointment_request_to_the_end(s, lambda: fill_text(s, "remarks", "شكرا"))
+
+
+def appointment_request_to_the_end(s: RealScreen, remarks: Callable[[], None]) -> None:
+    """From the paper's validity on page 2 of the appointment request to its sending;
+    *remarks* writes the free-text remark as the journey's language does."""
     pick_date(s, "document_valid_until", dt.date.today().replace(day=1) + dt.timedelta(days=400))
     fill_text(s, "persons_count", "2")
     s.tap("next")
     s.wait_until(lambda: getattr(s.window.current, "page", "") == "appointment", 5, "page 3")
     s.tap("preferred_weekdays.mon")
     s.tap("needs_interpreter.no")
-    fill_text(s, "remarks", "شكرا")
+    remarks()
     s.tap("consent_data")
     s.tap("truthful")
     s.tap("next")
@@ -534,3 +540,5 @@ def status_lookup_by_touch(s: RealScreen) -> None:
         s.shot(f"status-answer-{lang}")
         s.tap("start_over")
         wait_screen(s, "welcome")
+
+from tests.screen import language_journeys as _language_journeys  # noqa: E402,F401  (registers its journeys)
