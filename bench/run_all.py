@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python bench/run_all.py [--quick] [NAME ...]`` (or ``make bench``;
 ``make bench BENCH_ARGS=--quick``). NAME picks benchmarks (engine, documents, store,
-catalog, sync, ui); all by default. ``--quick`` runs each on smaller inputs and
+catalog, sync, ui, speech); all by default. ``--quick`` runs each on smaller inputs and
 fewer repetitions: the ratios stay meaningful, the run takes minutes instead of
 half an hour, and the spread is larger.
 
@@ -36,6 +36,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "catalog": ([], ["--forms", "100", "--runs", "5"]),
     "sync": ([], ["--n", "2000", "--single", "400"]),
     "ui": ([], ["--starts", "5", "--runs", "30"]),
+    "speech": ([], ["--runs", "7"]),
 }
 
 

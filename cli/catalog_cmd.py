@@ -214,6 +214,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def stats_of(result: BuildResult) -> dict[str, Any]:
     from kiosk.definition.model import iter_fields
+    from kiosk.locales import is_rtl
 
     assert result.catalog is not None
     catalog = result.catalog.catalog
@@ -241,9 +242,18 @@ def stats_of(result: BuildResult) -> dict[str, Any]:
         "fields": sum(f["fields"] for f in forms),
         "strings": len(result.strings),
         "languages": {
-            lang: {"translated": cov.translated, "total": cov.total, "percent": cov.percent}
+            lang: {
+                "translated": cov.translated,
+                "total": cov.total,
+                "percent": cov.percent,
+                "offered": lang in result.catalog.languages,
+                "review": result.catalog.review(lang),
+                "direction": "rtl" if is_rtl(lang) else "ltr",
+            }
             for lang, cov in result.coverage.items()
         },
+        # catalog and screen texts together: what keeps a language from visitors
+        "withheld": dict(result.catalog.withheld),
     }
 
 
@@ -269,7 +279,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
             f"{form['fields']:>3} fields"
         )
     for lang, cov in stats["languages"].items():
-        print(f"  {lang:<4} {cov['percent']:>6}%  ({cov['translated']}/{cov['total']})")
+        withheld = stats["withheld"].get(lang)
+        offered = "offered" if cov["offered"] else f"WITHHELD from visitors ({withheld} % done)"
+        print(
+            f"  {lang:<10} {cov['percent']:>6}%  ({cov['translated']}/{cov['total']})  "
+            f"{cov['direction']}  {cov['review']:<8}  {offered}"
+        )
+    shown = [cov for cov in stats["languages"].values() if cov["offered"]]
+    rtl = sum(cov["direction"] == "rtl" for cov in shown)
+    print(f"{len(shown)} languages offered to visitors, all at 100 %; {rtl} right-to-left")
     return 0
 
 

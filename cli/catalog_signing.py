@@ -105,10 +105,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
         return 1
     m, catalog = verified.manifest, verified.catalog
     people = "no staff list" if m.staff is None else f"{len(m.staff)} staff"
+    held = ", ".join(f"{lang} {done:g} %" for lang, done in catalog.withheld.items())
     print(
         f"{args.bundle}: ok: deployment {m.deployment}, version {m.version}, built {m.built_at}, "
         f"signed by key {verified.key_id}; {m.catalog_hash}, "
-        f"{len(catalog.catalog.forms)} forms in {len(catalog.languages)} languages, {people}"
+        f"{len(catalog.catalog.forms)} forms in {len(catalog.languages)} languages"
+        + (f" (withheld from visitors, incomplete: {held})" if held else "")
+        + f", {people}"
     )
     return 0
 

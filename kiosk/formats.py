@@ -40,6 +40,8 @@ from pydantic import (
     model_validator,
 )
 
+from kiosk.locales import LANGUAGE_PATTERN
+
 APPLICATION_FORMAT: Final = "kiosk-application"
 APPLICATION_VERSION: Final = 2
 DRAFT_FORMAT: Final = "kiosk-draft"
@@ -183,7 +185,8 @@ Base64 = Annotated[
 ]
 AttachmentId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")]
 MimeType = Annotated[str, StringConstraints(pattern=r"^[a-z]+/[a-z0-9.+-]{1,60}$")]
-Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")]
+#: ``de``, ``fa_AF``; a variant by gettext's modifier convention: ``de@leicht``
+Language = Annotated[str, StringConstraints(pattern=LANGUAGE_PATTERN)]
 CatalogHash = Annotated[str, StringConstraints(pattern=r"^sha256:[0-9a-f]{64}$")]
 TerminalId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")]
 ConsentVersion = Annotated[str, StringConstraints(min_length=1, max_length=40)]

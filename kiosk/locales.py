@@ -16,6 +16,11 @@ Balkans and of the EU) and the world's big lingua francas.
 
 from __future__ import annotations
 
+#: A language as the kiosk names it: ``de``, ``ckb``, ``fa_AF``, and a variant by
+#: gettext's modifier convention, ``de@leicht`` (checked wherever a code comes from a
+#: file: catalogs, boot data, payloads).
+LANGUAGE_PATTERN = r"^[a-z]{2,3}(_[A-Z]{2})?(@[a-z]{2,8})?$"
+
 #: CLDR language codes; Dari is ``fa_AF`` (a variant of Persian's data).
 # fmt: off
 TERMINAL_LANGUAGES: frozenset[str] = frozenset({
@@ -29,8 +34,10 @@ TERMINAL_LANGUAGES: frozenset[str] = frozenset({
     "vi", "zh", "hi", "bn", "ta", "pa", "ne", "si", "ms", "id", "th",  # South and East Asia
 })
 # fmt: on
-#: Territory variants a terminal serves besides the languages themselves.
-TERMINAL_VARIANTS: frozenset[str] = frozenset({"fa_AF"})
+#: Variants a terminal serves besides the languages themselves: Dari (Persian as written
+#: in Afghanistan, CLDR's ``fa_AF``) and Leichte Sprache (German in the plain-language
+#: rules, gettext's modifier convention ``de@leicht``; its locale data is German's).
+TERMINAL_VARIANTS: frozenset[str] = frozenset({"fa_AF", "de@leicht"})
 
 
 def carried(code: str) -> bool:
@@ -46,10 +53,18 @@ def _is_script(rest: str) -> bool:
     return len(rest) == 5 and rest[0] == "_" and rest[1].isupper() and rest[2:].islower()
 
 
-#: Names CLDR gives that a language's own speakers would not all recognise as theirs:
-#: Afghans read and write Dari, which CLDR files as Persian (``fa``) and names "فارسی"
-#: only, so a Dari speaker looking for their language finds both names.
-OWN_NAMES: dict[str, str] = {"fa": "فارسی / دری"}
+#: Names CLDR gives that a language's own speakers would not recognise as theirs:
+#: Afghans call the Persian they read and write Dari, which CLDR files as "Persian
+#: (Afghanistan)"; Leichte Sprache is German to CLDR.
+OWN_NAMES: dict[str, str] = {"fa_AF": "دری", "de@leicht": "Leichte Sprache"}
+
+#: Written right to left; the layout mirrors for them (``fa_AF`` is Persian's script).
+RTL_LANGUAGES = frozenset({"ar", "fa", "ps", "ckb", "ur", "he", "dv", "ug", "yi"})
+
+
+def is_rtl(lang: str) -> bool:
+    """Whether *lang* (``ar``, ``fa_AF``, ``de@leicht``) is written right to left."""
+    return lang.split("@", 1)[0].split("_", 1)[0] in RTL_LANGUAGES
 
 
 #: Each terminal language's name in its own script, as CLDR (through Babel) gives it:
@@ -68,6 +83,7 @@ NATIVE_NAMES: dict[str, str] = {
     "ckb": "کوردیی ناوەندی",
     "cs": "Čeština",
     "de": "Deutsch",
+    "de@leicht": "Deutsch",
     "el": "Ελληνικά",
     "en": "English",
     "es": "Español",

@@ -41,6 +41,7 @@ QT_RUNTIME_PACKAGES = (
     "libpulse0",
     "fonts-noto-core",
     "fonts-dejavu-core",
+    "espeak-ng",
 )
 
 #: Shared library -> the Debian package that ships it.

@@ -152,8 +152,15 @@ class SpeechSettings(_Section):
     engine: str | None = Field(
         None,
         pattern=r"^[A-Za-z0-9_-]{1,40}$",
-        description="Qt TextToSpeech engine for read-aloud; left out: the first real engine "
-        f"found (overridden by ${ENV_SPEECH_ENGINE})",
+        description="read-aloud: espeak-ng (left out: the same) or none (no read-aloud); "
+        f"overridden by ${ENV_SPEECH_ENGINE}",
+    )
+    volume_db: float = Field(
+        -6.0,
+        ge=-24,
+        le=0,
+        description="read-aloud's volume at the start of each visit, in dB below full "
+        "(visitors change it in steps of 6 dB on screen)",
     )
 
 

@@ -18,6 +18,19 @@ from kiosk.session.config import SessionConfig
 
 TODAY = dt.date(2026, 11, 21)
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A sound server before anything loads Qt Multimedia (see tests/sound_server.py)."""
+    from tests import sound_server
+
+    sound_server.start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    from tests import sound_server
+
+    sound_server.stop()
+
 CATALOG_YAML = """\
 id: test_catalog
 title: Testkatalog

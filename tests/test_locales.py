@@ -13,6 +13,7 @@ from kiosk.locales import (
     TERMINAL_VARIANTS,
     carried,
     cldr_name,
+    is_rtl,
     native_name,
 )
 
@@ -40,7 +41,12 @@ def test_which_codes_a_terminal_carries(code: str, expected: bool) -> None:
 
 def test_every_carried_language_has_its_data_in_babel() -> None:
     assert (
-        sorted(c for c in TERMINAL_LANGUAGES | TERMINAL_VARIANTS if not localedata.exists(c)) == []
+        sorted(
+            c
+            for c in TERMINAL_LANGUAGES | TERMINAL_VARIANTS
+            if not localedata.exists(c.split("@")[0])
+        )
+        == []
     )
 
 
@@ -53,7 +59,14 @@ def test_every_language_the_kiosk_speaks_is_carried() -> None:
 
 # (language, the name its button shows)
 NAMES = [
-    ("fa", "فارسی / دری"),  # Dari speakers find their language too
+    ("fa", "فارسی"),
+    ("fa_AF", "دری"),  # Afghans' name for their Persian, not CLDR's "Persian (Afghanistan)"
+    ("de@leicht", "Leichte Sprache"),
+    ("ps", "پښتو"),
+    ("ckb", "کوردیی ناوەندی"),
+    ("ku", "Kurdî (kurmancî)"),
+    ("ti", "ትግርኛ"),
+    ("so", "Soomaali"),
     ("ar", "العربية"),
     ("uk", "Українська"),  # capitalised, as a button starts
     ("de", "Deutsch"),
@@ -73,3 +86,13 @@ def test_the_written_out_names_are_cldr_s() -> None:
     CLDR data before its first screen), and it is the name CLDR gives."""
     assert set(NATIVE_NAMES) == TERMINAL_LANGUAGES | TERMINAL_VARIANTS
     assert {lang: cldr_name(lang) for lang in NATIVE_NAMES} == NATIVE_NAMES
+
+
+@pytest.mark.parametrize(
+    ("lang", "rtl"),
+    [("ar", True), ("fa", True), ("fa_AF", True), ("ps", True), ("ckb", True)]
+    + [("ku", False), ("ti", False), ("so", False), ("de@leicht", False), ("sr_Latn", False)],
+)
+def test_direction_follows_the_language_not_its_variant(lang: str, rtl: bool) -> None:
+    assert is_rtl(lang) is rtl
+

@@ -28,6 +28,7 @@ from PySide6.QtGui import QGuiApplication, QScreen
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from kiosk.catalog.cache import read_boot
+from kiosk.locales import LANGUAGE_PATTERN
 from kiosk.settings_file import SettingsError
 from ui.crash import CrashGuard, OnGuiThread
 from ui.first_screen import PICTURE_DELAY_MS, WINDOWED_SIZE, first_window, keep_welcome_picture
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
 
 #: Called once when the first screen has been painted (benchmarks, smoke tests).
 FIRST_PAINT_HOOK: Callable[[], None] | None = None
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
+_LANGUAGE = re.compile(LANGUAGE_PATTERN)
 
 log = logging.getLogger("kiosk.ui.start")  # why the kiosk did not start, or serves nobody
 
@@ -87,6 +88,7 @@ def kiosk_window(
     sync_now: Callable[[], None] | None = None,
     out_of_service: bool = False,
     speech_engine: str | None = None,
+    speech_volume_db: float = -6.0,
 ) -> KioskWindow:
     """The kiosk window on *terminal*, as ``kiosk run`` builds it (tests build it so too)."""
     from ui.speech import Speaker
@@ -95,7 +97,7 @@ def kiosk_window(
     return KioskWindow(
         terminal,
         core,
-        speaker=Speaker(speech_engine),
+        speaker=Speaker(speech_engine, volume_db=speech_volume_db),
         keyboard=keyboard,
         kiosk_mode=kiosk_mode,
         status_source=status_source,
@@ -339,6 +341,7 @@ def run_app(
             sync_now=sync_now,
             out_of_service=serving.closed is not None,
             speech_engine=checked.speech.engine if checked else None,
+            speech_volume_db=checked.speech.volume_db if checked else -6.0,
         )
         state.update(window=window, core=core, store=store)
         # after a crash: the welcome, nothing of the visit (queued: never inside the hook)

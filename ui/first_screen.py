@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QGuiApplication
 
+from kiosk.locales import LANGUAGE_PATTERN
 from ui.snapshot import PictureWindow, keep_picture, load_picture, picture_key
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ WINDOWED_SIZE = (1280, 800)
 #: settled on the screen's size by then (a scroll bar of the first moments must not be
 #: in the picture), and the greeting has not yet moved on to its next language.
 PICTURE_DELAY_MS = 1500
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
+_LANGUAGE = re.compile(LANGUAGE_PATTERN)
 
 log = logging.getLogger("kiosk.ui.start")
 

@@ -1,44 +1,256 @@
-"""Read-aloud through Qt TextToSpeech, only when a real engine is there.
+"""Read-aloud: eSpeak NG's sound, made on a thread of its own, played through Qt.
 
-PySide6 ships a "mock" engine that speaks nothing; it does not count, so the
-read-aloud button stays hidden on terminals without speech-dispatcher.
+Every terminal has eSpeak NG (a Debian package the setup installs), so read-aloud works
+offline and on a terminal fresh from the box; Qt's own text-to-speech needs a
+speech-dispatcher that a kiosk image does not run. Synthesis never runs on the UI
+thread (a page takes eSpeak ~0.1 s, a long info sheet more); the sound is kept in
+memory (:class:`~kiosk.speech.cache.SpeechCache`), so speaking a text again is instant,
+and forgotten at the end of every visit. A new text stops the one being spoken.
+
+Signals, all on the UI thread:
+- ``speaking(str)``: the language whose sound starts playing;
+- ``stopped()``: the sound ended, was stopped, or could not be made;
+- ``no_voice(str)``: a text in a language with no voice on this terminal was asked for,
+  so the screen can say so in that language instead of staying silent.
+
+*engine*: ``espeak-ng`` (or left out), ``none`` (no read-aloud), or ``mock`` (tests: the
+texts are noted in ``spoken`` and no sound is made).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Signal
 
 from kiosk.settings_file import speech_engine_override
+from kiosk.speech.cache import SpeechCache
+from kiosk.speech.pcm import Pcm
+from kiosk.speech.synth import SynthesisError, synthesize
+from kiosk.speech.voices import installed_voices, voice_for
+
+log = logging.getLogger("kiosk.speech")
+
+#: The volume steps a visitor can choose, in dB below full: 24 dB from the softest to
+#: the loudest (more than the 18 dB of range asked of a closed device's speech output).
+VOLUME_STEPS_DB: tuple[float, ...] = (-24.0, -18.0, -12.0, -6.0, 0.0)
+DEFAULT_VOLUME_DB = -6.0
+
+Synthesize = Callable[[str, str], Pcm]
 
 
-class Speaker:
-    def __init__(self, engine: str | None = None) -> None:
-        """*engine*: the one to use if it is there (``speech.engine`` of the settings);
-        left out, ``$KIOSK_TTS_ENGINE`` or else the first real one."""
-        self._tts: object | None = None
+def linear_gain(db: float) -> float:
+    """The factor Qt's audio output takes (linear) for *db* below full scale."""
+    return float(10 ** (db / 20))
+
+
+@dataclass(frozen=True)
+class _Made:
+    request: int
+    lang: str
+    voice: str
+    text: str
+    sound: Pcm | None
+    problem: str | None
+
+
+class Speaker(QObject):
+    speaking = Signal(str)
+    stopped = Signal()
+    no_voice = Signal(str)
+    _made = Signal(object)  # a _Made, from the synthesis thread to the UI thread
+
+    def __init__(
+        self,
+        engine: str | None = None,
+        *,
+        volume_db: float = DEFAULT_VOLUME_DB,
+        synthesizer: Synthesize | None = None,
+        voices: frozenset[str] | None = None,
+        cache: SpeechCache | None = None,
+    ) -> None:
+        super().__init__()
         wanted = engine if engine is not None else speech_engine_override()
-        try:
-            from PySide6.QtTextToSpeech import QTextToSpeech
-        except ImportError:
-            return
-        engines = [e for e in QTextToSpeech.availableEngines() if e != "mock" or wanted == "mock"]
-        engine = wanted if wanted in engines else (engines[0] if engines else None)
-        if engine is None:
-            return
-        tts = QTextToSpeech(engine)
-        if tts.state() == QTextToSpeech.State.Error:
-            return
-        self._tts = tts
-        self.spoken: list[str] = []
+        self.engine = wanted or "espeak-ng"
+        self._synthesize = synthesizer or (lambda text, voice: synthesize(text, voice))
+        self._voices = (
+            voices
+            if voices is not None
+            else (installed_voices() if self.engine == "espeak-ng" else frozenset())
+        )
+        self.cache = cache or SpeechCache()
+        self.default_volume_db = self.volume_db = _nearest_step(volume_db)  # staff's
+        self.spoken: list[str] = []  # the mock engine's record; emptied with every visit
+        self.last: tuple[str, str] | None = None  # (text, lang) for "again"; wiped too
+        self._request = 0
+        self._pool: ThreadPoolExecutor | None = None
+        self._sink: Any = None
+        self._buffer: QBuffer | None = None
+        self._output: str | None = None  # the sound output's name, "" for none
+        self._made.connect(self._play_made)
+        if self.engine not in ("espeak-ng", "mock", "none"):
+            log.warning("unknown speech engine %r: read-aloud is off", self.engine)
 
+    # ------------------------------------------------------------ what it can do
     @property
     def available(self) -> bool:
-        return self._tts is not None
+        """Read-aloud is offered at all: an engine, its voices, and a sound output (looked
+        for once: the first screen asks, and the answer is the start's audio check)."""
+        if self.engine == "mock":
+            return True
+        if self.engine != "espeak-ng" or not self._voices:
+            if self.engine == "espeak-ng" and self._output is None:
+                self._output = ""
+                log.warning("read-aloud is off: eSpeak NG is not installed")
+            return False
+        if self._output is None:
+            self._output = self.audio_output() or ""
+            if self._output:
+                log.info("read-aloud: eSpeak NG, %d voices, to %r", len(self._voices), self._output)
+            else:
+                log.warning("read-aloud is off: no sound output")
+        return bool(self._output)
 
+    def can_speak(self, lang: str) -> bool:
+        """Whether *lang* has a voice here (the mock engine speaks every language)."""
+        return self.engine == "mock" or voice_for(lang, self._voices) is not None
+
+    @property
+    def output_name(self) -> str | None:
+        """The sound output found when read-aloud was first offered (for staff), None
+        when there is none or read-aloud is off."""
+        return self._output or None if self.available else None
+
+    @staticmethod
+    def audio_output() -> str | None:
+        """The sound output Qt plays to, by its name, or None when there is none (checked
+        at start and shown to staff: a terminal without sound cannot read aloud)."""
+        from PySide6.QtMultimedia import QMediaDevices
+
+        device = QMediaDevices.defaultAudioOutput()
+        return None if device.isNull() else device.description()
+
+    # ------------------------------------------------------------ speaking
     def say(self, text: str, lang: str) -> None:
-        if self._tts is None or not text:
+        """Speak *text* in *lang*, stopping whatever is being spoken."""
+        self.stop()
+        text = text.strip()
+        if not text or not self.available:
             return
-        tts = self._tts
-        tts.setLocale(QLocale(lang))  # type: ignore[attr-defined]
-        tts.say(text)  # type: ignore[attr-defined]
-        self.spoken.append(text)
+        if not self.can_speak(lang):
+            self.no_voice.emit(lang)
+            return
+        self.last = (text, lang)
+        if self.engine == "mock":
+            self.spoken.append(text)
+            return
+        voice = voice_for(lang, self._voices)
+        assert voice is not None
+        self._request += 1
+        cached = self.cache.get(voice, text)
+        if cached is not None:
+            self._play(cached, lang)
+            return
+        request = self._request
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-speech")
+        future = self._pool.submit(self._make, request, lang, voice, text)
+        future.add_done_callback(self._hand_over)
+
+    def again(self) -> None:
+        if self.last is not None:
+            self.say(*self.last)
+
+    def stop(self) -> None:
+        self._request += 1  # a sound still being made is dropped when it comes
+        sink, self._sink = self._sink, None
+        if sink is not None:
+            sink.stop()
+            self.stopped.emit()
+        if self._buffer is not None:
+            self._buffer.close()
+            self._buffer = None
+
+    def played_us(self) -> int:
+        """Microseconds of the current sound the output has taken so far (0 when none):
+        how a measurement sees the first sample leave."""
+        return int(self._sink.processedUSecs()) if self._sink is not None else 0
+
+    def set_volume_db(self, db: float) -> None:
+        self.volume_db = _nearest_step(db)
+        if self._sink is not None:
+            self._sink.setVolume(linear_gain(self.volume_db))
+
+    def louder(self) -> None:
+        self.set_volume_db(_step(self.volume_db, +1))
+
+    def quieter(self) -> None:
+        self.set_volume_db(_step(self.volume_db, -1))
+
+    def wipe(self) -> None:
+        """The visit is over: silence, nothing of what was said kept, staff's volume."""
+        self.stop()
+        self.volume_db = self.default_volume_db
+        self.cache.clear()
+        self.spoken.clear()
+        self.last = None
+
+    def close(self) -> None:
+        self.wipe()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+    # ------------------------------------------------------------ threads
+    def _make(self, request: int, lang: str, voice: str, text: str) -> _Made:
+        """On the synthesis thread."""
+        try:
+            return _Made(request, lang, voice, text, self._synthesize(text, voice), None)
+        except SynthesisError as exc:
+            return _Made(request, lang, voice, text, None, str(exc))
+
+    def _hand_over(self, future: Future[_Made]) -> None:
+        if not future.cancelled() and future.exception() is None:
+            self._made.emit(future.result())  # queued to the UI thread
+
+    def _play_made(self, made: _Made) -> None:
+        if made.sound is None:
+            log.warning("read-aloud failed: %s", made.problem)
+            return
+        self.cache.put(made.voice, made.text, made.sound)
+        if made.request == self._request:
+            self._play(made.sound, made.lang)
+
+    def _play(self, sound: Pcm, lang: str) -> None:
+        from PySide6.QtMultimedia import QAudio, QAudioFormat, QAudioSink, QMediaDevices
+
+        audio = QAudioFormat()
+        audio.setSampleRate(sound.rate)
+        audio.setChannelCount(sound.channels)
+        audio.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+        sink = QAudioSink(QMediaDevices.defaultAudioOutput(), audio, self)
+        sink.setVolume(linear_gain(self.volume_db))
+        buffer = QBuffer(self)
+        buffer.setData(QByteArray(sound.samples))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        sink.stateChanged.connect(lambda state: self._state(sink, state == QAudio.State.IdleState))
+        self._sink, self._buffer = sink, buffer
+        sink.start(buffer)
+        self.speaking.emit(lang)
+
+    def _state(self, sink: Any, ended: bool) -> None:
+        if ended and sink is self._sink:
+            self.stop()
+
+
+def _nearest_step(db: float) -> float:
+    return min(VOLUME_STEPS_DB, key=lambda step: abs(step - db))
+
+
+def _step(db: float, direction: int) -> float:
+    index = VOLUME_STEPS_DB.index(_nearest_step(db)) + direction
+    return VOLUME_STEPS_DB[max(0, min(len(VOLUME_STEPS_DB) - 1, index))]

@@ -81,13 +81,16 @@ class StaffMode(QObject):
         status_source: StatusSource | None = None,
         sync_now: Callable[[], None] | None = None,
         on_exit: Callable[[], None] | None = None,
+        audio: Callable[[], str | None] | None = None,
         hold_ms: int = HOLD_MS,
     ) -> None:
         """*window*: where the corner is and the overlays go; *config*: the terminal's
         timings as they are now; *redraw*: draw the visitor's screen again (German beside,
-        or not); *allow_close*: an admin ends the kiosk."""
+        or not); *allow_close*: an admin ends the kiosk; *audio*: the sound output
+        read-aloud plays to, None when there is none (checked when the kiosk started)."""
         super().__init__(window)
         self.w = window
+        self.audio = audio
         self.visit = visit
         self.core = visit.core
         self.clock, self.config, self.printer = clock, config, printer
@@ -298,9 +301,16 @@ class StaffMode(QObject):
 
     def refresh_status(self) -> None:
         source = self.status_source
+        audio = self.audio() if self.audio is not None else None  # asked on the UI thread
 
-        def work(_: Terminal) -> tuple[dict[str, Any], PrinterStatus]:
-            return (source() if source is not None else {}), printer_status()
+        def work(terminal: Terminal) -> tuple[dict[str, Any], PrinterStatus]:
+            status = dict(source() if source is not None else {})
+            catalog = terminal.catalog
+            status["languages"] = {lang: catalog.review(lang) for lang in catalog.languages}
+            status["withheld"] = dict(catalog.withheld)
+            if self.audio is not None:
+                status["audio"] = audio or ""
+            return status, printer_status()
 
         self.core.run(work, self._show_status, self.visit.report)
 

@@ -101,7 +101,24 @@ def status_lines(t: Tr, status: dict[str, Any], printer: PrinterStatus) -> list[
         lines.append(
             ("delivery_gap", t.plural(texts.STATUS_DELIVERY_GAP, missing, missing=missing, at=at))
         )
+    if "audio" in status:
+        audio = str(status["audio"])[:120] or t(texts.AUDIO_MISSING)
+        lines.append(("audio", t(texts.STATUS_AUDIO, value=audio)))
+    languages = status.get("languages")
+    if isinstance(languages, dict):
+        lines.append(("languages", language_words(t, languages, status.get("withheld") or {})))
     if status.get("catalog_refused"):
         refused = short_hashes(str(status["catalog_refused"]))[:300]
         lines.append(("catalog_refused", t(texts.STATUS_CATALOG_REFUSED, value=refused)))
     return lines
+
+
+def language_words(t: Tr, reviews: dict[str, str], withheld: dict[str, float]) -> str:
+    """Which languages visitors can choose, which of them a qualified translator has
+    checked (the rest are drafts), and which the catalog keeps back as incomplete."""
+    offered = ", ".join(reviews) or "-"
+    reviewed = ", ".join(lang for lang, review in reviews.items() if review == "reviewed")
+    kept = ", ".join(f"{lang} ({percent:g} %)" for lang, percent in withheld.items())
+    return t(
+        texts.STATUS_LANGUAGES, offered=offered, reviewed=reviewed or "-", withheld=kept or "-"
+    )

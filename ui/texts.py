@@ -53,6 +53,16 @@ PAGE_OF = N_("Seite {page} von {pages}")
 REQUIRED = N_("Pflichtfeld")
 HELP = N_("Hilfe")
 READ_ALOUD = N_("Vorlesen")
+STOP_SPEAKING = N_("Anhalten")
+SAY_AGAIN = N_("Noch einmal")
+QUIETER = N_("Leiser")
+LOUDER = N_("Lauter")
+VOLUME_LEVEL = N_("Lautstärke {level} von {levels}")
+READ_EVERY_PAGE = N_("Jede Seite vorlesen")
+READ_QUESTION = N_("Diese Frage vorlesen: {question}")
+NO_VOICE = N_(
+    "Für diese Sprache gibt es an diesem Gerät noch keine Stimme. Bitte fragen Sie das Personal."
+)
 YES = N_("Ja")
 NO = N_("Nein")
 CHOOSE_DATE = N_("Datum wählen")
@@ -215,6 +225,12 @@ STATUS_TITLE = N_("Zustand des Terminals")
 STATUS_CATALOG = N_("Katalog: {value}")
 STATUS_CATALOG_WAITING = N_("Neuer Katalog wartet auf die nächste Pause: Version {version}")
 STATUS_CATALOG_REFUSED = N_("Zuletzt abgelehnter Katalog: {value}")
+STATUS_AUDIO = N_("Ton: {value}")
+AUDIO_MISSING = N_("kein Audiogerät, Vorlesen ist aus")
+STATUS_LANGUAGES = N_(
+    "Sprachen für Besucher: {offered}; davon von Fachleuten geprüft: {reviewed}; "
+    "zurückgehalten (unvollständig): {withheld}"
+)
 STATUS_DELIVERY_GAP = NP_(
     "{missing} bestätigter Antrag fehlte auf dem Server ({at}) und wurde erneut gesendet.",
     "{missing} bestätigte Anträge fehlten auf dem Server ({at}) und wurden erneut gesendet.",

@@ -9,10 +9,8 @@ from typing import Any, Protocol
 from PySide6.QtCore import Qt
 
 from kiosk.i18n import Plural, gettext_for, ngettext_for
+from kiosk.locales import is_rtl
 from ui.latin_runs import isolate_latin_runs
-
-#: Languages written right to left; checked against CLDR in the tests.
-RTL_LANGUAGES = frozenset({"ar", "fa", "ps", "ckb", "ur", "he", "dv", "ug", "yi"})
 
 
 class CatalogTexts(Protocol):
@@ -21,14 +19,22 @@ class CatalogTexts(Protocol):
     def t(self, lang: str, ctx: str, german: str) -> str: ...
 
 
-#: Virtual keyboard layouts the kiosk's languages map to (Qt ships these).
+#: The keyboard layout of each of the kiosk's languages: Qt's own where Qt has one, the
+#: kiosk's own (``ui/qml/layouts``) for Pashto, Sorani, Kurmanji, Tigrinya and Somali.
 KEYBOARD_LOCALES = {
     "de": "de_DE",
+    "de@leicht": "de_DE",  # Leichte Sprache is German
     "en": "en_GB",
     "uk": "uk_UA",
     "ru": "ru_RU",
     "ar": "ar_AR",
     "fa": "fa_FA",
+    "fa_AF": "fa_FA",  # Dari is written in Persian's letters
+    "ps": "ps_AF",
+    "ckb": "ckb_IQ",
+    "ku": "ku_TR",  # Kurmanji, in Latin letters
+    "ti": "ti_ER",
+    "so": "so_SO",
     "tr": "tr_TR",
     "ro": "ro_RO",
     "pl": "pl_PL",
@@ -103,7 +109,7 @@ class Tr:
 
     @property
     def rtl(self) -> bool:
-        return self.lang.split("_")[0] in RTL_LANGUAGES
+        return is_rtl(self.lang)
 
     @property
     def direction(self) -> Qt.LayoutDirection:

@@ -44,6 +44,7 @@ from ui.room import KeyboardRoom
 from ui.screens.base import Screen, ScreenEnv
 from ui.screens.out_of_service import OutOfServiceScreen
 from ui.speech import Speaker
+from ui.speech_bar import SpeechBar
 from ui.staff_mode import StaffMode, StatusSource
 from ui.status_lookup import StatusLookup
 from ui.theme import Theme, paint_icons, set_current
@@ -111,9 +112,15 @@ class KioskWindow(JourneyScreens, QWidget):
             status_source=status_source,
             sync_now=sync_now,
             on_exit=on_exit or _quit,
+            audio=(lambda: speaker.output_name) if speaker is not None else None,
         )
         self.printer.finished.connect(self._printed)
         self.outer.insertWidget(0, self.staff.banner)
+        self.speech_bar: SpeechBar | None = None
+        if speaker is not None and speaker.available:
+            self.speech_bar = SpeechBar(speaker, self.t)
+            self.outer.insertWidget(1, self.speech_bar)
+            speaker.no_voice.connect(lambda _: self.show_message(self.t(texts.NO_VOICE)))
         self._connect_visit()
         self.activity = ActivityMonitor(
             self.visit, waiting=self.waiting, also_poll=self.staff.poll, parent=self
@@ -191,6 +198,8 @@ class KioskWindow(JourneyScreens, QWidget):
             old.setParent(None)
             old.deleteLater()
         self.room.fit(screen)
+        if self.speech_bar is not None and self.speech_bar.reads_every_page:
+            self.speak(screen.speech_text())
 
     def apply_theme(self) -> None:
         # on the window, not the application: overlays are its children, and nothing
@@ -205,6 +214,8 @@ class KioskWindow(JourneyScreens, QWidget):
         self.setLayoutDirection(tr.direction)
         if self.keyboard is not None:
             self.keyboard.set_language(tr)
+        if self.speech_bar is not None:
+            self.speech_bar.set_language(tr)
         self.staff.language_changed()  # the banner speaks the visitor's language
 
     def show_message(self, text: str) -> None:
@@ -267,8 +278,13 @@ class KioskWindow(JourneyScreens, QWidget):
         self.rerender()
 
     def speak(self, text: str) -> None:
-        if self.speaker is not None:
-            self.speaker.say(text, self.visit.lang)
+        """Read *text* aloud in the visitor's language; from then on the visit keeps the
+        read-aloud controls (stop, again, volume, every page) above the screen."""
+        if self.speaker is None:
+            return
+        if self.speech_bar is not None:
+            self.speech_bar.setVisible(True)
+        self.speaker.say(text, self.visit.lang)
 
     def today(self) -> dt.date:
         return local_date(self.terminal.clock)
@@ -305,6 +321,10 @@ class KioskWindow(JourneyScreens, QWidget):
         """The visit is over: close its overlays, drop every screen, clear the clipboards,
         reset language and display."""
         self.close_visit_overlays()
+        if self.speaker is not None:
+            self.speaker.wipe()  # silence, and nothing of what was said kept
+        if self.speech_bar is not None:
+            self.speech_bar.reset()
         focus = QApplication.focusWidget()
         if focus is not None:
             focus.clearFocus()  # the keyboard goes away with the field

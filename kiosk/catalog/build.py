@@ -19,7 +19,7 @@ from kiosk.catalog.glossary_check import check_glossary
 from kiosk.catalog.issues import CatalogError, Issue
 from kiosk.catalog.placeholders import german_shown, placeholder_issues, untranslated_amounts
 from kiosk.catalog.source import SourceFile, classify, read_source
-from kiosk.catalog.translations import LanguageCoverage, collect_translations
+from kiosk.catalog.translations import LanguageCoverage, collect_translations, ui_coverage
 from kiosk.definition.finder import Finder
 from kiosk.definition.glossary import Glossary
 from kiosk.definition.law import LawBook, LawConstant, LawValue, law_constants
@@ -155,6 +155,10 @@ def build_catalog(
         translations[lang] = untranslated_amounts(found, german)
         result.coverage[lang] = coverage
         issues.extend(po_issues)
+    withheld = _incomplete(result.coverage, translations_root, header.source_language)
+    where = _languages_line(root / "catalog.yaml", root.parent)
+    for lang, percent in withheld.items():  # its texts stay: checked, and for previews
+        issues.append(Issue(*where, lang, _withheld_reason(percent), "warning"))
     catalog = Catalog(
         header=header,
         offices=[o for f in loaded if isinstance(f.model, Offices) for o in f.model.offices],
@@ -170,11 +174,49 @@ def build_catalog(
         finder=next((f.model for f in loaded if isinstance(f.model, Finder)), None),
         glossary=[e for f in loaded if isinstance(f.model, Glossary) for e in f.model.terms],
     )
-    result.catalog = CompiledCatalog.create(german_shown(catalog), translations)
+    result.catalog = CompiledCatalog.create(german_shown(catalog), translations, withheld)
     if prove is not None:  # imported here: the solver is for admins, not for terminals
         issues.extend(_proof(result.catalog, loaded, prove, root))
     result.issues = sorted(issues)
     return result
+
+
+def _incomplete(
+    coverage: dict[str, LanguageCoverage], translations_root: Path, source: str
+) -> dict[str, float]:
+    """The languages to keep from visitors, with the share of their texts that is done:
+    those missing a catalog text or a text of the kiosk's own screens."""
+    out: dict[str, float] = {}
+    for lang, cov in coverage.items():
+        if lang == source:
+            continue
+        # 2,394 of 2,395 rounds to 100.0: a missing text must never read as complete
+        catalog = min(cov.percent, 99.9) if cov.missing else 100.0
+        done = min(catalog, ui_coverage(translations_root, lang))
+        if done < 100.0:
+            out[lang] = done
+    return out
+
+
+def _withheld_reason(percent: float) -> str:
+    return (
+        f"withheld from visitors: {percent}% of its texts are translated; a language "
+        "is offered only when every catalog and screen text is"
+    )
+
+
+def _languages_line(path: Path, shown_from: Path) -> tuple[str, int]:
+    """Where ``catalog.yaml`` lists its languages, as admins read file:line."""
+    try:
+        shown = str(path.relative_to(shown_from))
+    except ValueError:
+        shown = str(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return shown, 1
+    number = next((n for n, line in enumerate(lines, 1) if line.startswith("languages")), 1)
+    return shown, number
 
 
 def _proof(

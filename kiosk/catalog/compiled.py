@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kiosk.catalog.placeholders import fill
 from kiosk.definition.law import LawValue, law_constants
@@ -49,6 +49,9 @@ class CompiledCatalog:
     catalog: Catalog
     translations: dict[str, dict[str, str]]
     content_hash: str
+    #: catalog languages whose texts are not complete, with the share that is done: never
+    #: offered to visitors (a visitor would meet German halfway through a form)
+    withheld: dict[str, float] = field(default_factory=dict)
     _forms: dict[str, CompiledForm] = field(default_factory=dict, repr=False)
     _finder: CompiledFinder | None = field(default=None, repr=False)
     #: the verified bytes it was loaded from: ``to_json`` hands them back instead of
@@ -56,19 +59,40 @@ class CompiledCatalog:
     _raw: bytes | None = field(default=None, repr=False)
 
     @classmethod
-    def create(cls, catalog: Catalog, translations: dict[str, dict[str, str]]) -> CompiledCatalog:
-        return cls(catalog, translations, _hash(cls._payload(catalog, translations)))
+    def create(
+        cls,
+        catalog: Catalog,
+        translations: dict[str, dict[str, str]],
+        withheld: dict[str, float] | None = None,
+    ) -> CompiledCatalog:
+        withheld = withheld or {}
+        payload = cls._payload(catalog, translations, withheld)
+        return cls(catalog, translations, _hash(payload), withheld)
 
     @staticmethod
-    def _payload(catalog: Catalog, translations: dict[str, dict[str, str]]) -> bytes:
-        return canonical_json(
-            {"catalog": catalog.model_dump(mode="json"), "translations": translations}
-        )
+    def _payload(
+        catalog: Catalog, translations: dict[str, dict[str, str]], withheld: dict[str, float]
+    ) -> bytes:
+        body: dict[str, Any] = {
+            "catalog": catalog.model_dump(mode="json"),
+            "translations": translations,
+        }
+        if withheld:  # left out when empty: catalogs built before keep their hash
+            body["withheld"] = withheld
+        return canonical_json(body)
 
     # ------------------------------------------------------------ lookups
     @property
     def languages(self) -> list[str]:
-        return list(self.catalog.header.languages)
+        """The languages a visitor may choose: those of the header whose texts are whole."""
+        return [lang for lang in self.catalog.header.languages if lang not in self.withheld]
+
+    def review(self, lang: str) -> str:
+        """``source``, ``reviewed`` or ``draft``: how far staff may trust *lang*'s texts."""
+        header = self.catalog.header
+        if lang == header.source_language:
+            return "source"
+        return header.translation_review.get(lang, "draft")
 
     def t(self, lang: str, ctx: str, german: str) -> str:
         """The text for *ctx* in *lang*, German where no translation exists; the amounts
@@ -113,7 +137,7 @@ class CompiledCatalog:
         """
         if self._raw is not None:
             return self._raw
-        payload = self._payload(self.catalog, self.translations)
+        payload = self._payload(self.catalog, self.translations, self.withheld)
         head = canonical_json({"content_hash": _hash(payload), "format": FORMAT_VERSION})
         return head[:-1] + b',"payload":' + payload + b"}"
 
@@ -144,7 +168,7 @@ class CompiledCatalog:
             if problem["type"] == "json_invalid":
                 raise ValueError(f"not a compiled catalog: {problem['msg']}") from None
             raise ValueError(f"the compiled catalog does not fit the model: {exc}") from None
-        return cls(doc.catalog, doc.translations, expected, _raw=bytes(data))
+        return cls(doc.catalog, doc.translations, expected, doc.withheld, _raw=bytes(data))
 
 
 class _Payload(BaseModel):
@@ -154,6 +178,7 @@ class _Payload(BaseModel):
 
     catalog: Catalog
     translations: dict[str, dict[str, str]] = {}
+    withheld: dict[str, Annotated[float, Field(ge=0, lt=100)]] = {}
 
 
 @contextmanager

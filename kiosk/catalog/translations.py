@@ -137,3 +137,34 @@ def _display(path: Path, root: Path) -> str:
         return str(path.relative_to(root))
     except ValueError:
         return str(path)
+
+
+def ui_coverage(translations_root: Path, lang: str) -> float:
+    """The share of the kiosk's own texts (``ui.po``) that *lang* has, in percent: an
+    entry counts when it is not fuzzy and every form is written. No file (or one that
+    cannot be read) is 0: the screens would all be German."""
+    path = po_path(translations_root, lang, "ui")
+    po, problems = read_catalog_po(path, str(path), lang)
+    if po is None or problems:
+        return 0.0
+    written = set()
+    for message in po:
+        forms = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        if message.id and not message.fuzzy and all(str(form or "").strip() for form in forms):
+            written.add(message.id)
+    wanted = _template_ids(translations_root / "ui.pot") or {m.id for m in po if m.id}
+    if not wanted:
+        return 100.0
+    # the template says what the screens ask for: a text it has and the PO lacks is missing
+    done = len(wanted & written)
+    return min(round(100.0 * done / len(wanted), 1), 99.9) if done < len(wanted) else 100.0
+
+
+def _template_ids(pot: Path) -> set[object]:
+    if not pot.exists():
+        return set()
+    try:
+        with pot.open("rb") as fh:
+            return {message.id for message in read_po(fh) if message.id}
+    except (OSError, ValueError, PoFileError, UnicodeDecodeError):
+        return set()

@@ -36,6 +36,7 @@ from kiosk.definition.finder import Finder
 from kiosk.definition.glossary import GlossaryEntry
 from kiosk.definition.law import LawValue
 from kiosk.definition.patterns import MAX_PATTERN_LENGTH, MAX_SUBJECT_LENGTH, pattern_problem
+from kiosk.formats import Language
 
 #: Largest version number: fits a signed 32-bit integer, so every store and client
 #: (SQLite, PostgreSQL, JSON in a browser) keeps it exactly.
@@ -412,6 +413,11 @@ class CodeList(_Strict):
     options: list[Option] = Field(min_length=1, max_length=2000)
 
 
+#: ``draft``: written without a qualified translator's check (every new language starts
+#: so); ``reviewed``: checked by one
+TranslationReview = Literal["draft", "reviewed"]
+
+
 class CatalogHeader(_Strict):
     """``catalog.yaml``: what the catalog is and which languages it promises."""
 
@@ -419,12 +425,23 @@ class CatalogHeader(_Strict):
     title: GermanText
     version: Version
     source_language: Literal["de"] = "de"
-    languages: list[Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")]] = Field(
-        min_length=1, max_length=50
-    )
+    #: ``de``, ``fa_AF``, ``de@leicht`` (a variant by gettext's modifier convention)
+    languages: list[Language] = Field(min_length=1, max_length=50)
     #: how long a terminal keeps a sealed application its office has not taken yet, so
     #: that it can send it again should the server lose it (a database restored)
     outbox_retention_days: int = Field(default=14, ge=1, le=365)
+    #: which translations a qualified translator has checked (staff see it on the
+    #: terminal); a language not named here is a draft
+    translation_review: dict[Language, TranslationReview] = Field(
+        default_factory=dict, max_length=50
+    )
+
+    @model_validator(mode="after")
+    def _reviews_of_listed_languages(self) -> CatalogHeader:
+        unknown = sorted(set(self.translation_review) - set(self.languages))
+        if unknown:
+            raise ValueError(f"translation_review names languages not in languages: {unknown}")
+        return self
 
 
 class Catalog(_Strict):

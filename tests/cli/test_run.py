@@ -30,7 +30,8 @@ def test_run_smoke_reaches_the_welcome_screen(tmp_path: Path) -> None:
         assert done.returncode == 0, (start, done.stderr)
         assert "welcome screen shown" in done.stdout, start
     boot = json.loads((home / "cache" / "boot.json").read_text())
-    assert boot["names"]["fa"] == "فارسی / دری" and "de" in boot["languages"]
+    assert boot["names"]["fa"] == "فارسی" and boot["names"]["fa_AF"] == "دری"
+    assert {"de", "de@leicht", "ps", "ti"} <= set(boot["languages"])
 
 
 def test_home_precedence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

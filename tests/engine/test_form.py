@@ -293,7 +293,8 @@ def test_every_engine_message_is_translated_in_every_language(demo: CompiledCata
                 Problem(code, {k: v for k, v in params.items() if "{" + k + "}" in german}),
                 lang,
             )
-            assert message.text != message.text_de, (lang, code)
+            if not lang.startswith("de@"):  # Leichte Sprache may keep a plain German text
+                assert message.text != message.text_de, (lang, code)
             assert "{" not in message.text, (lang, code)
 
 

@@ -23,6 +23,7 @@ from tests.conftest import FAST
 from ui.core import CoreRunner
 from ui.fields.frame import FieldFrame, GroupFrame
 from ui.screens.form import FormScreen
+from ui.speech import Speaker
 from ui.visit_controller import VisitController
 from ui.window import KioskWindow
 
@@ -167,11 +168,18 @@ class Kiosk:
 
 @pytest.fixture
 def kiosk(qtbot: QtBot, home: Path, demo: CompiledCatalog) -> Iterator[Kiosk]:
+    yield from running_kiosk(qtbot, home, demo)
+
+
+def running_kiosk(
+    qtbot: QtBot, home: Path, demo: CompiledCatalog, speaker: Speaker | None = None
+) -> Iterator[Kiosk]:
+    """The kiosk window on the demo catalog, 1280 x 800, with *speaker* for read-aloud."""
     clock = FakeClock(start=dt.datetime(2026, 11, 21, 10, 0).timestamp())
     store = Store(home / "kiosk.sqlite3")
     terminal = Terminal(store, demo, home, clock=clock, config=FAST)
     core = CoreRunner(terminal)
-    window = KioskWindow(terminal, core)
+    window = KioskWindow(terminal, core, speaker=speaker)
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()

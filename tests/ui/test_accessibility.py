@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QColor
@@ -16,8 +17,10 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QWidget,
 )
+from pytestqt.qtbot import QtBot
 
-from tests.ui.conftest import Kiosk
+from kiosk.catalog.compiled import CompiledCatalog
+from tests.ui.conftest import Kiosk, running_kiosk
 from ui.fields.inputs import SignaturePad
 from ui.screens.form import FormScreen
 from ui.speech import Speaker
@@ -194,11 +197,13 @@ def test_larger_text_mode_makes_text_larger(kiosk: Kiosk) -> None:
     assert label.fontInfo().pixelSize() == before
 
 
-def test_read_aloud_hidden_without_an_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    from PySide6.QtTextToSpeech import QTextToSpeech
-
-    monkeypatch.setattr(QTextToSpeech, "availableEngines", staticmethod(lambda: []))
-    assert not Speaker().available
+def test_read_aloud_hidden_when_it_is_turned_off_or_cannot_sound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert not Speaker("none").available
+    assert not Speaker("espeak-ng", voices=frozenset()).available  # no eSpeak NG
+    monkeypatch.setattr(Speaker, "audio_output", staticmethod(lambda: None))
+    assert not Speaker("espeak-ng", voices=frozenset({"de"})).available  # no sound output
 
 
 def test_read_aloud_speaks_the_current_question(
@@ -214,3 +219,29 @@ def test_read_aloud_speaks_the_current_question(
     kiosk.set_answer(form, "family_name", "Shevchenko")
     kiosk.click("read_aloud")
     assert speaker.spoken[-1].startswith(form.frames["family_name"].title)
+
+
+@pytest.fixture
+def speaking(qtbot: QtBot, home: Path, demo: CompiledCatalog) -> Iterator[Kiosk]:
+    yield from running_kiosk(qtbot, home, demo, Speaker("mock"))
+
+
+def test_every_language_with_its_speaker_buttons_is_touchable_named_and_readable(
+    speaking: Kiosk,
+) -> None:
+    """The new languages and read-aloud's controls on the screens that hold them: the
+    home screen with the read-aloud bar open, and a form's first page with a speaker
+    button beside every question."""
+    problems: list[str] = []
+    for lang in speaking.terminal.catalog.languages:
+        speaking.start(lang)
+        speaking.click("read_aloud")
+        problems += check_targets(speaking, f"{lang} home")
+        problems += check_contrast(speaking, f"{lang} home", 4.5)
+        form = speaking.open_form("school_ticket")
+        speakers = [f.speak_button for f in form.frames.values() if f.isVisible()]
+        assert speakers and all(b is not None and b.isVisible() for b in speakers), lang
+        problems += check_targets(speaking, f"{lang} form")
+        problems += check_contrast(speaking, f"{lang} form", 4.5)
+        speaking.start_over()
+    assert not problems, "\n".join(problems[:40])

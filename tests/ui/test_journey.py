@@ -53,11 +53,15 @@ def test_search_in_the_visitors_language(kiosk: Kiosk) -> None:
         if str(w.property("kiosk_id") or "").startswith("form-")
     }
     # the two housing forms, and the AsylbLG application, which pays a shelter or a flat
-    assert {"form-housing_search", "form-wbs"} <= shown <= {
-        "form-housing_search",
-        "form-wbs",
-        "form-asylblg",
-    }
+    assert (
+        {"form-housing_search", "form-wbs"}
+        <= shown
+        <= {
+            "form-housing_search",
+            "form-wbs",
+            "form-asylblg",
+        }
+    )
 
 
 def test_info_sheet_with_qr_code(kiosk: Kiosk) -> None:
@@ -124,12 +128,12 @@ def x_of(widget: QWidget, window: QWidget) -> int:
     return widget.mapTo(window, QPoint(0, 0)).x()
 
 
-@pytest.mark.parametrize("lang", ["ar", "fa", "de"])
+@pytest.mark.parametrize("lang", ["ar", "fa", "fa_AF", "ps", "ckb", "de", "ku", "ti"])
 def test_right_to_left_mirrors_the_layout(kiosk: Kiosk, lang: str) -> None:
     kiosk.start(lang)
     form = kiosk.open_form("buergergeld")
     back, nxt = kiosk.find("back"), kiosk.find("next")
-    rtl = lang in {"ar", "fa"}
+    rtl = lang in {"ar", "fa", "fa_AF", "ps", "ckb"}
     assert (x_of(nxt, kiosk.window) < x_of(back, kiosk.window)) == rtl
     assert QApplication.layoutDirection() == (
         Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight

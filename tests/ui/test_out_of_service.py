@@ -27,6 +27,7 @@ from kiosk.catalog.install import (
 from kiosk.crypto.keywrap import ScryptParams
 from kiosk.crypto.signing import public_key_pem
 from kiosk.i18n import gettext_for
+from kiosk.locales import is_rtl
 from kiosk.session.clock import FakeClock
 from kiosk.session.terminal import Terminal
 from kiosk.staff.records import StaffRecord, hash_pin
@@ -38,7 +39,6 @@ from tests.ui.conftest import Kiosk
 from ui import texts
 from ui.app import kiosk_window, screen_languages
 from ui.core import CoreRunner
-from ui.tr import RTL_LANGUAGES
 
 ADMIN = Ed25519PrivateKey.generate()
 PIN = "482913"
@@ -148,8 +148,8 @@ def test_the_message_speaks_every_language_rtl_ones_mirrored(
             assert title != texts.OUT_OF_SERVICE_TITLE and text != texts.OUT_OF_SERVICE_TEXT
             assert screen.german.isVisibleTo(screen) and "außer Betrieb" in screen.german.text()
         rtl = Qt.LayoutDirection.RightToLeft
-        assert (screen.layoutDirection() == rtl) == (lang in RTL_LANGUAGES), lang
-        assert (screen.title.layoutDirection() == rtl) == (lang in RTL_LANGUAGES), lang
+        assert (screen.layoutDirection() == rtl) == is_rtl(lang), lang
+        assert (screen.title.layoutDirection() == rtl) == is_rtl(lang), lang
     screen.held_until = 0.0
     before = screen.title.text()
     screen.next_language()  # the message moves on by itself

@@ -41,10 +41,18 @@ _LATIN_RANGE = re.compile(r"[A-Za-z]-[A-Za-z]")
 class FieldContext:
     """What every field widget of one form needs to know."""
 
-    def __init__(self, tr: Tr, form: Form, today: dt.date) -> None:
+    def __init__(
+        self,
+        tr: Tr,
+        form: Form,
+        today: dt.date,
+        speak: Callable[[str], None] | None = None,
+    ) -> None:
         self.tr = tr
         self.form = form
         self.today = today
+        #: reads a text aloud; None where the terminal cannot (no speaker buttons then)
+        self.speak = speak
         catalog = cast(CompiledCatalog, tr.catalog)
         self.codelists: dict[str, CodeList] = {c.id: c for c in catalog.catalog.codelists}
 

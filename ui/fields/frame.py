@@ -68,7 +68,15 @@ class FieldFrame(QFrame):
             self.help_button = icon_button(
                 "help", f"{path}.help", f"{tr(texts.HELP)}: {self.title}", checkable=True
             )
-        layout.addLayout(head_row(self.label, self.help_button))
+        self.speak_button: QPushButton | None = None
+        if ctx.speak is not None:
+            self.speak_button = icon_button(
+                "read_aloud",
+                f"{path}.read_aloud",
+                tr(texts.READ_QUESTION, question=self.title),
+            )
+            self.speak_button.clicked.connect(lambda: self._speak())
+        layout.addLayout(head_row(self.label, self.speak_button, self.help_button))
         if not tr.shows_german:
             self.german = german_label(f.label, tr)
             layout.addWidget(self.german)
@@ -130,7 +138,18 @@ class FieldFrame(QFrame):
         self.errors.setVisible(True)
 
     def speech_text(self) -> str:
-        return f"{self.title}. {self.help_text}".strip()
+        """The question, its help, its answers to choose from, and what is wrong with
+        the answer given: what a visitor who cannot read needs to answer it."""
+        parts = [self.title, self.help_text]
+        if self.field.options is not None or self.field.codelist is not None:
+            parts += [words for _, words, _ in self.ctx.options(self.field, self.key)][:30]
+        if self.errors.isVisible():
+            parts.append(self.errors.text().split("\n")[0])
+        return ". ".join(part.strip().rstrip(".") for part in parts if part.strip()) + "."
+
+    def _speak(self) -> None:
+        if self.ctx.speak is not None:
+            self.ctx.speak(self.speech_text())
 
 
 class GroupFrame(QFrame):

@@ -83,7 +83,7 @@ class FormScreen(Screen):
         self.progress.setMaximumHeight(14)
         self.heading.addWidget(self.progress_label)
         self.heading.addWidget(self.progress)
-        self.ctx = FieldContext(tr, form, today)
+        self.ctx = FieldContext(tr, form, today, speak=env.speak if env.speech else None)
         self.frames: dict[str, FieldFrame] = {}
         self.groups: dict[str, GroupFrame] = {}
         self.page_of: dict[str, str] = {}

@@ -19,9 +19,9 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QLabel
 
 from kiosk.i18n import gettext_for
+from kiosk.locales import is_rtl
 from ui import texts
 from ui.screens.base import Screen, ScreenEnv
-from ui.tr import RTL_LANGUAGES
 from ui.widgets import button, german_label, icon_disc, label
 
 CYCLE_MS = 4000
@@ -30,7 +30,7 @@ HOLD_SECONDS = 30.0
 
 
 def _direction(lang: str) -> Qt.LayoutDirection:
-    rtl = lang.split("_")[0] in RTL_LANGUAGES
+    rtl = is_rtl(lang)
     return Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
 
 

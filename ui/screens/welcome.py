@@ -16,22 +16,20 @@ from collections.abc import Callable, Mapping
 from functools import partial
 
 from PySide6.QtCore import QPoint, QRect, Qt, QTimer
-from PySide6.QtGui import QFontMetrics
+from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.i18n import gettext_for
+from kiosk.locales import is_rtl
 from ui import texts
 from ui.screens.base import Screen, ScreenEnv
-from ui.tr import RTL_LANGUAGES
 from ui.widgets import TileButton, button, label, scroll
 
 CYCLE_MS = 3000
 
 
 def _direction(lang: str) -> Qt.LayoutDirection:
-    return (
-        Qt.LayoutDirection.RightToLeft if lang in RTL_LANGUAGES else Qt.LayoutDirection.LeftToRight
-    )
+    return Qt.LayoutDirection.RightToLeft if is_rtl(lang) else Qt.LayoutDirection.LeftToRight
 
 
 class WelcomeScreen(Screen):
@@ -57,15 +55,17 @@ class WelcomeScreen(Screen):
         grid = QGridLayout()
         grid.setSpacing(14)
         self.language_buttons: dict[str, TileButton] = {}
-        for index, lang in enumerate(self.languages):
+        for lang in self.languages:
             b = TileButton(names.get(lang, lang), f"lang-{lang}", on_click=partial(on_choose, lang))
             b.main.setObjectName("subtitle")
             b.main.setAlignment(Qt.AlignmentFlag.AlignCenter)
             b.setMinimumHeight(env.theme.px(96))
             b.setLayoutDirection(_direction(lang))
             b.setProperty("lang", lang)
-            grid.addWidget(b, index // 2, index % 2)
             self.language_buttons[lang] = b
+        self.grid = grid
+        self._columns = 0
+        self._arrange(2)
         inner = QWidget()
         column = QVBoxLayout(inner)
         column.setContentsMargins(0, 0, 0, 0)
@@ -114,6 +114,37 @@ class WelcomeScreen(Screen):
         )
         self.greeting.setAccessibleDescription(everything)
 
+    def _arrange(self, columns: int) -> None:
+        """The language buttons in *columns* columns, in reading order of the list."""
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for button_ in self.language_buttons.values():
+            self.grid.removeWidget(button_)
+        for index, button_ in enumerate(self.language_buttons.values()):
+            self.grid.addWidget(button_, index // columns, index % columns)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """As many columns as it takes to show every language without scrolling, where
+        the screen is wide enough: a visitor who reads little may never scroll, and so
+        never find their language below the fold (19 languages on 1366 x 768)."""
+        super().resizeEvent(event)
+        buttons = list(self.language_buttons.values())
+        if not buttons:
+            return
+        around = self.top.sizeHint().height() + self.greeting.sizeHint().height()
+        around += self.code.sizeHint().height() + 90  # margins and spacing
+        widest = max(b.main.sizeHint().width() for b in buttons) + 64
+        self._arrange(
+            columns_for(
+                len(buttons),
+                width=event.size().width() - 48,
+                height=event.size().height() - around,
+                button=(max(widest, 200), buttons[0].minimumHeight()),
+                spacing=self.grid.spacing(),
+            )
+        )
+
     def next_language(self) -> None:
         self.index = (self.index + 1) % len(self.languages)
         self._show(self.index)
@@ -138,3 +169,16 @@ class WelcomeScreen(Screen):
 
     def speech_text(self) -> str:
         return self.greeting.accessibleDescription()
+
+
+def columns_for(
+    count: int, *, width: int, height: int, button: tuple[int, int], spacing: int
+) -> int:
+    """Columns for *count* buttons of at least *button* (width, height) in *width* x
+    *height*: the fewest that fit every button without scrolling, at least two, and no
+    more than the width takes (then the list scrolls, in as few rows as it can)."""
+    least_width, button_height = button
+    rows_fit = max(1, (height + spacing) // (button_height + spacing))
+    wanted = -(-count // rows_fit)
+    most = max(2, (width + spacing) // (least_width + spacing))
+    return max(2, min(wanted, most))
