@@ -61,6 +61,7 @@ class JourneyScreens(FinderJourney):
         def today(self) -> dt.date: ...
         def finish(self) -> None: ...
         def show_message(self, text: str) -> None: ...
+        def read_if_every_page(self, text: str) -> None: ...
 
     # ---------------------------------------------------------------- redrawing
     def rerender(self) -> None:
@@ -258,12 +259,18 @@ class JourneyScreens(FinderJourney):
                 page,
                 self.today(),
                 persist=self.persist,
-                on_page=self.visit.go_to_page,
+                on_page=self._page_turned,
                 on_leave=self.leave_form,
                 on_review=self.show_review,
                 on_continue_later=self.show_continue_later,
             )
         )
+
+    def _page_turned(self, page_id: str) -> None:
+        """The visit is on another page of the form: with "read every page" on, it is read."""
+        self.visit.go_to_page(page_id)
+        if self.form_screen is not None:
+            self.read_if_every_page(self.form_screen.page_speech_text())
 
     def _keep_form_state(self) -> None:
         """The open form's answers and page, taken from its screen before it is replaced."""

@@ -51,6 +51,7 @@ def linear_gain(db: float) -> float:
 @dataclass(frozen=True)
 class _Made:
     request: int
+    visit: int
     lang: str
     voice: str
     text: str
@@ -88,9 +89,13 @@ class Speaker(QObject):
         self.last: tuple[str, str] | None = None  # (text, lang) for "again"; wiped too
         self._request = 0
         self._pool: ThreadPoolExecutor | None = None
-        self._sink: Any = None
-        self._buffer: QBuffer | None = None
+        self._sink: Any = None  # a QAudioSink, made on the first sound
+        self._shape: tuple[int, int] = (0, 0)  # its rate and channels
+        self._buffer = QBuffer(self)
+        self._playing = False
         self._output: str | None = None  # the sound output's name, "" for none
+        self._visit = 0  # counts the wipes: a sound made for an earlier visit is dropped
+        self._queued: list[Future[_Made]] = []
         self._made.connect(self._play_made)
         if self.engine not in ("espeak-ng", "mock", "none"):
             log.warning("unknown speech engine %r: read-aloud is off", self.engine)
@@ -121,8 +126,15 @@ class Speaker(QObject):
 
     @property
     def output_name(self) -> str | None:
-        """The sound output found when read-aloud was first offered (for staff), None
-        when there is none or read-aloud is off."""
+        """For the staff status (German): the sound output read-aloud plays to; why there
+        is no read-aloud when the reason is not the sound output; None when the output is
+        missing (the status says so in its own words)."""
+        if self.engine == "mock":
+            return None
+        if self.engine != "espeak-ng":
+            return f"Vorlesen ausgeschaltet (speech.engine = {self.engine})"
+        if not self._voices:
+            return "eSpeak NG fehlt (Paket espeak-ng)"
         return self._output or None if self.available else None
 
     @staticmethod
@@ -158,8 +170,9 @@ class Speaker(QObject):
         request = self._request
         if self._pool is None:
             self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-speech")
-        future = self._pool.submit(self._make, request, lang, voice, text)
+        future = self._pool.submit(self._make, request, self._visit, lang, voice, text)
         future.add_done_callback(self._hand_over)
+        self._queued.append(future)
 
     def again(self) -> None:
         if self.last is not None:
@@ -167,18 +180,20 @@ class Speaker(QObject):
 
     def stop(self) -> None:
         self._request += 1  # a sound still being made is dropped when it comes
-        sink, self._sink = self._sink, None
-        if sink is not None:
-            sink.stop()
-            self.stopped.emit()
-        if self._buffer is not None:
+        for future in self._queued:
+            future.cancel()  # texts not begun are never made: the newest waits for none
+        self._queued.clear()
+        if self._playing:
+            self._playing = False
+            self._sink.stop()
             self._buffer.close()
-            self._buffer = None
+            self._buffer.setData(QByteArray())  # the samples go with the sound
+            self.stopped.emit()
 
     def played_us(self) -> int:
         """Microseconds of the current sound the output has taken so far (0 when none):
         how a measurement sees the first sample leave."""
-        return int(self._sink.processedUSecs()) if self._sink is not None else 0
+        return int(self._sink.processedUSecs()) if self._playing else 0
 
     def set_volume_db(self, db: float) -> None:
         self.volume_db = _nearest_step(db)
@@ -192,7 +207,9 @@ class Speaker(QObject):
         self.set_volume_db(_step(self.volume_db, -1))
 
     def wipe(self) -> None:
-        """The visit is over: silence, nothing of what was said kept, staff's volume."""
+        """The visit is over: silence, nothing of what was said kept, staff's volume; a
+        text still being made is dropped when it comes (not kept for the next visitor)."""
+        self._visit += 1
         self.stop()
         self.volume_db = self.default_volume_db
         self.cache.clear()
@@ -206,44 +223,60 @@ class Speaker(QObject):
             self._pool = None
 
     # ------------------------------------------------------------ threads
-    def _make(self, request: int, lang: str, voice: str, text: str) -> _Made:
-        """On the synthesis thread."""
+    def _make(self, request: int, visit: int, lang: str, voice: str, text: str) -> _Made:
+        """On the synthesis thread; never raises (the reason goes back instead)."""
         try:
-            return _Made(request, lang, voice, text, self._synthesize(text, voice), None)
+            sound = self._synthesize(text, voice)
         except SynthesisError as exc:
-            return _Made(request, lang, voice, text, None, str(exc))
+            return _Made(request, visit, lang, voice, text, None, str(exc))
+        except Exception as exc:  # a bug must not vanish on a thread nobody watches
+            return _Made(request, visit, lang, voice, text, None, type(exc).__name__)
+        return _Made(request, visit, lang, voice, text, sound, None)
 
     def _hand_over(self, future: Future[_Made]) -> None:
-        if not future.cancelled() and future.exception() is None:
+        if not future.cancelled():
             self._made.emit(future.result())  # queued to the UI thread
 
     def _play_made(self, made: _Made) -> None:
+        if made.visit != self._visit:
+            return  # asked for in a visit that is over: nothing of it is kept
+        current = made.request == self._request
         if made.sound is None:
             log.warning("read-aloud failed: %s", made.problem)
+            if current:
+                self.stopped.emit()
             return
         self.cache.put(made.voice, made.text, made.sound)
-        if made.request == self._request:
+        if current:
             self._play(made.sound, made.lang)
 
     def _play(self, sound: Pcm, lang: str) -> None:
+        """One output and one buffer for the speaker's life, started anew for each sound:
+        outputs made and deleted per sound crash PulseAudio's backend now and then."""
         from PySide6.QtMultimedia import QAudio, QAudioFormat, QAudioSink, QMediaDevices
 
-        audio = QAudioFormat()
-        audio.setSampleRate(sound.rate)
-        audio.setChannelCount(sound.channels)
-        audio.setSampleFormat(QAudioFormat.SampleFormat.Int16)
-        sink = QAudioSink(QMediaDevices.defaultAudioOutput(), audio, self)
-        sink.setVolume(linear_gain(self.volume_db))
-        buffer = QBuffer(self)
-        buffer.setData(QByteArray(sound.samples))
-        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-        sink.stateChanged.connect(lambda state: self._state(sink, state == QAudio.State.IdleState))
-        self._sink, self._buffer = sink, buffer
-        sink.start(buffer)
+        shape = (sound.rate, sound.channels)
+        if self._sink is None or self._shape != shape:
+            if self._sink is not None:
+                self._sink.deleteLater()
+            audio = QAudioFormat()
+            audio.setSampleRate(sound.rate)
+            audio.setChannelCount(sound.channels)
+            audio.setSampleFormat(QAudioFormat.SampleFormat.Int16)
+            sink = QAudioSink(QMediaDevices.defaultAudioOutput(), audio, self)
+            sink.stateChanged.connect(
+                lambda state: self._state(sink, state == QAudio.State.IdleState)
+            )
+            self._sink, self._shape = sink, shape
+        self._sink.setVolume(linear_gain(self.volume_db))
+        self._buffer.setData(QByteArray(sound.samples))
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self._playing = True
+        self._sink.start(self._buffer)
         self.speaking.emit(lang)
 
     def _state(self, sink: Any, ended: bool) -> None:
-        if ended and sink is self._sink:
+        if ended and sink is self._sink and self._playing:
             self.stop()
 
 

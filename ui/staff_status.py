@@ -116,9 +116,9 @@ def status_lines(t: Tr, status: dict[str, Any], printer: PrinterStatus) -> list[
 def language_words(t: Tr, reviews: dict[str, str], withheld: dict[str, float]) -> str:
     """Which languages visitors can choose, which of them a qualified translator has
     checked (the rest are drafts), and which the catalog keeps back as incomplete."""
-    offered = ", ".join(reviews) or "-"
+    offered = ", ".join(reviews)[:300] or "-"
     reviewed = ", ".join(lang for lang, review in reviews.items() if review == "reviewed")
-    kept = ", ".join(f"{lang} ({percent:g} %)" for lang, percent in withheld.items())
+    kept = ", ".join(f"{lang} ({percent:g} %)" for lang, percent in withheld.items())[:300]
     return t(
         texts.STATUS_LANGUAGES, offered=offered, reviewed=reviewed or "-", withheld=kept or "-"
     )

@@ -198,8 +198,7 @@ class KioskWindow(JourneyScreens, QWidget):
             old.setParent(None)
             old.deleteLater()
         self.room.fit(screen)
-        if self.speech_bar is not None and self.speech_bar.reads_every_page:
-            self.speak(screen.speech_text())
+        self.read_if_every_page(screen.speech_text())
 
     def apply_theme(self) -> None:
         # on the window, not the application: overlays are its children, and nothing
@@ -276,6 +275,11 @@ class KioskWindow(JourneyScreens, QWidget):
         self.theme = Theme(large_text=self.theme.large_text, high_contrast=on)
         self.apply_theme()
         self.rerender()
+
+    def read_if_every_page(self, text: str) -> None:
+        """A new screen or page: read aloud when the visitor asked for every page."""
+        if self.speech_bar is not None and self.speech_bar.reads_every_page:
+            self.speak(text)
 
     def speak(self, text: str) -> None:
         """Read *text* aloud in the visitor's language; from then on the visit keeps the
@@ -357,6 +361,8 @@ class KioskWindow(JourneyScreens, QWidget):
             event.ignore()  # closing needs an admin (staff menu, "exit the kiosk")
             return
         self.activity.stop()
+        if self.speaker is not None:
+            self.speaker.close()  # silence, nothing kept, the speech thread let go
         super().closeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override

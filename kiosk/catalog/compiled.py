@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from kiosk.catalog.placeholders import fill
 from kiosk.definition.law import LawValue, law_constants
@@ -25,6 +25,7 @@ from kiosk.definition.model import Catalog
 from kiosk.engine.compiler import compile_form
 from kiosk.engine.finder import CompiledFinder, compile_finder
 from kiosk.engine.form import CompiledForm
+from kiosk.formats import Language
 
 FORMAT_VERSION = 1
 
@@ -178,7 +179,19 @@ class _Payload(BaseModel):
 
     catalog: Catalog
     translations: dict[str, dict[str, str]] = {}
-    withheld: dict[str, Annotated[float, Field(ge=0, lt=100)]] = {}
+    withheld: dict[Language, Annotated[float, Field(ge=0, lt=100)]] = Field(
+        default_factory=dict, max_length=50
+    )
+
+    @model_validator(mode="after")
+    def _withheld_of_its_languages(self) -> _Payload:
+        """Only a translation can be withheld: never the source, never a language the
+        catalog does not list (a hand-made catalog could otherwise hide German)."""
+        header = self.catalog.header
+        strange = set(self.withheld) - (set(header.languages) - {header.source_language})
+        if strange:
+            raise ValueError(f"withheld names languages it may not withhold: {sorted(strange)}")
+        return self
 
 
 @contextmanager

@@ -18,6 +18,7 @@ from babel.messages.pofile import PoFileError, read_po
 
 from kiosk.catalog.issues import Issue
 from kiosk.catalog.placeholders import placeholders, translation_gaps
+from kiosk.paths import translations_dir
 
 CATALOG_DOMAIN = "catalog"
 _QUOTED = r'"(?:[^"\\]|\\.)*"'
@@ -152,10 +153,16 @@ def ui_coverage(translations_root: Path, lang: str) -> float:
         forms = message.string if isinstance(message.string, tuple | list) else (message.string,)
         if message.id and not message.fuzzy and all(str(form or "").strip() for form in forms):
             written.add(message.id)
-    wanted = _template_ids(translations_root / "ui.pot") or {m.id for m in po if m.id}
+    # the template says what the screens ask for; a folder without one is held against
+    # the kiosk's own; only where there is none at all (the terminal bundle carries no
+    # templates) the PO file's own entries are all there is to count
+    wanted = (
+        _template_ids(translations_root / "ui.pot")
+        or _template_ids(translations_dir() / "ui.pot")
+        or {message.id for message in po if message.id}
+    )
     if not wanted:
         return 100.0
-    # the template says what the screens ask for: a text it has and the PO lacks is missing
     done = len(wanted & written)
     return min(round(100.0 * done / len(wanted), 1), 99.9) if done < len(wanted) else 100.0
 

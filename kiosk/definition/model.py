@@ -433,7 +433,11 @@ class CatalogHeader(_Strict):
     #: which translations a qualified translator has checked (staff see it on the
     #: terminal); a language not named here is a draft
     translation_review: dict[Language, TranslationReview] = Field(
-        default_factory=dict, max_length=50
+        default_factory=dict,
+        max_length=50,
+        # left out of the compiled catalog when empty: a catalog without reviews reads
+        # as before on terminals that do not know the field, and keeps its hash
+        exclude_if=lambda reviews: not reviews,
     )
 
     @model_validator(mode="after")

@@ -36,7 +36,7 @@ ESPEAK_VOICES: dict[str, str] = {
     "ti": "ti",
 }
 ESPEAK = "espeak-ng"
-_LIST_TIMEOUT = 10.0
+_LIST_TIMEOUT = 3.0  # asked once, at start: it answers in milliseconds
 _LIST_LIMIT = 1 << 20  # the voice list is a few KB; more is not eSpeak talking
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
@@ -40,10 +41,20 @@ def drop_one(po_file: Path) -> str:
     return str(entry.context)
 
 
+def ui_pot(root: Path, msgids: list[str]) -> None:
+    """The template of the screens' texts: what every language must have."""
+    pot = Catalog(domain="ui")
+    for msgid in msgids:
+        pot.add(msgid)
+    with (root / "translations" / "ui.pot").open("wb") as fh:
+        write_po(fh, pot, width=0)
+
+
 def whole_english(tmp_path: Path) -> Path:
     write_catalog(tmp_path)
     extract(tmp_path)
     po_file, _ = translate_everything(tmp_path)
+    ui_pot(tmp_path, ["Weiter", "Zurück"])
     ui_po(tmp_path, "en", {"Weiter": "Next", "Zurück": "Back"})
     return po_file
 
@@ -79,6 +90,24 @@ def test_a_missing_screen_text_keeps_it_back_too(tmp_path: Path) -> None:
     result = build_catalog(tmp_path / "forms_catalog")
     assert result.catalog is not None
     assert result.catalog.languages == ["de"] and result.catalog.withheld == {"en": 50.0}
+
+
+def test_a_po_file_is_held_against_the_template_not_its_own_entries(tmp_path: Path) -> None:
+    whole_english(tmp_path)
+    ui_pot(tmp_path, ["Weiter", "Zurück", "Drucken", "Fertig"])  # two texts the PO lacks
+    result = build_catalog(tmp_path / "forms_catalog")
+    assert result.catalog is not None and result.catalog.withheld == {"en": 50.0}
+
+
+def test_a_withheld_entry_must_name_a_translation_of_the_catalog(tmp_path: Path) -> None:
+    """A hand-made catalog cannot hide German, nor list languages it does not have."""
+    whole_english(tmp_path)
+    built = build_catalog(tmp_path / "forms_catalog").catalog
+    assert built is not None
+    for bad in ({"de": 0.0}, {"xx": 1.0}, {"en": 100.0}, {"en\u001b[2J": 1.0}):
+        forged = CompiledCatalog.create(built.catalog, built.translations, bad)
+        with pytest.raises(ValueError, match="does not fit the model"):
+            CompiledCatalog.from_json(forged.to_json())
 
 
 def test_no_screen_texts_at_all_is_nothing_written(tmp_path: Path) -> None:

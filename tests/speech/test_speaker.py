@@ -130,3 +130,59 @@ def test_volume_moves_in_steps_and_stops_at_the_ends(start: float, moves: int, e
     for _ in range(abs(moves)):
         (speaker.louder if moves > 0 else speaker.quieter)()
     assert speaker.volume_db == end
+
+
+@needs_sound
+def test_played_sounds_leave_nothing_behind(qtbot: QtBot) -> None:
+    """One output and one buffer serve every sound, and the samples go when a sound ends:
+    a kiosk runs for weeks, and the samples may be a visitor's own answers read back."""
+    from PySide6.QtCore import QBuffer, QCoreApplication, QEvent
+    from PySide6.QtMultimedia import QAudioSink
+
+    speaker = Speaker("espeak-ng")
+    for word in ("Eins.", "Zwei.", "Drei."):
+        spoken(qtbot, speaker, word)
+    speaker.wipe()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    assert len(speaker.findChildren(QAudioSink)) == 1  # one output for all sounds
+    assert all(b.size() == 0 for b in speaker.findChildren(QBuffer))  # no samples kept
+    assert speaker.played_us() == 0
+    speaker.close()
+
+
+def test_a_sound_still_being_made_when_the_visit_ends_is_not_kept(qtbot: QtBot) -> None:
+    release = threading.Event()
+
+    def slow(text: str, voice: str) -> Pcm:
+        release.wait(10)
+        return Pcm(22050, 1, 2, b"\x00\x01" * 2000)
+
+    speaker = Speaker("espeak-ng", voices=frozenset({"de"}), synthesizer=slow)
+    if not speaker.available:
+        pytest.skip("no sound output here (CI has one)")
+    speaker.say("Ich heiße Ahmad und bin am 1.1.1990 geboren.", "de")
+    speaker.wipe()  # the visitor leaves while eSpeak is still at work
+    release.set()
+    qtbot.wait(300)  # the sound comes back to the UI thread
+    assert len(speaker.cache) == 0 and speaker.last is None
+    speaker.close()
+
+
+def test_texts_waiting_to_be_made_are_dropped_for_the_newest(qtbot: QtBot) -> None:
+    made: list[str] = []
+    release = threading.Event()
+
+    def slow(text: str, voice: str) -> Pcm:
+        release.wait(10)
+        made.append(text)
+        return Pcm(22050, 1, 2, b"\x00\x01" * 200)
+
+    speaker = Speaker("espeak-ng", voices=frozenset({"de"}), synthesizer=slow)
+    if not speaker.available:
+        pytest.skip("no sound output here (CI has one)")
+    for number in range(5):
+        speaker.say(f"Seite {number}", "de")  # a visitor tapping through pages fast
+    release.set()
+    qtbot.waitUntil(lambda: "Seite 4" in made, timeout=5000)
+    assert made == ["Seite 0", "Seite 4"]  # the one already begun, then only the newest
+    speaker.close()

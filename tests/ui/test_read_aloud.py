@@ -77,7 +77,13 @@ def test_every_page_is_read_by_itself_once_asked_and_not_for_the_next_visitor(
     count = len(voice.spoken)
     form = speaking.open_form("sozialticket")
     assert len(voice.spoken) > count
-    assert voice.spoken[-1] == form.speech_text()
+    assert voice.spoken[-1] == form.speech_text() == form.page_speech_text()
+    first_page = voice.spoken[-1]
+    assert form.frames["family_name"].title in first_page  # the page's questions, read
+    form.go_to(form.state.visible_pages[1])  # the next page reads itself too
+    speaking.settle()
+    assert voice.spoken[-1] != first_page
+    assert form.frames["benefit_type"].title in voice.spoken[-1]
     speaking.start_over()
     bar = speaking.window.speech_bar
     assert bar is not None and not bar.isVisible() and not bar.auto.isChecked()

@@ -3,8 +3,11 @@ has checked, and which the catalog keeps back as incomplete (with how far they a
 
 from __future__ import annotations
 
+import pytest
+
 from kiosk.catalog.compiled import CompiledCatalog
 from ui.printing import PrinterState, PrinterStatus
+from ui.speech import Speaker
 from ui.staff_status import status_lines
 from ui.tr import Tr
 
@@ -38,3 +41,22 @@ def test_the_demo_catalog_offers_every_language_it_lists_as_a_draft(
     assert demo.withheld == {}
     assert demo.languages == demo.catalog.header.languages
     assert {demo.review(lang) for lang in demo.languages} == {"source", "draft"}
+
+
+@pytest.mark.parametrize(
+    ("speaker", "expected"),
+    [
+        (Speaker("none"), "Ton: Vorlesen ausgeschaltet (speech.engine = none)"),
+        (Speaker("espeak-ng", voices=frozenset()), "Ton: eSpeak NG fehlt (Paket espeak-ng)"),
+    ],
+)
+def test_the_status_says_why_there_is_no_read_aloud(
+    demo: CompiledCatalog, speaker: Speaker, expected: str
+) -> None:
+    status = {"audio": speaker.output_name or ""}
+    assert dict(status_lines(Tr("de", demo), status, READY))["audio"] == expected
+
+
+def test_a_missing_sound_output_is_named_as_such(demo: CompiledCatalog) -> None:
+    line = dict(status_lines(Tr("de", demo), {"audio": ""}, READY))["audio"]
+    assert line == "Ton: kein Audiogerät, Vorlesen ist aus"

@@ -28,10 +28,13 @@ def test_columns_are_the_fewest_that_show_every_language(
     )
 
 
+@pytest.mark.parametrize("large", [False, True])
 @pytest.mark.parametrize("size", [(1366, 768), (1920, 1080), (1080, 1920)])
 def test_all_languages_are_in_sight_at_each_terminal_size(
-    kiosk: Kiosk, size: tuple[int, int]
+    kiosk: Kiosk, size: tuple[int, int], large: bool
 ) -> None:
+    if large:
+        kiosk.window.set_large(True)
     kiosk.window.resize(*size)
     kiosk.settle()
     welcome = kiosk.screen

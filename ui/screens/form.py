@@ -308,6 +308,18 @@ class FormScreen(Screen):
         self.on_page(page_id)
 
     def speech_text(self) -> str:
+        """The question being answered, else the whole page."""
         if self.focused is not None and self.focused.isVisible():
             return self.focused.speech_text()
-        return self._title
+        return self.page_speech_text()
+
+    def page_speech_text(self) -> str:
+        """The form's title, the page's title and each question shown on it, with its
+        help: what a visitor who cannot read hears of the page (a question's own speaker
+        button adds its answers to choose from)."""
+        page = next(p for p in self.form.pages if p.id == self.page)
+        parts = [self._title, self.t.cat(page_ctx(self.form.id, page.id, "title"), page.title)]
+        for frame in self.frames.values():
+            if self.page_of.get(frame.key) == self.page and frame.isVisibleTo(self):
+                parts += [frame.title, frame.help_text]
+        return ". ".join(part.strip().rstrip(".") for part in parts if part.strip()) + "."

@@ -55,11 +55,12 @@ class WelcomeScreen(Screen):
         grid = QGridLayout()
         grid.setSpacing(14)
         self.language_buttons: dict[str, TileButton] = {}
+        self._tile_height = env.theme.px(96)
         for lang in self.languages:
             b = TileButton(names.get(lang, lang), f"lang-{lang}", on_click=partial(on_choose, lang))
             b.main.setObjectName("subtitle")
             b.main.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            b.setMinimumHeight(env.theme.px(96))
+            b.setMinimumHeight(self._tile_height)
             b.setLayoutDirection(_direction(lang))
             b.setProperty("lang", lang)
             self.language_buttons[lang] = b
@@ -134,16 +135,25 @@ class WelcomeScreen(Screen):
             return
         around = self.top.sizeHint().height() + self.greeting.sizeHint().height()
         around += self.code.sizeHint().height() + 90  # margins and spacing
-        widest = max(b.main.sizeHint().width() for b in buttons) + 64
-        self._arrange(
-            columns_for(
-                len(buttons),
-                width=event.size().width() - 48,
-                height=event.size().height() - around,
-                button=(max(widest, 200), buttons[0].minimumHeight()),
-                spacing=self.grid.spacing(),
-            )
+        # a name wider than its button wraps at its spaces (the tile's words wrap), never
+        # inside a word: columns are as wide as the widest word of any name, and margins
+        least = max(_widest_word(b.main) for b in buttons) + 56
+        height, spacing = event.size().height() - around, self.grid.spacing()
+        columns = columns_for(
+            len(buttons),
+            width=event.size().width() - 48,
+            height=height,
+            button=(max(least, 160), self._tile_height),
+            spacing=spacing,
         )
+        self._arrange(columns)
+        # where even that many columns leave rows below the fold (large text on a small
+        # screen), the tiles get lower, never below a finger's width plus margin
+        rows = -(-len(buttons) // columns)
+        fitting = (height + spacing) // rows - spacing
+        tile = max(min(self._tile_height, fitting), self.env.theme.px(60))
+        for button_ in buttons:
+            button_.setMinimumHeight(tile)
 
     def next_language(self) -> None:
         self.index = (self.index + 1) % len(self.languages)
@@ -182,3 +192,9 @@ def columns_for(
     wanted = -(-count // rows_fit)
     most = max(2, (width + spacing) // (least_width + spacing))
     return max(2, min(wanted, most))
+
+
+def _widest_word(words: QLabel) -> int:
+    """The width of the widest word of *words*, in its font."""
+    metrics = QFontMetrics(words.font())
+    return max((metrics.horizontalAdvance(word) for word in words.text().split()), default=0)
