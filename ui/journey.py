@@ -11,7 +11,7 @@ connects them). Nothing here runs on the core thread or touches the session.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtWidgets import QWidget
@@ -61,7 +61,7 @@ class JourneyScreens(FinderJourney):
         def today(self) -> dt.date: ...
         def finish(self) -> None: ...
         def show_message(self, text: str) -> None: ...
-        def read_if_every_page(self, text: str) -> None: ...
+        def read_if_every_page(self, text: str, contexts: Sequence[str] = ()) -> None: ...
 
     # ---------------------------------------------------------------- redrawing
     def rerender(self) -> None:
@@ -270,7 +270,8 @@ class JourneyScreens(FinderJourney):
         """The visit is on another page of the form: with "read every page" on, it is read."""
         self.visit.go_to_page(page_id)
         if self.form_screen is not None:
-            self.read_if_every_page(self.form_screen.page_speech_text())
+            screen = self.form_screen
+            self.read_if_every_page(screen.page_speech_text(), screen.page_contexts())
 
     def _keep_form_state(self) -> None:
         """The open form's answers and page, taken from its screen before it is replaced."""

@@ -20,10 +20,10 @@ texts are noted in ``spoken`` and no sound is made).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, Signal
 
@@ -41,6 +41,13 @@ VOLUME_STEPS_DB: tuple[float, ...] = (-24.0, -18.0, -12.0, -6.0, 0.0)
 DEFAULT_VOLUME_DB = -6.0
 
 Synthesize = Callable[[str, str], Pcm]
+
+
+class Speak(Protocol):
+    """Read a text aloud; *contexts* name the catalog texts it is made of (their recorded
+    clips stand in where the visitor's language has no voice)."""
+
+    def __call__(self, text: str, contexts: Sequence[str] = ()) -> None: ...
 
 
 def linear_gain(db: float) -> float:
@@ -86,7 +93,8 @@ class Speaker(QObject):
         self.cache = cache or SpeechCache()
         self.default_volume_db = self.volume_db = _nearest_step(volume_db)  # staff's
         self.spoken: list[str] = []  # the mock engine's record; emptied with every visit
-        self.last: tuple[str, str] | None = None  # (text, lang) for "again"; wiped too
+        #: (text, lang, clips) for "again"; wiped with the visit
+        self.last: tuple[str, str, tuple[Pcm, ...]] | None = None
         self._request = 0
         self._pool: ThreadPoolExecutor | None = None
         self._sink: Any = None  # a QAudioSink, made on the first sound
@@ -147,16 +155,23 @@ class Speaker(QObject):
         return None if device.isNull() else device.description()
 
     # ------------------------------------------------------------ speaking
-    def say(self, text: str, lang: str) -> None:
-        """Speak *text* in *lang*, stopping whatever is being spoken."""
+    def say(self, text: str, lang: str, clips: Sequence[Pcm] = ()) -> None:
+        """Speak *text* in *lang*, stopping whatever is being spoken. Where *lang* has no
+        voice here, the recorded *clips* of the text's parts (the catalog's) are played
+        instead; with none, ``no_voice`` says so."""
         self.stop()
         text = text.strip()
         if not text or not self.available:
             return
         if not self.can_speak(lang):
-            self.no_voice.emit(lang)
+            recorded = joined(clips)
+            if recorded is None:
+                self.no_voice.emit(lang)
+                return
+            self.last = (text, lang, tuple(clips))
+            self._play(recorded, lang)
             return
-        self.last = (text, lang)
+        self.last = (text, lang, ())
         if self.engine == "mock":
             self.spoken.append(text)
             return
@@ -278,6 +293,17 @@ class Speaker(QObject):
     def _state(self, sink: Any, ended: bool) -> None:
         if ended and sink is self._sink and self._playing:
             self.stop()
+
+
+def joined(clips: Sequence[Pcm]) -> Pcm | None:
+    """One sound of *clips* in turn, a third of a second apart; those of another rate or
+    channel count than the first are left out (a catalog's clips share one, mostly)."""
+    if not clips:
+        return None
+    first = clips[0]
+    gap = b"\x00" * (first.rate // 3 * first.frame_bytes)
+    same = [c.samples for c in clips if (c.rate, c.channels) == (first.rate, first.channels)]
+    return Pcm(first.rate, first.channels, first.sample_bytes, gap.join(same))
 
 
 def _nearest_step(db: float) -> float:

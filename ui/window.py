@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QClipboard, QCloseEvent, QGuiApplication, QKeyEvent
@@ -198,7 +198,7 @@ class KioskWindow(JourneyScreens, QWidget):
             old.setParent(None)
             old.deleteLater()
         self.room.fit(screen)
-        self.read_if_every_page(screen.speech_text())
+        self.read_if_every_page(screen.speech_text(), screen.speech_contexts())
 
     def apply_theme(self) -> None:
         # on the window, not the application: overlays are its children, and nothing
@@ -276,19 +276,23 @@ class KioskWindow(JourneyScreens, QWidget):
         self.apply_theme()
         self.rerender()
 
-    def read_if_every_page(self, text: str) -> None:
+    def read_if_every_page(self, text: str, contexts: Sequence[str] = ()) -> None:
         """A new screen or page: read aloud when the visitor asked for every page."""
         if self.speech_bar is not None and self.speech_bar.reads_every_page:
-            self.speak(text)
+            self.speak(text, contexts)
 
-    def speak(self, text: str) -> None:
+    def speak(self, text: str, contexts: Sequence[str] = ()) -> None:
         """Read *text* aloud in the visitor's language; from then on the visit keeps the
-        read-aloud controls (stop, again, volume, every page) above the screen."""
+        read-aloud controls (stop, again, volume, every page) above the screen. *contexts*
+        name the catalog texts it is made of: their recorded clips stand in where the
+        language has no voice."""
         if self.speaker is None:
             return
         if self.speech_bar is not None:
             self.speech_bar.setVisible(True)
-        self.speaker.say(text, self.visit.lang)
+        lang = self.visit.lang
+        clips = [clip for ctx in contexts if (clip := self.catalog.clip(lang, ctx)) is not None]
+        self.speaker.say(text, lang, clips)
 
     def today(self) -> dt.date:
         return local_date(self.terminal.clock)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from babel import Locale, UnknownLocaleError
 
+from kiosk.catalog.clips import ClipTable, collect_clips
 from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.catalog.finder_check import check_finder
 from kiosk.catalog.glossary_check import check_glossary
@@ -20,6 +21,7 @@ from kiosk.catalog.issues import CatalogError, Issue
 from kiosk.catalog.placeholders import german_shown, placeholder_issues, untranslated_amounts
 from kiosk.catalog.source import SourceFile, classify, read_source
 from kiosk.catalog.translations import LanguageCoverage, collect_translations, ui_coverage
+from kiosk.definition.clips import Clips
 from kiosk.definition.finder import Finder
 from kiosk.definition.glossary import Glossary
 from kiosk.definition.law import LawBook, LawConstant, LawValue, law_constants
@@ -97,7 +99,7 @@ def discover(root: Path) -> tuple[list[SourceFile], list[Issue]]:
                     "(file)",
                     "unexpected file: put forms in <office>/, code lists in codelists/, "
                     "info sheets in info/; only catalog.yaml, offices.yaml, topics.yaml, "
-                    "law.yaml, finder.yaml and glossary.yaml stand at the top",
+                    "law.yaml, finder.yaml, glossary.yaml and audio.yaml stand at the top",
                 )
             )
             continue
@@ -174,7 +176,14 @@ def build_catalog(
         finder=next((f.model for f in loaded if isinstance(f.model, Finder)), None),
         glossary=[e for f in loaded if isinstance(f.model, Glossary) for e in f.model.terms],
     )
-    result.catalog = CompiledCatalog.create(german_shown(catalog), translations, withheld)
+    clips: ClipTable = {}
+    for source in loaded:
+        if isinstance(source.model, Clips):
+            clips, clip_issues = collect_clips(source, root, header.languages, set(german))
+            issues.extend(clip_issues)
+    result.catalog = CompiledCatalog.create(
+        german_shown(catalog), translations, withheld, clips=clips
+    )
     if prove is not None:  # imported here: the solver is for admins, not for terminals
         issues.extend(_proof(result.catalog, loaded, prove, root))
     result.issues = sorted(issues)

@@ -7,6 +7,7 @@ computed over a canonical JSON form (sorted keys, no whitespace).
 
 from __future__ import annotations
 
+import base64
 import gc
 import hashlib
 import json
@@ -20,12 +21,14 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from kiosk.catalog.placeholders import fill
+from kiosk.definition.clips import TextContext
 from kiosk.definition.law import LawValue, law_constants
 from kiosk.definition.model import Catalog
 from kiosk.engine.compiler import compile_form
 from kiosk.engine.finder import CompiledFinder, compile_finder
 from kiosk.engine.form import CompiledForm
-from kiosk.formats import Language
+from kiosk.formats import Base64, Language
+from kiosk.speech.pcm import Pcm, SoundError, read_wav
 
 FORMAT_VERSION = 1
 
@@ -53,6 +56,8 @@ class CompiledCatalog:
     #: catalog languages whose texts are not complete, with the share that is done: never
     #: offered to visitors (a visitor would meet German halfway through a form)
     withheld: dict[str, float] = field(default_factory=dict)
+    #: recorded clips of catalog texts (``audio.yaml``): language -> context -> WAV, base64
+    clips: dict[str, dict[str, str]] = field(default_factory=dict)
     _forms: dict[str, CompiledForm] = field(default_factory=dict, repr=False)
     _finder: CompiledFinder | None = field(default=None, repr=False)
     #: the verified bytes it was loaded from: ``to_json`` hands them back instead of
@@ -65,21 +70,29 @@ class CompiledCatalog:
         catalog: Catalog,
         translations: dict[str, dict[str, str]],
         withheld: dict[str, float] | None = None,
+        *,
+        clips: dict[str, dict[str, str]] | None = None,
     ) -> CompiledCatalog:
-        withheld = withheld or {}
-        payload = cls._payload(catalog, translations, withheld)
-        return cls(catalog, translations, _hash(payload), withheld)
+        withheld, clips = withheld or {}, clips or {}
+        payload = cls._payload(catalog, translations, withheld, clips)
+        return cls(catalog, translations, _hash(payload), withheld, clips)
 
     @staticmethod
     def _payload(
-        catalog: Catalog, translations: dict[str, dict[str, str]], withheld: dict[str, float]
+        catalog: Catalog,
+        translations: dict[str, dict[str, str]],
+        withheld: dict[str, float],
+        clips: dict[str, dict[str, str]],
     ) -> bytes:
         body: dict[str, Any] = {
             "catalog": catalog.model_dump(mode="json"),
             "translations": translations,
         }
-        if withheld:  # left out when empty: catalogs built before keep their hash
+        # each left out when empty: catalogs built before keep their hash
+        if withheld:
             body["withheld"] = withheld
+        if clips:
+            body["clips"] = clips
         return canonical_json(body)
 
     # ------------------------------------------------------------ lookups
@@ -87,6 +100,16 @@ class CompiledCatalog:
     def languages(self) -> list[str]:
         """The languages a visitor may choose: those of the header whose texts are whole."""
         return [lang for lang in self.catalog.header.languages if lang not in self.withheld]
+
+    def clip(self, lang: str, ctx: str) -> Pcm | None:
+        """The recorded clip of the text *ctx* in *lang*, or None (none, or damaged)."""
+        data = self.clips.get(lang, {}).get(ctx)
+        if data is None:
+            return None
+        try:
+            return read_wav(base64.b64decode(data, validate=True))
+        except (ValueError, SoundError):
+            return None
 
     def review(self, lang: str) -> str:
         """``source``, ``reviewed`` or ``draft``: how far staff may trust *lang*'s texts."""
@@ -138,7 +161,7 @@ class CompiledCatalog:
         """
         if self._raw is not None:
             return self._raw
-        payload = self._payload(self.catalog, self.translations, self.withheld)
+        payload = self._payload(self.catalog, self.translations, self.withheld, self.clips)
         head = canonical_json({"content_hash": _hash(payload), "format": FORMAT_VERSION})
         return head[:-1] + b',"payload":' + payload + b"}"
 
@@ -169,7 +192,9 @@ class CompiledCatalog:
             if problem["type"] == "json_invalid":
                 raise ValueError(f"not a compiled catalog: {problem['msg']}") from None
             raise ValueError(f"the compiled catalog does not fit the model: {exc}") from None
-        return cls(doc.catalog, doc.translations, expected, doc.withheld, _raw=bytes(data))
+        return cls(
+            doc.catalog, doc.translations, expected, doc.withheld, doc.clips, _raw=bytes(data)
+        )
 
 
 class _Payload(BaseModel):
@@ -182,6 +207,7 @@ class _Payload(BaseModel):
     withheld: dict[Language, Annotated[float, Field(ge=0, lt=100)]] = Field(
         default_factory=dict, max_length=50
     )
+    clips: dict[Language, dict[TextContext, Base64]] = Field(default_factory=dict, max_length=50)
 
     @model_validator(mode="after")
     def _withheld_of_its_languages(self) -> _Payload:
@@ -191,6 +217,8 @@ class _Payload(BaseModel):
         strange = set(self.withheld) - (set(header.languages) - {header.source_language})
         if strange:
             raise ValueError(f"withheld names languages it may not withhold: {sorted(strange)}")
+        if set(self.clips) - set(header.languages):
+            raise ValueError("clips name languages the catalog does not have")
         return self
 
 

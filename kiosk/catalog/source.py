@@ -30,6 +30,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from kiosk.catalog.issues import Issue
+from kiosk.definition.clips import Clips
 from kiosk.definition.finder import Finder
 from kiosk.definition.glossary import Glossary
 from kiosk.definition.law import LawBook
@@ -49,6 +50,7 @@ KIND_MODELS: dict[str, type[BaseModel]] = {
     "law": LawBook,
     "finder": Finder,
     "glossary": Glossary,
+    "audio": Clips,
 }
 
 
@@ -106,6 +108,7 @@ def classify(relative: Path) -> str | None:
             "law.yaml": "law",
             "finder.yaml": "finder",
             "glossary.yaml": "glossary",
+            "audio.yaml": "audio",
         }.get(parts[0])
     if len(parts) == 2:
         return {"codelists": "codelist", "info": "info"}.get(parts[0], "form")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
+from kiosk.definition.clips import Clips
 from kiosk.definition.finder import Finder
 from kiosk.definition.glossary import Glossary
 from kiosk.definition.law import LawBook
@@ -306,6 +307,7 @@ _BY_KIND: dict[type, Callable[[Any], Iterator[CatalogString]]] = {
     LawBook: law_strings,
     Finder: finder_strings,
     Glossary: glossary_strings,
+    Clips: lambda _clips: iter(()),  # recordings of texts, not texts of their own
 }
 
 

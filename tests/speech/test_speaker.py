@@ -186,3 +186,21 @@ def test_texts_waiting_to_be_made_are_dropped_for_the_newest(qtbot: QtBot) -> No
     qtbot.waitUntil(lambda: "Seite 4" in made, timeout=5000)
     assert made == ["Seite 0", "Seite 4"]  # the one already begun, then only the newest
     speaker.close()
+
+
+@needs_sound
+def test_recorded_clips_speak_where_there_is_no_voice(qtbot: QtBot) -> None:
+    """Pashto has no eSpeak NG voice: the catalog's recordings of the texts play instead,
+    one after the other, and they reach the sound output."""
+    clip = synthesize("Eins zwei drei.", "de")  # stands in for a recording
+    speaker = Speaker("espeak-ng", voices=frozenset({"de"}))
+    recording = Recording()
+    time.sleep(0.2)
+    with qtbot.waitSignal(speaker.speaking, timeout=5000):
+        speaker.say("ښه راغلاست", "ps", [clip, clip])
+    qtbot.waitSignal(speaker.stopped, timeout=10_000).wait()
+    assert rms(recording.stop()) > 500
+    assert speaker.last is not None and len(speaker.last[2]) == 2
+    with qtbot.waitSignal(speaker.no_voice, timeout=1000):
+        speaker.say("ښه راغلاست", "ps")  # no clip for this text: said so, not silence
+    speaker.close()

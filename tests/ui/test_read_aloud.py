@@ -4,6 +4,8 @@ clear word where the language has no voice, and nothing of it left for the next 
 
 from __future__ import annotations
 
+import base64
+import struct
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +15,8 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.i18n import gettext_for
+from kiosk.speech.pcm import Pcm
+from kiosk.speech.synth import synthesize
 from tests.ui.conftest import Kiosk, running_kiosk
 from ui import texts
 from ui.speech import Speaker
@@ -110,3 +114,40 @@ def test_a_language_without_a_voice_says_so_in_that_language(
     assert words != texts.NO_VOICE  # written in Pashto, not German
     shown = [w.text() for w in kiosk.window.findChildren(QLabel) if w.isVisible()]
     assert words in shown
+
+
+@pytest.fixture
+def pashto_with_a_recording(
+    qtbot: QtBot, home: Path, demo: CompiledCatalog
+) -> Iterator[Kiosk]:
+    """The demo catalog with a recording of one Pashto question, on a terminal with no
+    Pashto voice."""
+    recording = base64.b64encode(wav_of(synthesize("Eins.", "de"))).decode()
+    clips = {"ps": {"form:school_ticket:applicant_role:label": recording}}
+    catalog = CompiledCatalog.create(demo.catalog, demo.translations, clips=clips)
+    voice = Speaker("espeak-ng", voices=frozenset({"de"}))
+    if not voice.available:
+        pytest.skip("no sound output here (CI has one)")
+    yield from running_kiosk(qtbot, home, catalog, voice)
+
+
+def wav_of(sound: Pcm) -> bytes:
+    fmt = struct.pack("<HHIIHH", 1, 1, sound.rate, sound.rate * 2, 2, 16)
+    return b"RIFF\x00\x00\x00\x00WAVEfmt \x10\x00\x00\x00" + fmt + b"data" + struct.pack(
+        "<I", len(sound.samples)
+    ) + sound.samples
+
+
+def test_a_recorded_question_is_played_where_the_language_has_no_voice(
+    pashto_with_a_recording: Kiosk,
+) -> None:
+    kiosk = pashto_with_a_recording
+    kiosk.start("ps")
+    form = kiosk.open_form("school_ticket")
+    frame = form.frames["applicant_role"]
+    assert frame.speak_button is not None
+    frame.speak_button.click()
+    voice = speaker(kiosk)
+    assert voice.last is not None and len(voice.last[2]) == 1  # the recording, played
+    no_voice = gettext_for("ps").gettext(texts.NO_VOICE)
+    assert no_voice not in [w.text() for w in kiosk.window.findChildren(QLabel) if w.isVisible()]

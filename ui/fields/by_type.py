@@ -30,6 +30,7 @@ from ui.fields.inputs import AddressInput, AttachmentInput, ConsentInput, DateIn
 from ui.fields.number import NumberInput
 from ui.fields.text import TextInput
 from ui.keyboard import KeyboardKind
+from ui.speech import Speak
 from ui.tr import Tr
 
 #: More options than this are a searchable list instead of a column of buttons.
@@ -46,7 +47,7 @@ class FieldContext:
         tr: Tr,
         form: Form,
         today: dt.date,
-        speak: Callable[[str], None] | None = None,
+        speak: Speak | None = None,
     ) -> None:
         self.tr = tr
         self.form = form

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from kiosk.definition.model import FormField
-from kiosk.definition.strings import field_ctx
+from kiosk.definition.strings import field_ctx, option_ctx
 from kiosk.engine.field_types import ALWAYS_LTR_TYPES
 from kiosk.engine.messages import Message
 from ui import texts
@@ -147,9 +147,19 @@ class FieldFrame(QFrame):
             parts.append(self.errors.text().split("\n")[0])
         return ". ".join(part.strip().rstrip(".") for part in parts if part.strip()) + "."
 
+    def speech_contexts(self) -> list[str]:
+        """The catalog texts :meth:`speech_text` reads, by context, in its order."""
+        form = self.ctx.form.id
+        out = [field_ctx(form, self.key, "label")]
+        if self.help_text:
+            out.append(field_ctx(form, self.key, "help"))
+        if self.field.options is not None:
+            out += [option_ctx(form, self.key, o.value) for o in self.field.options][:30]
+        return out
+
     def _speak(self) -> None:
         if self.ctx.speak is not None:
-            self.ctx.speak(self.speech_text())
+            self.ctx.speak(self.speech_text(), self.speech_contexts())
 
 
 class GroupFrame(QFrame):

@@ -9,11 +9,12 @@ and the row of buttons stay where a finger finds them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
+from ui.speech import Speak
 from ui.theme import Theme
 from ui.tr import Tr
 from ui.widgets import TopBar, german_label, label, scroll
@@ -29,7 +30,7 @@ class ScreenEnv:
     go_language: Callable[[], None]
     set_large: Callable[[bool], None]
     set_contrast: Callable[[bool], None]
-    speak: Callable[[str], None]
+    speak: Speak
     start_over: Callable[[], None]
 
     @classmethod
@@ -39,6 +40,9 @@ class ScreenEnv:
         def nothing(*_: object) -> None:
             return None
 
+        def silent(text: str, contexts: Sequence[str] = ()) -> None:
+            return None
+
         return cls(
             tr=tr,
             theme=theme,
@@ -46,7 +50,7 @@ class ScreenEnv:
             go_language=nothing,
             set_large=nothing,
             set_contrast=nothing,
-            speak=nothing,
+            speak=silent,
             start_over=nothing,
         )
 
@@ -81,7 +85,7 @@ class Screen(QWidget):
             on_language=env.go_language,
             on_large=env.set_large,
             on_contrast=env.set_contrast,
-            on_speak=lambda: env.speak(self.speech_text()),
+            on_speak=lambda: env.speak(self.speech_text(), self.speech_contexts()),
             on_start_over=env.start_over if with_start_over else None,
         )
         if not with_language:
@@ -130,6 +134,11 @@ class Screen(QWidget):
                     elif widget.property("kiosk_compact_hidden") is not None:
                         widget.setVisible(bool(widget.property("kiosk_compact_hidden")))
                         widget.setProperty("kiosk_compact_hidden", None)
+
+    def speech_contexts(self) -> list[str]:
+        """The catalog texts ``speech_text`` is made of, by context (none: only screens
+        of catalog texts name them)."""
+        return []
 
     def speech_text(self) -> str:
         return self._title

@@ -313,6 +313,19 @@ class FormScreen(Screen):
             return self.focused.speech_text()
         return self.page_speech_text()
 
+    def speech_contexts(self) -> list[str]:
+        if self.focused is not None and self.focused.isVisible():
+            return self.focused.speech_contexts()
+        return self.page_contexts()
+
+    def page_contexts(self) -> list[str]:
+        """The catalog texts :meth:`page_speech_text` reads, by context, in its order."""
+        out = [form_ctx(self.form.id, "title"), page_ctx(self.form.id, self.page, "title")]
+        for frame in self.frames.values():
+            if self.page_of.get(frame.key) == self.page and frame.isVisibleTo(self):
+                out += frame.speech_contexts()[:2]  # its question and help, as read
+        return out
+
     def page_speech_text(self) -> str:
         """The form's title, the page's title and each question shown on it, with its
         help: what a visitor who cannot read hears of the page (a question's own speaker
