@@ -28,8 +28,7 @@ PROTOCOL: Final = "kiosk-sync/1"
 API = "/api/v1"
 
 # announced at GET /api/v1/info and enforced by the server; 1,000 sealed applications of
-# 4 KB commit about a fifth faster per application than 200 (bench/sync.py), and a
-# terminal halves its batch after any failed request (sync/client/upload.py)
+# 4 KB commit about a fifth faster per application than 200 (bench/sync.py)
 MAX_BATCH_ITEMS = 1000
 MAX_BATCH_BYTES = 32 * 1024 * 1024  # request body, before and after gzip
 MAX_ITEM_BYTES = 8 * 1024 * 1024  # one sealed application

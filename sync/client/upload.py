@@ -223,10 +223,6 @@ class _Upload:
             raise answer
         elif isinstance(answer, SyncError):
             self.outbox.release(ids, f"not sent: {answer.message}")
-            # a request that failed as a whole (a timeout, a dropped connection, a proxy
-            # in the way) is tried smaller next time: a flaky link that loses a long
-            # request may still carry a short one, and success doubles it again
-            self.limits.items = max(1, len(sent) // 2)
             raise answer
         elif answer is not None:
             wanted = {item.id for item in sent}

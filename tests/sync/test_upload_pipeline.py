@@ -210,28 +210,3 @@ def test_a_store_fault_while_a_batch_is_on_the_way_still_records_its_answer(
         transport.close()
     assert store.outbox.counts_by_state() == {OutboxState.DONE: 3, OutboxState.PENDING: 3}
 
-
-def test_a_request_lost_on_the_way_is_tried_smaller_next_time(
-    server: EmbeddedServer, tokens: Tokens, store: Store, fill_outbox: Fill
-) -> None:
-    """A link that drops long requests (a mobile modem, a proxy in the way) must not keep
-    a terminal sending the same large batch for ever: each failed request halves it."""
-    fill_outbox(store, 8, "jobcenter")
-    faults = ["drop_before", "drop_after"]
-
-    def lose_the_first_two(request_line: bytes) -> str:
-        if b"/applications/batch" in request_line and faults:
-            return faults.pop(0)
-        return "pass"
-
-    proxy = FaultProxy(lambda: server.port, lose_the_first_two)
-    transport = CountingTransport(proxy.url, tokens.device)
-    try:
-        sync = OutboxSync(store, transport, settings=SyncSettings(max_items=8))
-        reports = [sync.run_pass() for _ in range(3)]
-    finally:
-        transport.close()
-        proxy.close()
-    assert [r.ok for r in reports] == [False, False, True]
-    assert transport.sizes == [8, 4, 2, 2, 2, 2]
-    assert store.outbox.counts_by_state() == {OutboxState.DONE: 8}
