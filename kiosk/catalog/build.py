@@ -20,7 +20,12 @@ from kiosk.catalog.glossary_check import check_glossary
 from kiosk.catalog.issues import CatalogError, Issue
 from kiosk.catalog.placeholders import german_shown, placeholder_issues, untranslated_amounts
 from kiosk.catalog.source import SourceFile, classify, read_source
-from kiosk.catalog.translations import LanguageCoverage, collect_translations, ui_coverage
+from kiosk.catalog.translations import (
+    LanguageCoverage,
+    collect_translations,
+    ui_coverage,
+    ui_template,
+)
 from kiosk.definition.clips import Clips
 from kiosk.definition.finder import Finder
 from kiosk.definition.glossary import Glossary
@@ -196,12 +201,13 @@ def _incomplete(
     """The languages to keep from visitors, with the share of their texts that is done:
     those missing a catalog text or a text of the kiosk's own screens."""
     out: dict[str, float] = {}
+    template = ui_template(translations_root)
     for lang, cov in coverage.items():
         if lang == source:
             continue
         # 2,394 of 2,395 rounds to 100.0: a missing text must never read as complete
         catalog = min(cov.percent, 99.9) if cov.missing else 100.0
-        done = min(catalog, ui_coverage(translations_root, lang))
+        done = min(catalog, ui_coverage(translations_root, lang, template))
         if done < 100.0:
             out[lang] = done
     return out

@@ -140,10 +140,20 @@ def _display(path: Path, root: Path) -> str:
         return str(path)
 
 
-def ui_coverage(translations_root: Path, lang: str) -> float:
-    """The share of the kiosk's own texts (``ui.po``) that *lang* has, in percent: an
-    entry counts when it is not fuzzy and every form is written. No file (or one that
-    cannot be read) is 0: the screens would all be German."""
+def ui_template(translations_root: Path) -> set[object]:
+    """What the screens ask for: the ids of ``ui.pot`` beside the translations, else of
+    the kiosk's own (read once per build, for every language)."""
+    return _template_ids(translations_root / "ui.pot") or _template_ids(
+        translations_dir() / "ui.pot"
+    )
+
+
+def ui_coverage(translations_root: Path, lang: str, template: set[object]) -> float:
+    """The share of the kiosk's own texts (``ui.po``) that *lang* has of *template*
+    (:func:`ui_template`), in percent: an entry counts when it is not fuzzy and every form
+    is written. No file (or one that cannot be read) is 0: the screens would all be
+    German. Only where there is no template at all (the terminal bundle carries none)
+    are the PO file's own entries all there is to count."""
     path = po_path(translations_root, lang, "ui")
     po, problems = read_catalog_po(path, str(path), lang)
     if po is None or problems:
@@ -153,14 +163,7 @@ def ui_coverage(translations_root: Path, lang: str) -> float:
         forms = message.string if isinstance(message.string, tuple | list) else (message.string,)
         if message.id and not message.fuzzy and all(str(form or "").strip() for form in forms):
             written.add(message.id)
-    # the template says what the screens ask for; a folder without one is held against
-    # the kiosk's own; only where there is none at all (the terminal bundle carries no
-    # templates) the PO file's own entries are all there is to count
-    wanted = (
-        _template_ids(translations_root / "ui.pot")
-        or _template_ids(translations_dir() / "ui.pot")
-        or {message.id for message in po if message.id}
-    )
+    wanted = template or {message.id for message in po if message.id}
     if not wanted:
         return 100.0
     done = len(wanted & written)
