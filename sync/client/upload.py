@@ -1,18 +1,21 @@
-"""Sending the outbox batch by batch, the next batch made ready while one is on the way.
+"""Sending the outbox batch by batch, two requests on the way and the next batch made
+ready meanwhile.
 
 A batch costs the terminal its share (taking the items, building and compressing the
-request, recording the answers) and the server its share (inflating, checking,
+request, recording the answers) and the server its share (reading, checking,
 storing). Done strictly one after the other, each side waits for the other half of
-the time. Here the next batch is taken and encoded while the request before it is in
-flight, and it goes out as soon as that answer is in, before the answer is recorded:
-both sides work at once.
+the time. Here a second request is on the way while the server stores the first (it
+reads and checks the one while it writes the other), the next batch is taken and
+encoded meanwhile, and it goes out as soon as the oldest answer is in, before that
+answer is recorded: both sides, and both halves of the server, work at once.
 
-What does not change: at most one request is in flight (one connection, batches in
-order), only a per-item answer settles an item, and every item taken is settled, put
-back or released before :func:`upload` returns or raises. A batch made ready but never
-sent goes back untouched (no attempt counted); when the server's answer changes the
-batch size (too large, server busy), the batch made ready at the old size goes back
-and is taken again at the new one.
+What does not change: answers are recorded in the order the batches went out, only a
+per-item answer settles an item, and every item taken is settled, put back or released
+before :func:`upload` returns or raises. A batch made ready but never sent goes back
+untouched (no attempt counted); when the server's answer changes the batch size (too
+large, server busy), the batch made ready at the old size goes back and is taken
+again at the new one. A batch already on the way when the pass stops, after a
+failure, still has its answer recorded.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -84,11 +88,14 @@ def upload(
     *,
     to_wire: ToWire,
     clock: Callable[[], float] = time.time,
+    in_flight: int = 1,
 ) -> None:
     """Send everything pending until done, until a batch gets no answer for any item,
     or until a failure of the request as a whole (raised as :class:`SyncError` after
-    the items are back)."""
-    _Upload(outbox, transport, limits, counts, to_wire, clock).run()
+    the items are back). At most *in_flight* requests are on the way at once."""
+    if in_flight < 1:
+        raise ValueError("at least one request must be allowed on the way")
+    _Upload(outbox, transport, limits, counts, to_wire, clock, in_flight).run()
 
 
 class _Upload:
@@ -100,6 +107,7 @@ class _Upload:
         counts: UploadCounts,
         to_wire: ToWire,
         clock: Callable[[], float],
+        in_flight: int,
     ) -> None:
         self.outbox = outbox
         self.transport = transport
@@ -107,9 +115,12 @@ class _Upload:
         self.counts = counts
         self.to_wire = to_wire
         self.clock = clock
+        self.in_flight = in_flight
 
     def run(self) -> None:
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="kiosk-upload") as pool:
+        with ThreadPoolExecutor(
+            max_workers=self.in_flight, thread_name_prefix="kiosk-upload"
+        ) as pool:
             open_batches: list[_Batch] = []  # taken and not yet settled, put back or released
             try:
                 self._loop(pool, open_batches)
@@ -118,6 +129,9 @@ class _Upload:
                     self._close_quietly(batch)
 
     def _loop(self, pool: ThreadPoolExecutor, open_batches: list[_Batch]) -> None:
+        flights: deque[_Batch] = deque()  # sent, oldest first
+        ready: _Batch | None = None  # taken and encoded, not yet sent
+
         def take() -> _Batch | None:
             batch = self._take()
             if batch is not None:
@@ -128,31 +142,44 @@ class _Upload:
             if batch is not None:
                 open_batches.remove(batch)
 
-        flight = self._launch(pool, take())
-        while flight is not None:
-            ahead = take()  # made ready while `flight` is on the way
+        def top_up() -> None:
+            nonlocal ready
+            while len(flights) < self.in_flight:
+                batch, ready = ready or take(), None
+                if batch is None:
+                    return
+                flights.append(self._launch(pool, batch))
+
+        top_up()
+        while flights:
+            if ready is None:
+                ready = take()  # made ready while the batches before it are on the way
+            flight = flights.popleft()
             answer = _answer(flight)
-            following: _Batch | None = None
             if isinstance(answer, SyncError):
-                self._put_back(ahead)  # taken at a size the answer may change
-                done(ahead)
+                self._put_back(ready)  # taken at a size the answer may change
+                done(ready)
+                ready = None
             else:
-                following = self._launch(pool, ahead)
+                top_up()  # out before the answer is recorded: both sides work at once
             done(flight)
             try:
                 go_on = self._settle(flight, answer)
             except SyncError:
-                self._close_following(following, done)
+                self._close_following(flights, done)
                 raise
             if not go_on:
-                self._close_following(following, done)
+                self._close_following(flights, done)
                 return
-            flight = following or self._launch(pool, take())
+            top_up()
 
-    def _close_following(self, batch: _Batch | None, done: Callable[[_Batch | None], None]) -> None:
-        """The batch already on the way when the pass stops: its answer is still recorded
-        (what the server stored must not go out again needlessly)."""
-        if batch is not None:
+    def _close_following(
+        self, flights: deque[_Batch], done: Callable[[_Batch | None], None]
+    ) -> None:
+        """The batches already on the way when the pass stops: their answers are still
+        recorded (what the server stored must not go out again needlessly)."""
+        while flights:
+            batch = flights.popleft()
             self._close_quietly(batch)
             done(batch)
 
@@ -193,8 +220,8 @@ class _Upload:
             raise
         return _Batch(items, wire, refused, body, taken_at)
 
-    def _launch(self, pool: ThreadPoolExecutor, batch: _Batch | None) -> _Batch | None:
-        if batch is not None and batch.body is not None:
+    def _launch(self, pool: ThreadPoolExecutor, batch: _Batch) -> _Batch:
+        if batch.body is not None:
             batch.future = pool.submit(self.transport.post_batch, batch.body)
         return batch
 

@@ -51,6 +51,10 @@ class SyncSettings:
     delivery_interval: float = 300.0
     #: gzip each batch (see DeviceTransport): for a slow or metered link only
     compress: bool = False
+    #: batch requests on the way at once, each on a keep-alive connection of its own:
+    #: the server reads and checks one while it stores the other, and a slow link's
+    #: round trip is paid once for two batches
+    in_flight: int = 2
 
 
 @dataclass
@@ -178,6 +182,7 @@ class OutboxSync:
                 counts,
                 to_wire=lambda item: to_wire(item, status_key=status_key),
                 clock=self.clock,
+                in_flight=max(1, self.settings.in_flight),
             )
         finally:
             self.max_items, self.max_bytes = limits.items, limits.bytes
