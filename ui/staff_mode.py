@@ -307,7 +307,7 @@ class StaffMode(QObject):
             status = dict(source() if source is not None else {})
             catalog = terminal.catalog
             status["languages"] = {lang: catalog.review(lang) for lang in catalog.languages}
-            status["withheld"] = dict(catalog.withheld)
+            status["withheld"] = catalog.kept_back
             if self.audio is not None:
                 status["audio"] = audio or ""
             return status, printer_status()

@@ -14,7 +14,7 @@ import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Annotated, Any
 
@@ -58,6 +58,10 @@ class CompiledCatalog:
     withheld: dict[str, float] = field(default_factory=dict)
     #: recorded clips of catalog texts (``audio.yaml``): language -> context -> WAV, base64
     clips: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: catalog languages whose screen texts the kiosk running it lacks, with the share it
+    #: has (see :func:`kiosk.i18n.screen_gaps`): a fact of the terminal, not of the
+    #: catalog, so not part of its content or hash
+    screens_missing: dict[str, float] = field(default_factory=dict)
     _forms: dict[str, CompiledForm] = field(default_factory=dict, repr=False)
     _finder: CompiledFinder | None = field(default=None, repr=False)
     #: the verified bytes it was loaded from: ``to_json`` hands them back instead of
@@ -98,8 +102,30 @@ class CompiledCatalog:
     # ------------------------------------------------------------ lookups
     @property
     def languages(self) -> list[str]:
-        """The languages a visitor may choose: those of the header whose texts are whole."""
-        return [lang for lang in self.catalog.header.languages if lang not in self.withheld]
+        """The languages a visitor may choose: those of the header whose texts, the
+        catalog's and the screens', are whole."""
+        return [
+            lang
+            for lang in self.catalog.header.languages
+            if lang not in self.withheld and lang not in self.screens_missing
+        ]
+
+    @property
+    def kept_back(self) -> dict[str, float]:
+        """Every language kept from visitors and the share of its texts that is done:
+        the catalog's withheld and those the screens lack, the lower share where both."""
+        out = dict(self.withheld)
+        for lang, done in self.screens_missing.items():
+            out[lang] = min(done, out.get(lang, 100.0))
+        return out
+
+    def for_screens(self, missing: dict[str, float]) -> CompiledCatalog:
+        """This catalog as a kiosk runs it whose screens lack the texts of *missing*
+        (:func:`kiosk.i18n.screen_gaps`): itself when nothing is missing, else a copy of
+        the same content and hash that offers those languages to nobody."""
+        if missing == self.screens_missing:
+            return self
+        return replace(self, screens_missing=dict(missing))
 
     def clip(self, lang: str, ctx: str) -> Pcm | None:
         """The recorded clip of the text *ctx* in *lang*, or None (none, or damaged)."""

@@ -152,8 +152,8 @@ def ui_coverage(translations_root: Path, lang: str, template: set[object]) -> fl
     """The share of the kiosk's own texts (``ui.po``) that *lang* has of *template*
     (:func:`ui_template`), in percent: an entry counts when it is not fuzzy and every form
     is written. No file (or one that cannot be read) is 0: the screens would all be
-    German. Only where there is no template at all (the terminal bundle carries none)
-    are the PO file's own entries all there is to count."""
+    German. Only where there is no template at all are the PO file's own entries all
+    there is to count."""
     path = po_path(translations_root, lang, "ui")
     po, problems = read_catalog_po(path, str(path), lang)
     if po is None or problems:

@@ -23,6 +23,7 @@ from kiosk.crypto import aead
 from kiosk.crypto.sealing import write_key_pair
 from kiosk.definition.model import Form, Office
 from kiosk.formats import read_draft_blob
+from kiosk.i18n import screen_gaps
 from kiosk.private_files import destroy
 from kiosk.session.clock import HOUR, Clock, SystemClock, local_date
 from kiosk.session.codes import RESUME_LENGTH, is_valid, normalise
@@ -48,6 +49,19 @@ if TYPE_CHECKING:
 log = logging.getLogger("kiosk.terminal")
 
 BUNDLE_STAFF_SETTING = "staff.bundle_list"  # the last staff list a signed bundle brought
+
+
+def for_these_screens(catalog: CompiledCatalog) -> CompiledCatalog:
+    """*catalog* as this kiosk can offer it: a language whose screen texts this kiosk's
+    version lacks is kept from visitors like one the catalog's build withheld (a visitor
+    would meet German on the buttons), and staff see it on the status screen."""
+    missing = screen_gaps(catalog.catalog.header.languages)
+    if missing:
+        log.warning(
+            "kept from visitors, the screen texts of this version are incomplete: %s",
+            ", ".join(f"{lang} ({done:g} %)" for lang, done in sorted(missing.items())),
+        )
+    return catalog.for_screens(missing)
 
 
 def catalog_label(catalog: CompiledCatalog) -> str:
@@ -83,7 +97,7 @@ class Terminal:
         # left out, only a terminal that runs no signed catalog at all may (development)
         self.demo = demo if demo is not None else installer is None and bundle is None
         self.store = store
-        self.catalog = bundle.catalog if bundle is not None else catalog
+        self.catalog = for_these_screens(bundle.catalog if bundle is not None else catalog)
         self.home = home
         self.clock = clock or SystemClock()
         self.config = config or SessionConfig()
@@ -266,7 +280,7 @@ class Terminal:
     def _take_bundle(self, bundle: VerifiedBundle) -> None:
         """Run the bundle's catalog; its staff list replaces the last one, and a bundle
         without a list keeps the staff the last list brought (a catalog-only update)."""
-        self.catalog = bundle.catalog
+        self.catalog = for_these_screens(bundle.catalog)
         self.bundle_version = bundle.manifest.version
         self._bundle_deployment = bundle.manifest.deployment
         staff = bundle.manifest.staff
