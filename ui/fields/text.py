@@ -28,12 +28,15 @@ class TextInput(Input):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.multiline = kind == "long_text"
+        self._setting = False  # set_value at work: what changes is not the visitor's edit
         self.edit: KioskLineEdit | KioskTextEdit
         if self.multiline:
             self.edit = KioskTextEdit()
             self.edit.setMinimumHeight(140)
             self.edit.setTabChangesFocus(True)
-            self.edit.textChanged.connect(self.changed.emit)
+            # a plain-text box has no signal for the visitor's edits alone (a line edit
+            # has textEdited): what set_value puts in is not an edit of the visitor's
+            self.edit.textChanged.connect(self._text_changed)
         else:
             self.edit = KioskLineEdit()
             self.edit.textEdited.connect(lambda _: self.changed.emit())
@@ -53,12 +56,21 @@ class TextInput(Input):
         return text if text.strip() else None
 
     def set_value(self, value: Any) -> None:
+        """Show *value* (a loaded or resumed answer): no ``changed``, as for every input."""
         text = "" if value is None else str(value)
         if isinstance(self.edit, KioskTextEdit):
             if self.edit.toPlainText() != text:
-                self.edit.setPlainText(text)
+                self._setting = True
+                try:
+                    self.edit.setPlainText(text)
+                finally:
+                    self._setting = False
         elif self.edit.text() != text:
             self.edit.setText(text)
+
+    def _text_changed(self) -> None:
+        if not self._setting:
+            self.changed.emit()
 
     def focus_widget(self) -> KioskLineEdit | KioskTextEdit:
         return self.edit
