@@ -1,11 +1,11 @@
 """Storing a batch of sealed applications so that sending it twice changes nothing.
 
 Each item is judged on its own: a damaged item is rejected, its neighbours
-are stored. The insert is ``ON CONFLICT DO NOTHING`` on the application id,
-so two terminals (or one terminal retrying while its first attempt is still
-being committed) can never store an id twice; whatever did not insert is
-then compared by hash: same hash is a duplicate (success for the terminal),
-another hash a conflict kept for staff.
+are stored. Only ids not stored yet are inserted (on PostgreSQL ``ON CONFLICT DO
+NOTHING``, on SQLite under the write lock taken first), so two terminals (or one
+terminal retrying while its first attempt is still being committed) can never store
+an id twice; whatever did not insert is then compared by hash: same hash is a
+duplicate (success for the terminal), another hash a conflict kept for staff.
 
 A batch is one transaction with a fixed number of statements, whatever its size:
 one select of stored hashes, one insert of all its new rows (on SQLite a few
