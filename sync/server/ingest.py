@@ -94,11 +94,19 @@ def _writer(engine: Engine) -> AbstractContextManager[object]:
         return _sqlite_writers.setdefault(engine, threading.Lock())
 
 
-def _hashes(conn: sa.Connection, ids: list[str]) -> Stored:
-    found = conn.execute(
-        sa.select(applications.c.id, applications.c.sha256).where(applications.c.id.in_(ids))
-    )
-    return {str(row.id): str(row.sha256) for row in found}
+def _hashes(conn: sa.Connection, ids: list[str], per_statement: int | None = None) -> Stored:
+    """The stored hashes of *ids*, asked *per_statement* ids at a time (all at once
+    when None): an old SQLite takes at most 999 parameters in one statement."""
+    step = max(1, per_statement or len(ids))
+    stored: Stored = {}
+    for start in range(0, len(ids), step):
+        found = conn.execute(
+            sa.select(applications.c.id, applications.c.sha256).where(
+                applications.c.id.in_(ids[start : start + step])
+            )
+        )
+        stored.update((str(row.id), str(row.sha256)) for row in found)
+    return stored
 
 
 def _insert_under_write_lock(
@@ -115,7 +123,7 @@ def _insert_under_write_lock(
     be an error to hear of, not to hide.
     """
     conn.exec_driver_sql("BEGIN IMMEDIATE")
-    stored = _hashes(conn, [row["id"] for row in rows])
+    stored = _hashes(conn, [row["id"] for row in rows], _parameter_limit(conn))
     new = [row for row in rows if row["id"] not in stored]
     if new:
         _insert_rows(conn, new)

@@ -56,12 +56,14 @@ def inserts_seen(engine: Engine) -> list[tuple[str, int]]:
 
 def stored_rows(engine: Engine) -> dict[str, dict[str, Any]]:
     with engine.connect() as conn:
-        return {
-            row["id"]: dict(row) for row in conn.execute(sa.select(applications)).mappings()
-        }
+        return {row["id"]: dict(row) for row in conn.execute(sa.select(applications)).mappings()}
 
 
-def test_the_row_columns_are_the_tables_and_the_rows() -> None:
+def test_the_row_columns_are_the_tables_and_the_rows(office_keys: Path) -> None:
+    item = items_of([wire("jobcenter", office_keys)])[0]
+    # the SQLite insert takes the values by these names, in this order: a key of the row
+    # that were not among them would be left out without a word
+    assert tuple(ingest.application_row(item, "device-1", 1.0)) == ingest.ROW_COLUMNS
     assert set(ingest.ROW_COLUMNS) <= set(applications.columns.keys())
     assert len(set(ingest.ROW_COLUMNS)) == len(ingest.ROW_COLUMNS)
     # every column a new row must fill is among them
@@ -119,3 +121,19 @@ def test_stored_ids_copies_and_conflicts_are_told_apart_across_statements(
     with engine.connect() as conn:
         kept = conn.execute(sa.select(conflicts.c.application_id, conflicts.c.sha256)).all()
     assert kept == [(other["id"], other["sha256"])]
+
+
+def test_a_batch_with_more_ids_than_parameters_is_judged_whole(
+    engine: Engine, office_keys: Path
+) -> None:
+    """More ids than one statement may carry (an old SQLite allows 999, a batch has up to
+    1,000): the stored ones are looked up in parts too, and each answer is right."""
+    sent = [wire("jobcenter", office_keys) for _ in range(VARIABLE_LIMIT + 5)]
+    early = sent[::4]
+    ingest.store_batch(engine, "device-1", items_of(early), now=1.0)
+    results = ingest.store_batch(engine, "device-1", items_of(sent), now=2.0)
+    earlier = {d["id"] for d in early}
+    assert [(r.id, r.status) for r in results] == [
+        (d["id"], "duplicate" if d["id"] in earlier else "accepted") for d in sent
+    ]
+    assert set(stored_rows(engine)) == {d["id"] for d in sent}
