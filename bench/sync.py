@@ -297,19 +297,19 @@ def report_sync(label: str, seconds: float, rate: float, how: str) -> None:
     say(f"{label:<32}{seconds:9.2f} s {rate:9,.0f} applications/s  ({how})")
 
 
+def middle(timings: list[Timing]) -> Timing:
+    """The median run of *timings*."""
+    return sorted(timings, key=lambda timing: timing.seconds)[len(timings) // 2]
+
+
 def median(run: Callable[[], Timing]) -> Timing:
     """The median of RUNS runs of *run*, each on a fresh database."""
-    runs = [run() for _ in range(RUNS)]
-    return sorted(runs, key=lambda timing: timing.seconds)[len(runs) // 2]
+    return middle([run() for _ in range(RUNS)])
 
 
 def in_turns(ingest: Callable[[], Timing], floor: Callable[[], Timing]) -> tuple[Timing, Timing]:
     """The medians of INGEST_RUNS runs of each, taken in turns."""
     pairs = [(floor(), ingest()) for _ in range(INGEST_RUNS)]
-
-    def middle(timings: list[Timing]) -> Timing:
-        return sorted(timings, key=lambda timing: timing.seconds)[len(timings) // 2]
-
     return middle([i for _, i in pairs]), middle([f for f, _ in pairs])
 
 

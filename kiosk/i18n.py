@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import gettext
 import io
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -80,49 +79,3 @@ def translations(
 
 def gettext_for(lang: str) -> gettext.NullTranslations:
     return translations(lang, "ui")
-
-
-def screen_gaps(languages: Iterable[str], root: Path | None = None) -> dict[str, float]:
-    """Of *languages*, those whose screen texts this installation does not have in full,
-    with the share it has, in percent (below 100: a missing text never rounds up).
-
-    A catalog's build checks the screen texts beside it; the terminal may run another
-    version of the kiosk (one without a language a newer catalog brings, or with screen
-    texts its translators have not caught up with), and only the terminal's own texts
-    are what its visitors read. Counted against ``ui.pot``, the ids the screens ask for;
-    an installation without it knows of no gap.
-    """
-    base = root or translations_dir()
-    template = _screen_ids(base / "ui.pot")
-    out: dict[str, float] = {}
-    if not template:
-        return out
-    for lang in languages:
-        if lang == SOURCE_LANGUAGE:
-            continue
-        found = translations(lang, "ui", root)
-        written = {key if isinstance(key, str) else key[0] for key in _entries(found)}
-        done = len(template & written)
-        if done < len(template):
-            out[lang] = min(round(100.0 * done / len(template), 1), 99.9)
-    return out
-
-
-def _entries(found: gettext.NullTranslations) -> Iterable[str | tuple[str, int]]:
-    """The keys of a compiled catalog: a text's id, or (id, form) for each form of a
-    counted one; compiled without fuzzy and untranslated entries (see :func:`translations`)."""
-    entries = getattr(found, "_catalog", None)
-    return entries.keys() if isinstance(entries, dict) else ()
-
-
-@cache
-def _screen_ids(pot: Path) -> frozenset[str]:
-    """The ids of the template (a counted text by its singular), none without one."""
-    if not pot.is_file():
-        return frozenset()
-    from babel.messages.pofile import read_po
-
-    with pot.open("rb") as fh:
-        template = read_po(fh)
-    ids = (message.id if isinstance(message.id, str) else message.id[0] for message in template)
-    return frozenset(i for i in ids if i)

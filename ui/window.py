@@ -291,6 +291,9 @@ class KioskWindow(JourneyScreens, QWidget):
         if self.speech_bar is not None:
             self.speech_bar.setVisible(True)
         lang = self.visit.lang
+        if self.speaker.can_speak(lang):  # a voice: no recording is decoded
+            self.speaker.say(text, lang)
+            return
         clips = [clip for ctx in contexts if (clip := self.catalog.clip(lang, ctx)) is not None]
         self.speaker.say(text, lang, clips)
 

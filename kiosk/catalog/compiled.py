@@ -59,7 +59,7 @@ class CompiledCatalog:
     #: recorded clips of catalog texts (``audio.yaml``): language -> context -> WAV, base64
     clips: dict[str, dict[str, str]] = field(default_factory=dict)
     #: catalog languages whose screen texts the kiosk running it lacks, with the share it
-    #: has (see :func:`kiosk.i18n.screen_gaps`): a fact of the terminal, not of the
+    #: has (see :func:`kiosk.catalog.translations.screen_gaps`): a fact of the terminal, not of the
     #: catalog, so not part of its content or hash
     screens_missing: dict[str, float] = field(default_factory=dict)
     _forms: dict[str, CompiledForm] = field(default_factory=dict, repr=False)
@@ -121,8 +121,8 @@ class CompiledCatalog:
 
     def for_screens(self, missing: dict[str, float]) -> CompiledCatalog:
         """This catalog as a kiosk runs it whose screens lack the texts of *missing*
-        (:func:`kiosk.i18n.screen_gaps`): itself when nothing is missing, else a copy of
-        the same content and hash that offers those languages to nobody."""
+        (:func:`kiosk.catalog.translations.screen_gaps`): itself when nothing is missing,
+        else a copy of the same content and hash that offers those languages to nobody."""
         if missing == self.screens_missing:
             return self
         return replace(self, screens_missing=dict(missing))

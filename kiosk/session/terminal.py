@@ -19,11 +19,11 @@ from typing import TYPE_CHECKING
 
 from kiosk.catalog.compiled import CompiledCatalog
 from kiosk.catalog.install import CatalogInstaller
+from kiosk.catalog.translations import screen_gaps
 from kiosk.crypto import aead
 from kiosk.crypto.sealing import write_key_pair
 from kiosk.definition.model import Form, Office
 from kiosk.formats import read_draft_blob
-from kiosk.i18n import screen_gaps
 from kiosk.private_files import destroy
 from kiosk.session.clock import HOUR, Clock, SystemClock, local_date
 from kiosk.session.codes import RESUME_LENGTH, is_valid, normalise

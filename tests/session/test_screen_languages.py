@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.catalog.compiled import CompiledCatalog
-from kiosk.i18n import screen_gaps
+from kiosk.catalog.translations import screen_gaps
 from kiosk.paths import translations_dir
 from kiosk.session.terminal import Terminal
 from kiosk.store import Store
